@@ -1,0 +1,212 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// dialParallelism bounds how many connections are dialled at once during
+// prepare, so that a burst of thousands does not overflow the listen
+// backlog of the target.
+const dialParallelism = 64
+
+// barrierSlot is one request of a barrier burst, prepared down to the
+// http.Request so that the released goroutine only calls RoundTrip.
+type barrierSlot struct {
+	conn     net.Conn
+	tr       *http.Transport
+	req      *http.Request
+	released *atomic.Bool
+}
+
+// runBarrier is the baseline engine: one warm HTTP/1.1 connection per
+// request, goroutines parked on one channel, whole requests sent with
+// net/http when the channel is closed.
+func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
+	b := newBurst(p, ModeBarrier)
+	b.Proto = "HTTP/1.1"
+	slots := make([]barrierSlot, len(p.Requests))
+	var released atomic.Bool
+	g := new(errgroup.Group)
+	g.SetLimit(dialParallelism)
+	for i := range p.Requests {
+		g.Go(func() error {
+			s, err := prepareBarrier(ctx, p, &b.Results[i], &released)
+			if err != nil {
+				b.Results[i].fail(err)
+				return nil
+			}
+			slots[i] = s
+			return nil
+		})
+	}
+	_ = g.Wait() // per-request errors are in the results
+	defer func() {
+		for i := range slots {
+			if slots[i].tr != nil {
+				slots[i].tr.CloseIdleConnections()
+			}
+			if slots[i].conn != nil {
+				slots[i].conn.Close()
+			}
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return b, err
+	}
+	for i := range slots {
+		if slots[i].req != nil {
+			b.Connections++
+		}
+	}
+
+	start := make(chan struct{})
+	var ready, done sync.WaitGroup
+	for i := range slots {
+		if slots[i].req == nil {
+			continue
+		}
+		ready.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			r := &b.Results[i]
+			r.Armed = time.Now()
+			ready.Done()
+			<-start
+			r.Released = time.Now()
+			sendBarrier(&slots[i], r, p)
+		}()
+	}
+	// Every goroutine has reached the channel before it is closed, so none
+	// is still being scheduled for the first time at the release.
+	ready.Wait()
+	released.Store(true)
+	close(start)
+	done.Wait()
+	return b, nil
+}
+
+// prepareBarrier dials the connection for r, warms it and builds the request.
+func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bool) (barrierSlot, error) {
+	req := &p.Requests[r.Index]
+	t, err := parseTarget(req.URL)
+	if err != nil {
+		return barrierSlot{}, err
+	}
+	conn, err := dial(ctx, t, &p.Options, []string{"http/1.1"})
+	if err != nil {
+		return barrierSlot{}, err
+	}
+	s := barrierSlot{conn: conn, released: released}
+	s.tr = pinnedTransport(ctx, conn, t, &p.Options, released)
+	if err := warmHTTP1(ctx, s.tr, req, &p.Options); err != nil {
+		conn.Close()
+		return barrierSlot{}, err
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		conn.Close()
+		return barrierSlot{}, err
+	}
+	hr.Header = req.Header.Clone()
+	if hr.Header == nil {
+		hr.Header = http.Header{}
+	}
+	if h := hr.Header.Get("Host"); h != "" {
+		hr.Host = h
+	}
+	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { r.FirstByte = time.Now() }}
+	s.req = hr.WithContext(httptrace.WithClientTrace(ctx, trace))
+	return s, nil
+}
+
+// errConnLost is returned when the pinned connection of a request was closed
+// after the release; dialling again would no longer be synchronised.
+var errConnLost = errors.New("connection closed before the request was sent")
+
+// pinnedTransport is an HTTP/1.1 transport that uses conn as its first
+// connection. Before the release a lost connection is dialled again; after
+// it, never.
+func pinnedTransport(ctx context.Context, conn net.Conn, t target, o *Options, released *atomic.Bool) *http.Transport {
+	var once atomic.Bool
+	get := func(context.Context, string, string) (net.Conn, error) {
+		if once.CompareAndSwap(false, true) {
+			return conn, nil
+		}
+		if released.Load() {
+			return nil, errConnLost
+		}
+		return dial(ctx, t, o, []string{"http/1.1"})
+	}
+	return &http.Transport{
+		DialContext:        get,
+		DialTLSContext:     get,
+		DisableCompression: true,
+		MaxIdleConns:       1,
+		// An empty map turns HTTP/2 off: barrier mode is the HTTP/1.1 baseline.
+		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
+	}
+}
+
+// warmHTTP1 sends the throwaway warm-up requests on the pinned connection.
+func warmHTTP1(ctx context.Context, tr *http.Transport, req *Request, o *Options) error {
+	u := o.WarmupURL
+	if u == "" {
+		u = req.URL
+	}
+	for range o.Warmup {
+		wr, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
+		if err != nil {
+			return err
+		}
+		wr.Header = req.Header.Clone()
+		resp, err := tr.RoundTrip(wr)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return nil
+}
+
+// sendBarrier sends one request and reads its response into r.
+func sendBarrier(s *barrierSlot, r *Result, p *Plan) {
+	s.conn.SetDeadline(deadlineAfter(r.Released, &p.Options))
+	resp, err := s.tr.RoundTrip(s.req)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	defer resp.Body.Close()
+	fillResponse(r, resp, p)
+}
+
+// fillResponse copies status, headers and a capped body of resp into r.
+func fillResponse(r *Result, resp *http.Response, p *Plan) {
+	if r.FirstByte.IsZero() {
+		r.FirstByte = time.Now()
+	}
+	r.Status = resp.StatusCode
+	r.Proto = resp.Proto
+	r.Header = resp.Header
+	r.Arrival = parseArrival(resp.Header.Get(p.ArrivalHeader))
+	body, total, trunc, err := readBody(resp.Body, p.BodyLimit)
+	r.Body, r.BodyBytes, r.Truncated = body, total, trunc
+	r.Done = time.Now()
+	if err != nil {
+		r.fail(err)
+	}
+}

@@ -1,0 +1,92 @@
+package runner
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"time"
+)
+
+// target is a parsed request URL with what dialling it needs.
+type target struct {
+	url  *url.URL
+	addr string // host:port
+	tls  bool
+}
+
+func parseTarget(raw string) (target, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return target{}, err
+	}
+	t := target{url: u, tls: u.Scheme == "https"}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if t.tls {
+			port = "443"
+		}
+	}
+	t.addr = net.JoinHostPort(u.Hostname(), port)
+	return t, nil
+}
+
+// tlsConfig is the client TLS configuration for a target, offering the
+// given ALPN protocols.
+func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
+	return &tls.Config{
+		ServerName:         host,
+		InsecureSkipVerify: o.Insecure, //nolint:gosec // the user asked for -k
+		RootCAs:            o.RootCAs,
+		NextProtos:         alpn,
+		MinVersion:         tls.VersionTLS12,
+	}
+}
+
+// dial opens a connection to t and, for https, completes the TLS handshake
+// offering alpn, all bounded by the plan's timeout. Errors name the address.
+func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
+	d := net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
+	c, err := d.DialContext(ctx, "tcp", t.addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", t.addr, err)
+	}
+	if !t.tls {
+		return c, nil
+	}
+	tc := tls.Client(c, tlsConfig(o, t.url.Hostname(), alpn))
+	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("tls handshake with %s: %w", t.addr, err)
+	}
+	return tc, nil
+}
+
+// negotiated is the ALPN protocol agreed on c, or "" for plain TCP.
+func negotiated(c net.Conn) string {
+	if tc, ok := c.(*tls.Conn); ok {
+		return tc.ConnectionState().NegotiatedProtocol
+	}
+	return ""
+}
+
+// readBody keeps up to limit bytes of r and counts the rest, so that a huge
+// or endless body costs bounded memory and is still accounted for.
+func readBody(r io.Reader, limit int64) (body []byte, total int64, truncated bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, limit))
+	total = int64(len(body))
+	if err != nil {
+		return body, total, false, err
+	}
+	rest, err := io.Copy(io.Discard, r)
+	total += rest
+	return body, total, rest > 0, err
+}
+
+// deadlineAfter is the absolute deadline of a request released at t.
+func deadlineAfter(t time.Time, o *Options) time.Time { return t.Add(o.Timeout) }

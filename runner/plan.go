@@ -1,0 +1,131 @@
+package runner
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Mode selects how the final fragment of every request is held back.
+type Mode string
+
+// The engines. ModeAuto picks single-packet when the target speaks HTTP/2
+// (TLS ALPN h2, or H2C set) and last-byte otherwise.
+const (
+	ModeAuto         Mode = "auto"
+	ModeSinglePacket Mode = "single-packet"
+	ModeLastByte     Mode = "last-byte"
+	ModeBarrier      Mode = "barrier"
+)
+
+// Modes lists every mode in the order help text shows them.
+var Modes = []Mode{ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier}
+
+// Hold says which part of each request the synchronised engines keep back
+// until the release.
+type Hold string
+
+// HoldLastByte keeps back only the last byte of the body (or, for HTTP/2,
+// END_STREAM). HoldHeaders keeps back the end of the request head as well,
+// because servers start handlers as soon as the head is complete.
+const (
+	HoldAuto     Hold = ""
+	HoldLastByte Hold = "last-byte"
+	HoldHeaders  Hold = "headers"
+)
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultTimeout       = 10 * time.Second
+	DefaultBodyLimit     = 64 << 10
+	DefaultArrivalHeader = "X-Racetest-Arrival"
+)
+
+// Request is one HTTP request of a burst, fully expanded.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Options tune how a burst is prepared and released. The zero value is
+// usable: auto mode, 10 s timeout, 64 KiB body cap.
+type Options struct {
+	Mode     Mode
+	Hold     Hold
+	Timeout  time.Duration // per request, counted from the release
+	Insecure bool          // skip TLS certificate verification
+	RootCAs  *x509.CertPool
+	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
+	H2C bool
+	// Warmup is the number of throwaway requests sent on every connection
+	// before arming, so that the server's accept and first-request paths are
+	// warm. WarmupURL defaults to the request URL, sent with HEAD.
+	Warmup    int
+	WarmupURL string
+	BodyLimit int64 // bytes of each response body kept; the rest is counted
+	// ArrivalHeader names the response header in which the target reports
+	// when it received the request (the demo target sets it).
+	ArrivalHeader string
+}
+
+// Plan is one burst: the requests to release together and how.
+type Plan struct {
+	Requests []Request
+	Options
+}
+
+// ErrInvalidPlan is wrapped by every error Run returns for a plan that could
+// never be sent.
+var ErrInvalidPlan = errors.New("invalid plan")
+
+// withDefaults returns a copy of o with zero fields set to their defaults.
+func (o Options) withDefaults() Options {
+	if o.Mode == "" {
+		o.Mode = ModeAuto
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = DefaultBodyLimit
+	}
+	if o.ArrivalHeader == "" {
+		o.ArrivalHeader = DefaultArrivalHeader
+	}
+	return o
+}
+
+// validate checks what Run needs before it touches the network.
+func (p *Plan) validate() error {
+	if len(p.Requests) == 0 {
+		return fmt.Errorf("%w: no requests", ErrInvalidPlan)
+	}
+	switch p.Mode {
+	case ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier:
+	default:
+		return fmt.Errorf("%w: unknown mode %q", ErrInvalidPlan, p.Mode)
+	}
+	switch p.Hold {
+	case HoldAuto, HoldLastByte, HoldHeaders:
+	default:
+		return fmt.Errorf("%w: unknown hold %q", ErrInvalidPlan, p.Hold)
+	}
+	for i, r := range p.Requests {
+		u, err := url.Parse(r.URL)
+		if err != nil {
+			return fmt.Errorf("%w: request %d: %w", ErrInvalidPlan, i, err)
+		}
+		if u.Scheme != "http" && u.Scheme != "https" {
+			return fmt.Errorf("%w: request %d: scheme %q is not http or https", ErrInvalidPlan, i, u.Scheme)
+		}
+		if u.Host == "" {
+			return fmt.Errorf("%w: request %d: URL %q has no host", ErrInvalidPlan, i, r.URL)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package runner
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Result is what happened to one request of a burst.
+type Result struct {
+	Index     int
+	Conn      int // which connection carried it
+	Status    int // 0 when no response arrived
+	Proto     string
+	Header    http.Header
+	Body      []byte // at most Options.BodyLimit bytes
+	BodyBytes int64  // every body byte received, kept or not
+	Truncated bool
+	Err       error
+	ErrKind   ErrKind
+	// Armed is when all but the final fragment had been sent; Released when
+	// the final fragment was written; FirstByte when the first response byte
+	// arrived; Done when the body had been read.
+	Armed, Released, FirstByte, Done time.Time
+	// Arrival is when the server says it received the request, from
+	// Options.ArrivalHeader; zero when the target does not say.
+	Arrival time.Time
+}
+
+// Latency is the time from release to the end of the response, or zero.
+func (r *Result) Latency() time.Duration {
+	if r.Done.IsZero() || r.Released.IsZero() {
+		return 0
+	}
+	return r.Done.Sub(r.Released)
+}
+
+// Burst is the outcome of one Run.
+type Burst struct {
+	Mode        Mode // the engine actually used
+	Hold        Hold
+	Proto       string // "HTTP/1.1" or "HTTP/2.0"
+	Connections int
+	// Notes are things the report should tell the user about how the burst
+	// was sent, such as streams split over several connections.
+	Notes   []string
+	Start   time.Time
+	Results []Result
+}
+
+// ReleaseSpread is the time between the first and the last final fragment
+// written, over the requests that were released.
+func (b *Burst) ReleaseSpread() time.Duration {
+	return spread(b.Results, func(r *Result) time.Time { return r.Released })
+}
+
+// ServerSpread is the time between the first and the last arrival the server
+// reported, and whether at least two arrivals were reported.
+func (b *Burst) ServerSpread() (time.Duration, bool) {
+	n := 0
+	for i := range b.Results {
+		if !b.Results[i].Arrival.IsZero() {
+			n++
+		}
+	}
+	if n < 2 {
+		return 0, false
+	}
+	return spread(b.Results, func(r *Result) time.Time { return r.Arrival }), true
+}
+
+func spread(rs []Result, at func(*Result) time.Time) time.Duration {
+	var lo, hi time.Time
+	for i := range rs {
+		t := at(&rs[i])
+		if t.IsZero() {
+			continue
+		}
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
+		}
+		if t.After(hi) {
+			hi = t
+		}
+	}
+	return hi.Sub(lo)
+}
+
+// parseArrival reads a server timestamp. It accepts Unix time in seconds,
+// milliseconds, microseconds or nanoseconds, with or without a fraction and
+// an optional "t=" prefix (the X-Request-Start convention of proxies), and
+// tells the unit from the magnitude.
+func parseArrival(v string) time.Time {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "t=")
+	if v == "" {
+		return time.Time{}
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		return time.Time{}
+	}
+	if !strings.ContainsAny(v, ".eE") {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return unixAny(n)
+		}
+	}
+	switch {
+	case f < 1e11: // seconds
+		return time.Unix(0, int64(f*1e9))
+	case f < 1e14: // milliseconds
+		return time.Unix(0, int64(f*1e6))
+	case f < 1e17: // microseconds
+		return time.Unix(0, int64(f*1e3))
+	}
+	return time.Unix(0, int64(f))
+}
+
+func unixAny(n int64) time.Time {
+	switch {
+	case n < 1e11:
+		return time.Unix(n, 0)
+	case n < 1e14:
+		return time.UnixMilli(n)
+	case n < 1e17:
+		return time.UnixMicro(n)
+	}
+	return time.Unix(0, n)
+}

@@ -1,0 +1,46 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Run prepares, arms, releases and collects one burst. Transport failures
+// of single requests are recorded in their Result and do not make Run fail;
+// Run returns an error only for a plan that cannot be sent (ErrInvalidPlan),
+// a mode the target cannot give (ErrSyncUnavailable) or a cancelled ctx
+// before the release.
+func Run(ctx context.Context, p Plan) (*Burst, error) {
+	p.Options = p.Options.withDefaults()
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch p.Mode {
+	case ModeBarrier:
+		return runBarrier(ctx, &p)
+	}
+	return nil, fmt.Errorf("%w: mode %s is not available", ErrInvalidPlan, p.Mode)
+}
+
+// newBurst allocates the result slots before anything is sent, so that the
+// release path only writes into memory that already exists.
+func newBurst(p *Plan, mode Mode) *Burst {
+	b := &Burst{Mode: mode, Hold: p.Hold, Start: time.Now(), Results: make([]Result, len(p.Requests))}
+	for i := range b.Results {
+		b.Results[i].Index = i
+	}
+	return b
+}
+
+// fail records a transport failure on r.
+func (r *Result) fail(err error) {
+	r.Err = err
+	r.ErrKind = Classify(err)
+	if r.Done.IsZero() {
+		r.Done = time.Now()
+	}
+}

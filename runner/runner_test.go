@@ -1,0 +1,208 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// arrivals is a handler that records when each non-warm-up request had been
+// read completely, and stamps it on the response as the demo target does.
+type arrivals struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	now := time.Now()
+	w.Header().Set(DefaultArrivalHeader, strconv.FormatInt(now.UnixNano(), 10))
+	if r.Method == http.MethodHead {
+		return
+	}
+	a.mu.Lock()
+	a.times = append(a.times, now)
+	a.mu.Unlock()
+	_, _ = io.WriteString(w, "ok")
+}
+
+func burstOf(n int, method, url string, body []byte) []Request {
+	rs := make([]Request, n)
+	for i := range rs {
+		rs[i] = Request{Method: method, URL: url, Body: body, Header: http.Header{"X-Test": {"1"}}}
+	}
+	return rs
+}
+
+// firstRelease is the earliest release instant of a burst.
+func firstRelease(t *testing.T, b *Burst) time.Time {
+	t.Helper()
+	var first time.Time
+	for _, r := range b.Results {
+		if r.Released.IsZero() {
+			t.Fatalf("request %d was never released: %v", r.Index, r.Err)
+		}
+		if first.IsZero() || r.Released.Before(first) {
+			first = r.Released
+		}
+	}
+	return first
+}
+
+// assertHeld checks the engine's claim: the server saw no request before the
+// release instant, and every request after it.
+func assertHeld(t *testing.T, b *Burst, a *arrivals, n int) {
+	t.Helper()
+	first := firstRelease(t, b)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.times) != n {
+		t.Fatalf("server saw %d requests, want %d", len(a.times), n)
+	}
+	for i, at := range a.times {
+		if at.Before(first) {
+			t.Errorf("request %d reached the handler %v before the release", i, first.Sub(at))
+		}
+	}
+	for _, r := range b.Results {
+		if r.Status != 200 || string(r.Body) != "ok" {
+			t.Errorf("request %d: status %d body %q err %v", r.Index, r.Status, r.Body, r.Err)
+		}
+		if r.Arrival.IsZero() {
+			t.Errorf("request %d: arrival header not parsed", r.Index)
+		}
+	}
+}
+
+func TestBarrierHoldsRequestsUntilRelease(t *testing.T) {
+	a := &arrivals{}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	const n = 20
+	b, err := Run(context.Background(), Plan{
+		Requests: burstOf(n, "POST", srv.URL+"/x", []byte(`{"a":1}`)),
+		Options:  Options{Mode: ModeBarrier, Warmup: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Connections != n || b.Mode != ModeBarrier {
+		t.Fatalf("connections %d mode %s", b.Connections, b.Mode)
+	}
+	assertHeld(t, b, a, n)
+	if _, ok := b.ServerSpread(); !ok {
+		t.Error("server spread missing")
+	}
+}
+
+func TestBarrierTLS(t *testing.T) {
+	a := &arrivals{}
+	srv := httptest.NewTLSServer(a)
+	defer srv.Close()
+	_, err := Run(context.Background(), Plan{
+		Requests: burstOf(3, "GET", srv.URL, nil),
+		Options:  Options{Mode: ModeBarrier},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Without -k an untrusted certificate is a per-request TLS failure.
+	b, err := Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Mode: ModeBarrier}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.Results {
+		if r.ErrKind != KindTLS {
+			t.Errorf("request %d: kind %q err %v, want tls", r.Index, r.ErrKind, r.Err)
+		}
+	}
+	b, err = Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Mode: ModeBarrier, Insecure: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.Results {
+		if r.Status != 200 {
+			t.Errorf("request %d with -k: status %d err %v", r.Index, r.Status, r.Err)
+		}
+	}
+}
+
+func TestRefusedIsTallied(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	b, err := Run(context.Background(), Plan{Requests: burstOf(3, "GET", "http://"+addr+"/", nil), Options: Options{Mode: ModeBarrier}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.Results {
+		if r.ErrKind != KindRefused {
+			t.Errorf("request %d: kind %q, want refused (%v)", r.Index, r.ErrKind, r.Err)
+		}
+	}
+}
+
+func TestTimeoutBoundsASilentServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // accept and never answer
+		}
+	}()
+	b, err := Run(context.Background(), Plan{
+		Requests: burstOf(2, "GET", "http://"+ln.Addr().String()+"/", nil),
+		Options:  Options{Mode: ModeBarrier, Timeout: 200 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range b.Results {
+		if r.ErrKind != KindTimeout {
+			t.Errorf("request %d: kind %q, want timeout (%v)", r.Index, r.ErrKind, r.Err)
+		}
+	}
+}
+
+func TestInvalidPlan(t *testing.T) {
+	for _, p := range []Plan{
+		{},
+		{Requests: burstOf(1, "GET", "ftp://x/", nil)},
+		{Requests: burstOf(1, "GET", "http:///nohost", nil)},
+		{Requests: burstOf(1, "GET", "http://x/", nil), Options: Options{Mode: "fast"}},
+	} {
+		if _, err := Run(context.Background(), p); !errors.Is(err, ErrInvalidPlan) {
+			t.Errorf("%+v: err %v, want ErrInvalidPlan", p, err)
+		}
+	}
+}
+
+func TestParseArrival(t *testing.T) {
+	want := time.Unix(1700000000, 123000000)
+	for _, v := range []string{"1700000000123000000", "1700000000123000", "1700000000123", "1700000000.123", "t=1700000000.123"} {
+		got := parseArrival(v)
+		if d := got.Sub(want); d < -time.Microsecond || d > time.Microsecond {
+			t.Errorf("parseArrival(%q) = %v, want %v", v, got, want)
+		}
+	}
+	if !parseArrival("soon").IsZero() || !parseArrival("").IsZero() {
+		t.Error("garbage should parse as zero")
+	}
+}
