@@ -20,7 +20,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		return nil, err
 	}
 	switch p.Mode {
-	case ModeBarrier:
+	case ModeBarrier, ModeAuto:
 		return runBarrier(ctx, &p)
 	}
 	return nil, fmt.Errorf("%w: mode %s is not available", ErrInvalidPlan, p.Mode)

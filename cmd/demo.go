@@ -1,0 +1,175 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/internal/demo"
+	"github.com/racetest/racetest/runner"
+)
+
+// DemoOptions holds the flags of `racetest demo`.
+type DemoOptions struct {
+	App     *App
+	N       int
+	Mode    string
+	Latency time.Duration
+}
+
+// demoUser is the bearer token the demo bursts are sent with.
+const demoUser = "demo-user"
+
+func newCmdDemo(app *App) *cobra.Command {
+	o := &DemoOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Show a race being found, against the built-in demo target",
+		Long: `Demo starts the built-in demo target on a free loopback port, fires one burst
+at a vulnerable mission-reward endpoint and one at a fixed one, prints both
+reports and says what was found. Nothing leaves this machine.
+
+'racetest demo serve' runs the demo target on its own, for trying fire and
+scenarios by hand.`,
+		Example: `  racetest demo
+  racetest demo --n 50 --mode barrier
+  racetest demo serve --addr 127.0.0.1:8080`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return demoRun(c.Context(), o) },
+	}
+	cmd.Flags().IntVarP(&o.N, "n", "n", 30, "requests per burst")
+	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
+	cmd.Flags().DurationVar(&o.Latency, "latency", demo.DefaultLatency, "simulated storage round trip inside the check-then-act window")
+	cmd.AddCommand(newCmdDemoServe(app))
+	return cmd
+}
+
+// demoRun fires at the vulnerable and the fixed endpoint and explains.
+func demoRun(ctx context.Context, o *DemoOptions) error {
+	plain, _, stop, err := demo.Start(demo.Config{Latency: o.Latency})
+	if err != nil {
+		return runtimeError(fmt.Errorf("start the demo target: %w", err))
+	}
+	defer stop()
+	fmt.Fprintf(o.App.Stdout, "demo target on %s (latency %s)\n\n", plain, o.Latency)
+	type story struct{ label, variant string }
+	stories := []story{{"vulnerable (check-then-act)", "naive"}, {"fixed (per-user lock)", "locked"}}
+	paid := make([]int, len(stories))
+	for i, s := range stories {
+		fo := &FireOptions{
+			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
+			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
+			N: o.N, Rounds: 1, Mode: o.Mode, Timeout: runner.DefaultTimeout,
+			Arrival: runner.DefaultArrivalHeader, ExpectStatus: []string{"200=1"}, Output: "text",
+		}
+		fmt.Fprintf(o.App.Stdout, "== %s: %s\n", s.label, fo.URL)
+		if err := fireRun(ctx, fo); err != nil && err != errChecksFailed {
+			return err
+		}
+		if paid[i], err = demoGrants(ctx, plain, s.variant); err != nil {
+			return runtimeError(err)
+		}
+	}
+	return demoVerdict(o.App.Stdout, paid)
+}
+
+// demoVerdict says in two lines what the bursts found, and fails when the
+// demo did not show what it exists to show.
+func demoVerdict(w io.Writer, paid []int) error {
+	fmt.Fprintf(w, "found: the vulnerable endpoint paid the reward %d times for one mission\n", paid[0])
+	fmt.Fprintf(w, "fixed: the locked endpoint paid it %d time(s); its check held\n", paid[1])
+	if paid[0] <= 1 || paid[1] != 1 {
+		return runtimeError(fmt.Errorf("the demo did not reproduce the race this time (paid %d and %d); try --latency 50ms", paid[0], paid[1]))
+	}
+	return nil
+}
+
+// demoGrants reads how many times the demo user was paid under variant.
+func demoGrants(ctx context.Context, base, variant string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/missions/"+variant+"/me", nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+demoUser)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("read the demo state: %w", err)
+	}
+	defer resp.Body.Close()
+	var me struct {
+		Grants int `json:"grants"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		return 0, fmt.Errorf("read the demo state: %w", err)
+	}
+	return me.Grants, nil
+}
+
+// DemoServeOptions holds the flags of `racetest demo serve`.
+type DemoServeOptions struct {
+	App        *App
+	Addr       string
+	TLSAddr    string
+	Latency    time.Duration
+	MaxStreams uint32
+}
+
+func newCmdDemoServe(app *App) *cobra.Command {
+	o := &DemoServeOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the demo target until interrupted",
+		Long: `Serve runs the demo target: HTTP/1.1 and h2c on --addr, TLS with HTTP/2 on
+--tls-addr (self-signed certificate; use -k). It is deliberately vulnerable:
+keep it on loopback. GET / lists the endpoints.`,
+		Example: `  racetest demo serve --addr 127.0.0.1:8080 --tls-addr 127.0.0.1:8443
+  racetest fire --n 30 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --expect-status 200=1 \
+    http://127.0.0.1:8080/missions/naive/complete`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return demoServe(c.Context(), o) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address for HTTP/1.1 and h2c")
+	f.StringVar(&o.TLSAddr, "tls-addr", "", "address for TLS with HTTP/2 (off when empty)")
+	f.DurationVar(&o.Latency, "latency", demo.DefaultLatency, "simulated storage round trip inside the check-then-act window")
+	f.Uint32Var(&o.MaxStreams, "max-streams", 0, "HTTP/2 MAX_CONCURRENT_STREAMS (0: Go's default, 250)")
+	return cmd
+}
+
+func demoServe(ctx context.Context, o *DemoServeOptions) error {
+	srv := demo.NewServer(demo.Config{Latency: o.Latency, MaxConcurrentStreams: o.MaxStreams})
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return usageErrorf("--addr %s: %v", o.Addr, err)
+	}
+	errc := make(chan error, 2)
+	fmt.Fprintf(o.App.Stderr, "demo target: http://%s (HTTP/1.1 and h2c), latency %s\n", ln.Addr(), o.Latency)
+	go func() { errc <- srv.Serve(ctx, ln) }()
+	servers := 1
+	if o.TLSAddr != "" {
+		tln, err := net.Listen("tcp", o.TLSAddr)
+		if err != nil {
+			ln.Close()
+			return usageErrorf("--tls-addr %s: %v", o.TLSAddr, err)
+		}
+		fmt.Fprintf(o.App.Stderr, "demo target: https://%s (TLS, HTTP/2 and HTTP/1.1; self-signed, use -k)\n", tln.Addr())
+		go func() { errc <- srv.ServeTLS(ctx, tln) }()
+		servers++
+	}
+	for range servers {
+		if err := <-errc; err != nil {
+			return runtimeError(err)
+		}
+	}
+	if ctx.Err() != nil {
+		return errInterrupted
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package cmd
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// FireOptions holds the flags of `racetest fire` and what RunE derives from
+// them.
+type FireOptions struct {
+	App *App
+
+	URL          string
+	Method       string
+	Headers      []string
+	Data         string
+	JSON         string
+	Timeout      time.Duration
+	Insecure     bool
+	N            int
+	Rounds       int
+	Mode         string
+	Warmup       int
+	Arrival      string
+	Expect       []string
+	ExpectStatus []string
+	Output       string
+	ShowSecrets  bool
+	Verbose      bool
+}
+
+// Defaults and limits of fire.
+const (
+	defaultN      = 20
+	maxN          = 10000
+	defaultRounds = 1
+)
+
+func newCmdFire(app *App, runF func(context.Context, *FireOptions) error) *cobra.Command {
+	o := &FireOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "fire [flags] URL",
+		Short: "Send N requests at once and check what came back",
+		Long: `Fire sends N copies of one request so that they reach the server together,
+repeats that for --rounds, and judges each round with --expect checks.
+
+Checks are expressions (github.com/expr-lang/expr) over the burst:
+  count(status == 200) == 1            exactly one 200
+  all(responses, .status in [200, 409])
+  count(status == 200) <= 1 && count(error != "") == 0
+They are compiled before anything is sent; a typo exits 2.`,
+		Example: `  # The classic: 30 identical POSTs, exactly one may succeed.
+  racetest fire --n 30 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --expect-status 200=1 \
+    http://127.0.0.1:8080/missions/naive/complete
+
+  # Body from a file, five rounds, JSON report for a script.
+  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
+		Args: exactArgs(1, "URL"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.URL = args[0]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return fireRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.IntVarP(&o.N, "n", "n", defaultN, "number of simultaneous requests in a burst")
+	f.IntVar(&o.Rounds, "rounds", defaultRounds, "number of bursts; checks are judged per round")
+	f.StringVarP(&o.Method, "method", "X", "", "request method (default GET, or POST with a body)")
+	f.StringArrayVarP(&o.Headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
+	f.StringVarP(&o.Data, "data", "d", "", "request body: text, @file, or @- for standard input")
+	f.StringVar(&o.JSON, "json", "", "JSON request body (sets Content-Type); @file and @- work too")
+	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
+	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
+	f.StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
+	f.IntVar(&o.Warmup, "warmup", 0, "throwaway HEAD requests per connection before arming")
+	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "per-request timeout, counted from the release")
+	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")
+	f.StringVarP(&o.Output, "output", "o", "text", "report format: text or json")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with a message that names what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s takes exactly %d %s argument, got %d", c.CommandPath(), n, what, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,159 @@
+package report
+
+import (
+	"time"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// Schema names the version of the JSON document. A change that removes or
+// renames a field gets a new schema name.
+const Schema = "racetest.report/v1"
+
+// Document is everything one racetest invocation found. It is the JSON
+// output as it is, and every other writer renders it.
+type Document struct {
+	Schema      string    `json:"schema"`
+	Tool        string    `json:"tool"`
+	Started     time.Time `json:"started"`
+	Runs        []Run     `json:"runs"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+}
+
+// Run is one race: a fire invocation or one scenario.
+type Run struct {
+	Name   string  `json:"name"`
+	File   string  `json:"file,omitempty"`
+	Line   int     `json:"line,omitempty"`
+	Target string  `json:"target"`
+	Mode   string  `json:"mode"`
+	N      int     `json:"n"`
+	Rounds []Round `json:"rounds"`
+	// Error is a runtime error that stopped the run before it could be
+	// judged, such as an unreachable target.
+	Error string `json:"error,omitempty"`
+}
+
+// Round is one prepare-arm-release-collect cycle and its judgement.
+type Round struct {
+	Round         int           `json:"round"`
+	Mode          string        `json:"mode"`
+	Hold          string        `json:"hold,omitempty"`
+	Proto         string        `json:"proto"`
+	Connections   int           `json:"connections"`
+	Notes         []string      `json:"notes,omitempty"`
+	Start         time.Time     `json:"start"`
+	ReleaseSpread time.Duration `json:"release_spread_ns"`
+	ServerSpread  time.Duration `json:"server_spread_ns"`
+	HasServer     bool          `json:"server_spread_known"`
+	Tally         Tally         `json:"tally"`
+	Checks        []Check       `json:"checks"`
+	Requests      []Request     `json:"requests"`
+}
+
+// Check is one expression judged in one round.
+type Check struct {
+	Expr  string `json:"expr"`
+	Scope string `json:"scope"` // "burst" or "after"
+	Pass  bool   `json:"pass"`
+	Seen  string `json:"seen,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// Request is one request of a round with its response and timings. Times
+// are nanoseconds from the round's Start (the first release); negative
+// before it, absent when the moment never came.
+type Request struct {
+	Index     int                 `json:"index"`
+	Conn      int                 `json:"conn"`
+	Method    string              `json:"method"`
+	URL       string              `json:"url"`
+	Status    int                 `json:"status"`
+	Proto     string              `json:"proto,omitempty"`
+	ErrorKind string              `json:"error_kind,omitempty"`
+	Error     string              `json:"error,omitempty"`
+	Headers   map[string][]string `json:"headers,omitempty"`
+	Body      string              `json:"body,omitempty"`
+	BodyBytes int64               `json:"body_bytes"`
+	Truncated bool                `json:"truncated,omitempty"`
+	Armed     *time.Duration      `json:"armed_ns,omitempty"`
+	Released  *time.Duration      `json:"released_ns,omitempty"`
+	FirstByte *time.Duration      `json:"first_byte_ns,omitempty"`
+	Done      *time.Duration      `json:"done_ns,omitempty"`
+	Arrival   *time.Duration      `json:"arrival_ns,omitempty"`
+}
+
+// Failed reports whether any check of the round failed.
+func (r *Round) Failed() bool {
+	for _, c := range r.Checks {
+		if !c.Pass {
+			return true
+		}
+	}
+	return false
+}
+
+// FailedRounds counts the rounds in which a check failed: the hit rate.
+func (r *Run) FailedRounds() int {
+	n := 0
+	for i := range r.Rounds {
+		if r.Rounds[i].Failed() {
+			n++
+		}
+	}
+	return n
+}
+
+// NewRound builds the model of one burst. reqs are the requests as sent,
+// index for index; secrets in them and in the responses are masked unless
+// showSecrets.
+func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool) Round {
+	rd := Round{
+		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
+		Connections: b.Connections, Notes: b.Notes,
+		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
+	}
+	rd.ServerSpread, rd.HasServer = b.ServerSpread()
+	rd.Start = firstRelease(b)
+	rd.Requests = make([]Request, len(b.Results))
+	for i := range b.Results {
+		r := &b.Results[i]
+		q := Request{
+			Index: r.Index, Conn: r.Conn, Status: r.Status, Proto: r.Proto,
+			ErrorKind: string(r.ErrKind), Body: string(r.Body), BodyBytes: r.BodyBytes, Truncated: r.Truncated,
+			Headers: RedactHeader(r.Header, showSecrets),
+		}
+		if r.Err != nil {
+			q.Error = Redact(r.Err.Error(), showSecrets)
+		}
+		if i < len(reqs) {
+			q.Method, q.URL = reqs[i].Method, RedactURL(reqs[i].URL, showSecrets)
+		}
+		q.Armed, q.Released = offset(rd.Start, r.Armed), offset(rd.Start, r.Released)
+		q.FirstByte, q.Done, q.Arrival = offset(rd.Start, r.FirstByte), offset(rd.Start, r.Done), offset(rd.Start, r.Arrival)
+		rd.Requests[i] = q
+	}
+	return rd
+}
+
+func firstRelease(b *runner.Burst) time.Time {
+	var t0 time.Time
+	for i := range b.Results {
+		t := b.Results[i].Released
+		if !t.IsZero() && (t0.IsZero() || t.Before(t0)) {
+			t0 = t
+		}
+	}
+	if t0.IsZero() {
+		return b.Start
+	}
+	return t0
+}
+
+func offset(t0, t time.Time) *time.Duration {
+	if t.IsZero() {
+		return nil
+	}
+	d := t.Sub(t0)
+	return &d
+}

@@ -1,0 +1,101 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr/file"
+)
+
+// ExprError is an error in an expression, with its position in the
+// expression source. Line and Column are 1-based and relative to Source,
+// so that callers can add their own location: a flag name, or the file,
+// line and column of a YAML node.
+type ExprError struct {
+	Source       string
+	Line, Column int
+	Msg          string
+}
+
+// Error gives one line: the position in the expression and the message.
+func (e *ExprError) Error() string {
+	if strings.Contains(e.Source, "\n") {
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("column %d: %s", e.Column, e.Msg)
+}
+
+// Snippet gives the source line the error is on and a caret under its
+// column, without a trailing newline:
+//
+//	count(staus == 200) == 1
+//	      ^
+func (e *ExprError) Snippet() string {
+	lines := strings.Split(e.Source, "\n")
+	if e.Line < 1 || e.Line > len(lines) {
+		return ""
+	}
+	line := strings.TrimRight(lines[e.Line-1], "\r")
+	// The caret line copies the tabs of the source line so that the caret
+	// stays under the column whatever the tab width.
+	var caret strings.Builder
+	col := 1
+	for _, r := range line {
+		if col >= e.Column {
+			break
+		}
+		if r == '\t' {
+			caret.WriteByte('\t')
+		} else {
+			caret.WriteByte(' ')
+		}
+		col++
+	}
+	for ; col < e.Column; col++ {
+		caret.WriteByte(' ')
+	}
+	caret.WriteByte('^')
+	return line + "\n" + caret.String()
+}
+
+// exprError turns an error from expr into an *ExprError on src. expr's
+// file.Error carries its own snippet in Error(); only the message and the
+// position are kept. The position is worked out again from the rune offset
+// because not every stage of expr binds the error to the source.
+func exprError(src string, err error) *ExprError {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		line, col := firstToken(src)
+		return &ExprError{Source: src, Line: line, Column: col, Msg: err.Error()}
+	}
+	line, col := position(src, fe.From)
+	return &ExprError{Source: src, Line: line, Column: col, Msg: fe.Message}
+}
+
+// position gives the 1-based line and column of the rune at offset.
+func position(src string, offset int) (line, col int) {
+	line, col = 1, 1
+	n := 0
+	for _, r := range src {
+		if n == offset {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		n++
+	}
+	return line, col
+}
+
+// firstToken gives the position of the first non-blank rune, where an
+// error about the whole expression is shown.
+func firstToken(src string) (line, col int) {
+	trimmed := strings.TrimLeft(src, " \t\r\n")
+	return position(src, utf8.RuneCountInString(src[:len(src)-len(trimmed)]))
+}
