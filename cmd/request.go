@@ -13,6 +13,9 @@ import (
 // parseTargetURL checks a URL given on the command line and says how to fix
 // it when it cannot be sent.
 func parseTargetURL(where, raw string) (*url.URL, error) {
+	if !strings.Contains(raw, "://") {
+		return nil, usageErrorf("%s: %q must start with http:// or https:// (did you mean http://%s?)", where, raw, raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, usageErrorf("%s: %q is not a URL: %v", where, raw, unwrapURLError(err))

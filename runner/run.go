@@ -19,11 +19,22 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	switch p.Mode {
-	case ModeBarrier, ModeAuto:
+	mode := p.Mode
+	if mode == ModeAuto {
+		var err error
+		if mode, err = resolveAuto(ctx, &p); err != nil {
+			return nil, err
+		}
+	}
+	switch mode {
+	case ModeSinglePacket:
+		return runSinglePacket(ctx, &p)
+	case ModeLastByte:
+		return runLastByte(ctx, &p)
+	case ModeBarrier:
 		return runBarrier(ctx, &p)
 	}
-	return nil, fmt.Errorf("%w: mode %s is not available", ErrInvalidPlan, p.Mode)
+	return nil, fmt.Errorf("%w: mode %s is not available", ErrInvalidPlan, mode)
 }
 
 // newBurst allocates the result slots before anything is sent, so that the

@@ -1,0 +1,186 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/racetest/racetest/internal/demo"
+)
+
+// testApp is an App on buffers, not a terminal.
+func testApp(stdin string) (*App, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &App{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" },
+	}, &out, &errb
+}
+
+// run executes racetest with args and returns exit code, stdout and stderr.
+func run(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	app, out, errb := testApp("")
+	code := Execute(ctx, app, args)
+	return code, out.String(), errb.String()
+}
+
+// demoTarget serves a fresh demo target on loopback for one test.
+func demoTarget(t *testing.T) string {
+	t.Helper()
+	// A long storage latency keeps the race window wide even when the race
+	// detector slows the client down.
+	srv := httptest.NewServer(demo.NewServer(demo.Config{Latency: 100 * time.Millisecond}).Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// closedAddr is a loopback address with nothing listening.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func mission(base, variant string) []string {
+	return []string{"fire", "--n", "30", "-X", "POST", "-H", "Authorization: Bearer u1",
+		"--json", `{"type":"investment_complete"}`, "--expect-status", "200=1",
+		base + "/missions/" + variant + "/complete"}
+}
+
+func TestFireFindsTheRaceAndPassesTheFix(t *testing.T) {
+	base := demoTarget(t)
+	code, out, errOut := run(t, context.Background(), mission(base, "naive")...)
+	if code != 1 {
+		t.Fatalf("naive: exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "FAIL  count(status == 200) == 1") || !strings.Contains(out, "want == 1") {
+		t.Errorf("naive report lacks the failed check:\n%s", out)
+	}
+	for _, v := range []string{"locked", "unique", "setadd"} {
+		code, out, errOut = run(t, context.Background(), mission(base, v)...)
+		if code != 0 {
+			t.Errorf("%s: exit %d, want 0\n%s%s", v, code, out, errOut)
+		}
+	}
+	if strings.Contains(out, "Bearer u1") {
+		t.Error("the report shows the Authorization value")
+	}
+}
+
+func TestFireExitCodes(t *testing.T) {
+	base := demoTarget(t)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	cases := []struct {
+		name    string
+		ctx     context.Context
+		args    []string
+		code    int
+		stderrs []string
+	}{
+		{"typo in expect", nil, []string{"fire", "--expect", "count(staus == 200) == 1", base},
+			2, []string{"--expect: unknown name staus at column 7", "count(staus == 200) == 1\n        ^"}},
+		{"closed port", nil, []string{"fire", "-n", "3", "http://" + closedAddr(t) + "/"},
+			3, []string{"target unreachable", "connection refused", "127.0.0.1:"}},
+		{"unknown flag", nil, []string{"fire", "--nope", base}, 2, []string{"unknown flag: --nope", "racetest fire --help"}},
+		{"no URL", nil, []string{"fire"}, 2, []string{"takes exactly 1 URL argument"}},
+		{"bad URL", nil, []string{"fire", "127.0.0.1:8080/x"}, 2, []string{"must start with http:// or https://"}},
+		{"bad n", nil, []string{"fire", "-n", "0", base}, 2, []string{"--n 0: the burst needs at least one request"}},
+		{"bad header", nil, []string{"fire", "-H", "NoColon", base}, 2, []string{`--header "NoColon": a header is written 'Name: value'`}},
+		{"missing file", nil, []string{"fire", "-d", "@/nonexistent/body", base}, 2, []string{"--data @/nonexistent/body: cannot read the file"}},
+		{"bad json", nil, []string{"fire", "--json", "{nope", base}, 2, []string{"--json: the body is not valid JSON"}},
+		{"bad expect-status", nil, []string{"fire", "--expect-status", "200", base}, 2, []string{"write STATUS=COUNT"}},
+		{"bad mode", nil, []string{"fire", "--mode", "fast", base}, 2, []string{`--mode "fast": choose one of auto,`}},
+		{"bad duration", nil, []string{"fire", "--timeout", "soon", base}, 2, []string{`invalid argument "soon" for "--timeout"`}},
+		{"interrupted", cancelled, []string{"fire", "-n", "2", base + "/healthz"}, 130, []string{"interrupted"}},
+		{"passes", nil, []string{"fire", "-n", "5", "--expect", "all(responses, .status == 200)", base + "/healthz"}, 0, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := c.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			code, out, errOut := run(t, ctx, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, out, errOut)
+			}
+			for _, s := range c.stderrs {
+				if !strings.Contains(errOut, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestFireFlagParsing(t *testing.T) {
+	app, _, _ := testApp(`{"from":"stdin"}`)
+	var got *FireOptions
+	cmd := newCmdFire(app, func(_ context.Context, o *FireOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"-n", "7", "--rounds", "3", "-X", "put", "-H", "A: 1", "-H", "B: 2",
+		"--json", "@-", "--expect", "x", "--expect-status", "200=1", "-k", "--mode", "barrier", "http://h/p"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.N != 7 || got.Rounds != 3 || got.Method != "put" || len(got.Headers) != 2 || got.JSON != "@-" ||
+		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" {
+		t.Fatalf("options: %+v", got)
+	}
+	req, err := got.request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Method != "PUT" || string(req.Body) != `{"from":"stdin"}` || req.Header.Get("Content-Type") != "application/json" ||
+		req.Header.Get("B") != "2" {
+		t.Errorf("request: %+v body %q", req, req.Body)
+	}
+}
+
+func TestFireJSONOutput(t *testing.T) {
+	base := demoTarget(t)
+	code, out, errOut := run(t, context.Background(), "fire", "-n", "4", "-o", "json",
+		"-H", "Authorization: Bearer sekrit", base+"/healthz")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, s := range []string{`"schema": "racetest.report/v1"`, `"release_spread_ns"`, `"status": 200`, `"index": 3`} {
+		if !strings.Contains(out, s) {
+			t.Errorf("JSON lacks %s", s)
+		}
+	}
+	if strings.Contains(out, "sekrit") {
+		t.Error("JSON shows the Authorization value")
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		code, out, _ := run(t, context.Background(), args...)
+		if code != 0 || !strings.HasPrefix(out, "racetest ") {
+			t.Errorf("%v: exit %d out %q", args, code, out)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	code, out, errOut := run(t, context.Background(), "demo", "--n", "20", "--latency", "100ms")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, s := range []string{"found: the vulnerable endpoint paid the reward", "fixed: the locked endpoint paid it 1 time(s)", "race found", "passed"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("demo output lacks %q:\n%s", s, out)
+		}
+	}
+}
