@@ -59,12 +59,9 @@ func get(t *testing.T, c *http.Client, url, wantProto string) {
 func TestServeH2CAndHTTP1(t *testing.T) {
 	addr, stop := serveOn(t, NewServer(Config{}))
 	defer stop()
-	h2c := &http2.Transport{
-		AllowHTTP: true,
-		DialTLSContext: func(ctx context.Context, network, addr string, _ *tls.Config) (net.Conn, error) {
-			return new(net.Dialer).DialContext(ctx, network, addr)
-		},
-	}
+	var protos http.Protocols
+	protos.SetUnencryptedHTTP2(true)
+	h2c := &http.Transport{Protocols: &protos}
 	defer h2c.CloseIdleConnections()
 	get(t, &http.Client{Transport: h2c}, "http://"+addr+"/healthz", "HTTP/2.0")
 	h1 := &http.Transport{}
