@@ -28,6 +28,9 @@ func (s *Server) routes() []route {
 		{"GET /accounts/{id}", "the balance", s.getAccount},
 		{"PUT /accounts/{id}", "body {\"balance\":B}: create or set an account", s.putAccount},
 		{"POST /accounts/{id}/deposit/{variant}", "body {\"amount\":A}; variants naive (lost updates) and atomic", s.deposit},
+		{"/bench/hit", "any method: records its arrival for GET /bench/arrivals (used by the benchmark)", s.benchHit},
+		{"GET /bench/arrivals", "count and spread of /bench/hit arrivals since POST /bench/reset", s.benchArrivals},
+		{"POST /bench/reset", "forget the recorded /bench/hit arrivals", s.benchReset},
 		{"POST /accounts/{id}/withdraw/{variant}", "body {\"amount\":A}; 409 when funds are short; variants naive and atomic", s.withdraw},
 	}
 }

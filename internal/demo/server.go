@@ -54,6 +54,8 @@ type Server struct {
 
 	certOnce sync.Once
 	cert     tlsIdentity
+
+	bench arrivalLog
 }
 
 // state is everything /reset throws away. Reset swaps the whole pointer
