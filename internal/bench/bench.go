@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"time"
+)
+
+// bench holds what every measurement needs.
+type bench struct {
+	racetest string
+	bursts   int
+	tools    []tool
+	pyScript string
+}
+
+// target is a demo target process.
+type target struct {
+	url, tlsURL string
+	cmd         *exec.Cmd
+}
+
+func (b *bench) run(ctx context.Context, sizes []int, detectLat time.Duration, detectN int) error {
+	dir, err := os.MkdirTemp("", "racetest-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if b.pyScript, err = writePyScript(dir); err != nil {
+		return err
+	}
+	fmt.Printf("racetest benchmark, %s, %d cores, %d bursts per cell\n\n", time.Now().Format("2006-01-02"), numCPU(), b.bursts)
+	if err := b.spreadTable(ctx, sizes); err != nil {
+		return err
+	}
+	return b.detectionTable(ctx, detectLat, detectN)
+}
+
+// startTarget runs `racetest demo serve` on free loopback ports and waits
+// until it answers.
+func (b *bench) startTarget(ctx context.Context, latency time.Duration) (*target, error) {
+	addr, tlsAddr := freeAddr(), freeAddr()
+	c := exec.CommandContext(ctx, b.racetest, "demo", "serve", "--addr", addr, "--tls-addr", tlsAddr,
+		"--latency", latency.String())
+	if err := c.Start(); err != nil {
+		return nil, err
+	}
+	t := &target{url: "http://" + addr, tlsURL: "https://" + tlsAddr, cmd: c}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(t.url + "/healthz"); err == nil {
+			resp.Body.Close()
+			return t, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.stop()
+	return nil, errors.New("demo target did not start within 10s")
+}
+
+func (t *target) stop() {
+	_ = t.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = t.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = t.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func freeAddr() string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// spreadTable measures the server-observed spread of every tool at every
+// size; bursts alternate between tools so that drift hits all alike.
+func (b *bench) spreadTable(ctx context.Context, sizes []int) error {
+	t, err := b.startTarget(ctx, 0)
+	if err != nil {
+		return err
+	}
+	defer t.stop()
+	fmt.Println("## Server-observed spread (demo target, GET /bench/hit)")
+	fmt.Println()
+	fmt.Println("| N | tool | median | p90 | median vs barrier | bursts |")
+	fmt.Println("|---|---|---|---|---|---|")
+	for _, n := range sizes {
+		spreads := make([][]time.Duration, len(b.tools))
+		for range b.bursts {
+			for i, tl := range b.tools {
+				s, err := b.spreadOnce(ctx, t, tl, n)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "bench: N=%d %s: %v\n", n, tl.name, err)
+					continue
+				}
+				spreads[i] = append(spreads[i], s)
+			}
+		}
+		printSpreadRows(n, b.tools, spreads)
+	}
+	fmt.Println()
+	return nil
+}
+
+// spreadOnce sends one burst with tl and reads the spread the target saw.
+func (b *bench) spreadOnce(ctx context.Context, t *target, tl tool, n int) (time.Duration, error) {
+	if err := post(t.url + "/bench/reset"); err != nil {
+		return 0, err
+	}
+	if err := b.exec(ctx, tl.cmd(b, n, t.url+"/bench/hit", t.tlsURL+"/bench/hit", nil, "")); err != nil {
+		return 0, err
+	}
+	var v struct {
+		Count    int   `json:"count"`
+		SpreadNS int64 `json:"spread_ns"`
+	}
+	if err := getJSON(t.url+"/bench/arrivals", nil, &v); err != nil {
+		return 0, err
+	}
+	if v.Count != n {
+		return 0, fmt.Errorf("target saw %d of %d requests", v.Count, n)
+	}
+	return time.Duration(v.SpreadNS), nil
+}
+
+func printSpreadRows(n int, tools []tool, spreads [][]time.Duration) {
+	barrier := time.Duration(0)
+	for i, tl := range tools {
+		if tl.name == "racetest barrier" && len(spreads[i]) > 0 {
+			barrier = quantile(spreads[i], 50)
+		}
+	}
+	for i, tl := range tools {
+		s := spreads[i]
+		if len(s) == 0 {
+			fmt.Printf("| %d | %s | - | - | - | 0 |\n", n, tl.name)
+			continue
+		}
+		ratio := "-"
+		if barrier > 0 {
+			ratio = fmt.Sprintf("%.2f", float64(quantile(s, 50))/float64(barrier))
+		}
+		fmt.Printf("| %d | %s | %s | %s | %s | %d |\n", n, tl.name, fmtDur(quantile(s, 50)), fmtDur(quantile(s, 90)), ratio, len(s))
+	}
+}
+
+// quantile is the nearest-rank q-th percentile of ds.
+func quantile(ds []time.Duration, q int) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	k := (q*len(s) + 99) / 100
+	if k < 1 {
+		k = 1
+	}
+	return s[k-1]
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.0f µs", float64(d)/1e3)
+	default:
+		return fmt.Sprintf("%.2f ms", float64(d)/1e6)
+	}
+}
+
+func post(url string) error {
+	resp, err := http.Post(url, "application/json", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+func getJSON(url string, header http.Header, v any) error {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header = header
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return json.NewDecoder(resp.Body).Decode(v)
+}

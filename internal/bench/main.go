@@ -1,0 +1,60 @@
+// Command bench measures how tightly racetest's engines and common
+// alternatives (hey, a Python thread pool) make N requests arrive at the demo
+// target, side by side in one run, and how often each catches the demo's
+// double-paid reward. It prints Markdown tables for docs/PERFORMANCE.md.
+//
+// It only talks to demo targets it starts itself on 127.0.0.1, and every
+// burst is bounded in count and time. Run it through scripts/bench.sh, which
+// installs hey and python3-requests first.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	var (
+		racetest  = flag.String("racetest", "", "path of a built racetest binary (required)")
+		ns        = flag.String("n", "10,30,100,1000", "burst sizes, comma separated")
+		bursts    = flag.Int("bursts", 20, "bursts per tool and size")
+		detectLat = flag.Duration("detect-latency", 300*time.Microsecond, "demo latency for the detection table")
+		detectN   = flag.Int("detect-n", 30, "burst size for the detection table")
+		only      = flag.String("tools", "", "comma-separated subset of tools (default all)")
+	)
+	flag.Parse()
+	if *racetest == "" {
+		fmt.Fprintln(os.Stderr, "bench: -racetest PATH is required (scripts/bench.sh builds it)")
+		os.Exit(2)
+	}
+	sizes, err := parseSizes(*ns)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench: -n:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	b := &bench{racetest: *racetest, bursts: *bursts, tools: selectTools(*only)}
+	if err := b.run(ctx, sizes, *detectLat, *detectN); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
