@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // parseTargetURL checks a URL given on the command line and says how to fix
@@ -45,10 +47,14 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 		if !ok || name == "" {
 			return nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
 		}
-		if strings.ContainsAny(name, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
-			return nil, usageErrorf("%s %q: header names have no spaces and values no line breaks", flag, raw)
+		value = strings.TrimSpace(value)
+		if !httpguts.ValidHeaderFieldName(name) {
+			return nil, usageErrorf("%s %q: %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", flag, raw, name)
 		}
-		h.Add(name, strings.TrimSpace(value))
+		if !httpguts.ValidHeaderFieldValue(value) {
+			return nil, usageErrorf("%s %q: the value has a control character or line break", flag, raw)
+		}
+		h.Add(name, value)
 	}
 	return h, nil
 }
