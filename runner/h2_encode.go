@@ -1,0 +1,196 @@
+package runner
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// h2Skip lists the request headers that are not sent as regular fields:
+// the connection-specific ones HTTP/2 forbids (RFC 9113, 8.2.2), Host,
+// which becomes :authority, and Content-Length, which the engine writes
+// from the body it actually sends.
+var h2Skip = map[string]bool{
+	"connection": true, "proxy-connection": true, "keep-alive": true,
+	"transfer-encoding": true, "upgrade": true, "host": true, "content-length": true,
+}
+
+// h2Origin checks that every request goes to one origin, since all the
+// streams of a connection share it, and that every header can be sent
+// over HTTP/2. It returns the origin.
+func h2Origin(p *Plan) (target, error) {
+	var first target
+	for i := range p.Requests {
+		r := &p.Requests[i]
+		t, err := parseTarget(r.URL)
+		if err != nil {
+			return target{}, fmt.Errorf("%w: request %d: %w", ErrInvalidPlan, i, err)
+		}
+		if i == 0 {
+			first = t
+		} else if t.addr != first.addr || t.tls != first.tls {
+			return target{}, &SyncError{Mode: ModeSinglePacket, Reason: fmt.Sprintf(
+				"requests 0 and %d go to different origins (%s, %s) and cannot share a connection; use --mode last-byte",
+				i, first.url.Host, t.url.Host)}
+		}
+		for k, vs := range r.Header {
+			if !httpguts.ValidHeaderFieldName(k) {
+				return target{}, fmt.Errorf("%w: request %d: invalid header name %q", ErrInvalidPlan, i, k)
+			}
+			for _, v := range vs {
+				if !httpguts.ValidHeaderFieldValue(v) {
+					return target{}, fmt.Errorf("%w: request %d: invalid value for header %q", ErrInvalidPlan, i, k)
+				}
+			}
+		}
+	}
+	return first, nil
+}
+
+// headerBlock hpack-encodes a request head with the connection's encoder.
+// The encoder is stateful, so blocks must go on the wire in the order they
+// were encoded: warm-ups first, then the streams in ascending order.
+func (c *h2conn) headerBlock(method string, u *url.URL, h http.Header, body []byte) []byte {
+	c.hbuf.Reset()
+	auth := u.Host
+	if v := h.Get("Host"); v != "" {
+		auth = v
+	}
+	c.field(":method", method)
+	c.field(":scheme", u.Scheme)
+	c.field(":authority", auth)
+	c.field(":path", u.RequestURI())
+	// Sorted, so that equal requests encode to equal bytes and hpack's
+	// dynamic table makes every stream after the first a few bytes long.
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		name := strings.ToLower(k)
+		if h2Skip[name] {
+			continue
+		}
+		for _, v := range h[k] {
+			if name == "te" && !strings.EqualFold(v, "trailers") {
+				continue
+			}
+			c.field(name, v)
+		}
+	}
+	// As net/http does: a length for any body, and 0 for the methods
+	// that are expected to carry one.
+	switch {
+	case len(body) > 0, method == http.MethodPost, method == http.MethodPut, method == http.MethodPatch:
+		c.field("content-length", strconv.Itoa(len(body)))
+	}
+	return bytes.Clone(c.hbuf.Bytes())
+}
+
+func (c *h2conn) field(name, value string) {
+	c.enc.WriteField(hpack.HeaderField{Name: name, Value: value})
+}
+
+// writeHeaders frames a header block as HEADERS plus as many CONTINUATION
+// frames as the server's maximum frame size needs.
+func writeHeaders(fr *http2.Framer, id uint32, block []byte, endStream bool, maxFrame int) error {
+	first, rest := block, []byte(nil)
+	if len(first) > maxFrame {
+		first, rest = block[:maxFrame], block[maxFrame:]
+	}
+	err := fr.WriteHeaders(http2.HeadersFrameParam{
+		StreamID: id, BlockFragment: first, EndStream: endStream, EndHeaders: len(rest) == 0,
+	})
+	for err == nil && len(rest) > 0 {
+		n := min(len(rest), maxFrame)
+		err = fr.WriteContinuation(id, n == len(rest), rest[:n])
+		rest = rest[n:]
+	}
+	return err
+}
+
+// writeData frames data as DATA frames of at most maxFrame bytes; empty
+// data with endStream is one empty DATA frame carrying END_STREAM.
+func writeData(fr *http2.Framer, id uint32, data []byte, endStream bool, maxFrame int) error {
+	for {
+		n := min(len(data), maxFrame)
+		last := n == len(data)
+		if err := fr.WriteData(id, endStream && last, data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+		if last {
+			return nil
+		}
+	}
+}
+
+// encode builds the connection's two buffers: arm, sent while arming and
+// ending with the PING whose answer says the server has read it, and
+// final, the last fragment of every stream, sent at the release in one
+// write. Which part is held back depends on hold; see defaultH2Hold.
+func (c *h2conn) encode(p *Plan, hold Hold) error {
+	var arm, final bytes.Buffer
+	afr, ffr := http2.NewFramer(&arm, nil), http2.NewFramer(&final, nil)
+	maxFrame := int(c.peer.maxFrame)
+	var total int64
+	for i := range c.streams {
+		s := &c.streams[i]
+		req := &p.Requests[s.r.Index]
+		body := req.Body
+		if err := c.fits(s.r.Index, len(body), &total); err != nil {
+			return err
+		}
+		u, err := url.Parse(req.URL)
+		if err != nil {
+			return err
+		}
+		block := c.headerBlock(req.Method, u, req.Header, body)
+		if hold == HoldHeaders {
+			err = writeHeaders(ffr, s.id, block, len(body) == 0, maxFrame)
+			if err == nil && len(body) > 0 {
+				err = writeData(ffr, s.id, body, true, maxFrame)
+			}
+		} else {
+			// HoldLastByte: the head and all but the last body byte now;
+			// a bodiless request keeps back only END_STREAM.
+			err = writeHeaders(afr, s.id, block, false, maxFrame)
+			cut := max(len(body)-1, 0)
+			if err == nil && cut > 0 {
+				err = writeData(afr, s.id, body[:cut], false, maxFrame)
+			}
+			if err == nil {
+				err = writeData(ffr, s.id, body[cut:], true, maxFrame)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("encode request %d: %w", s.r.Index, err)
+		}
+	}
+	if err := afr.WritePing(false, c.ping); err != nil {
+		return err
+	}
+	c.arm, c.final = arm.Bytes(), final.Bytes()
+	return nil
+}
+
+// fits checks a body against the server's flow-control windows: a body
+// the server has not granted room for would wait for a WINDOW_UPDATE and
+// leave after the release, so it is refused rather than sent late.
+func (c *h2conn) fits(idx, n int, total *int64) error {
+	*total += int64(n)
+	switch {
+	case n > int(c.peer.initWindow):
+		return fmt.Errorf("%w: request %d: body of %d bytes is larger than the server's HTTP/2 stream window (%d bytes), too large for single-packet; use --mode last-byte",
+			ErrInvalidPlan, idx, n, c.peer.initWindow)
+	case *total > c.sendWin:
+		return fmt.Errorf("%w: request %d: the bodies on connection %d add up to %d bytes, more than the server's HTTP/2 connection window (%d bytes), too large for single-packet; use --mode last-byte",
+			ErrInvalidPlan, idx, c.idx, *total, c.sendWin)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+
+	"golang.org/x/net/http2"
+)
+
+// handshake sends the client preface with our SETTINGS and a connection
+// WINDOW_UPDATE in one write, then reads until the server's SETTINGS have
+// arrived and ours have been acknowledged, so that every limit the
+// server announced is known before requests are encoded against it.
+func (c *h2conn) handshake() error {
+	c.wbuf.WriteString(http2.ClientPreface)
+	c.fr.WriteSettings(
+		http2.Setting{ID: http2.SettingEnablePush, Val: 0},
+		http2.Setting{ID: http2.SettingInitialWindowSize, Val: h2RecvWindow},
+		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: h2MaxHeaderList},
+	)
+	c.fr.WriteWindowUpdate(0, h2RecvWindow-h2DefaultWindow)
+	if err := c.flush(); err != nil {
+		return fmt.Errorf("http/2 preface to %s: %w", c.t.addr, err)
+	}
+	if !c.t.tls {
+		if err := c.checkH2C(); err != nil {
+			return err
+		}
+	}
+	gotSettings := false
+	for !gotSettings || !c.gotAck {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			return fmt.Errorf("http/2 handshake with %s: %w", c.t.addr, h2ReadError(c.fr, err))
+		}
+		if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
+			gotSettings = true
+		}
+		if err := c.control(f); err != nil {
+			return fmt.Errorf("http/2 handshake with %s: %w", c.t.addr, err)
+		}
+	}
+	return nil
+}
+
+// checkH2C looks at the first bytes of a cleartext server's answer to
+// the preface. An h2c server starts with a SETTINGS frame; an HTTP/1.1
+// server answers with a status line or closes the connection.
+func (c *h2conn) checkH2C() error {
+	head, err := c.br.Peek(9)
+	switch {
+	case bytes.HasPrefix(head, []byte("HTTP/")):
+		line, _ := c.br.Peek(min(c.br.Buffered(), 64))
+		if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
+			line = line[:i]
+		}
+		return noH2C(c.t, fmt.Sprintf("it answered the HTTP/2 preface with %q", line))
+	case err != nil:
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return noH2C(c.t, "it did not answer the HTTP/2 preface in time")
+		}
+		return noH2C(c.t, fmt.Sprintf("it did not answer the HTTP/2 preface (%v)", err))
+	case http2.FrameType(head[3]) != http2.FrameSettings:
+		return noH2C(c.t, "its first frame was not SETTINGS")
+	}
+	return nil
+}
+
+func noH2C(t target, why string) error {
+	return &SyncError{Mode: ModeSinglePacket,
+		Reason: fmt.Sprintf("%s does not speak h2c (HTTP/2 without TLS): %s; use --mode last-byte or an https URL", t.url.Host, why)}
+}
+
+// control handles the connection-level frames that may come at any time.
+// It runs on whichever goroutine owns the framer.
+func (c *h2conn) control(f http2.Frame) error {
+	switch f := f.(type) {
+	case *http2.SettingsFrame:
+		if f.IsAck() {
+			c.gotAck = true
+			return nil
+		}
+		if err := f.ForeachSetting(c.applySetting); err != nil {
+			return &ProtocolError{Msg: fmt.Sprintf("bad SETTINGS from the server: %v", err)}
+		}
+		c.fr.WriteSettingsAck()
+		return c.flush()
+	case *http2.PingFrame:
+		if !f.IsAck() {
+			c.fr.WritePing(true, f.Data)
+			return c.flush()
+		}
+		if f.Data == c.ping && !c.acked {
+			c.acked = true
+			c.pinged <- struct{}{}
+		}
+	case *http2.WindowUpdateFrame:
+		if f.StreamID == 0 {
+			c.sendWin += int64(f.Increment)
+		}
+	case *http2.GoAwayFrame:
+		return &h2ResetError{goaway: true, code: f.ErrCode, last: f.LastStreamID, debug: string(f.DebugData())}
+	case *http2.PushPromiseFrame:
+		// Its header block would also desynchronise our hpack decoder.
+		return &ProtocolError{Msg: "server sent PUSH_PROMISE although push is disabled"}
+	}
+	return nil
+}
+
+func (c *h2conn) applySetting(s http2.Setting) error {
+	if err := s.Valid(); err != nil {
+		return err
+	}
+	switch s.ID {
+	case http2.SettingMaxConcurrentStreams:
+		c.peer.maxStreams = s.Val
+	case http2.SettingInitialWindowSize:
+		c.peer.initWindow = s.Val
+	case http2.SettingMaxFrameSize:
+		c.peer.maxFrame = s.Val
+	case http2.SettingHeaderTableSize:
+		c.enc.SetMaxDynamicTableSizeLimit(s.Val)
+	}
+	return nil
+}
+
+// warm sends Options.Warmup HEAD requests, one after the other, each read
+// to its end, so that the server's first-request paths are warm before the
+// burst. The race requests' hpack state builds on these.
+func (c *h2conn) warm(p *Plan) error {
+	if p.Warmup <= 0 {
+		return nil
+	}
+	req := &p.Requests[0]
+	u, err := url.Parse(req.URL)
+	if err != nil {
+		return err
+	}
+	if p.WarmupURL != "" {
+		// Only the path is used: the warm-up travels on this connection.
+		w, err := u.Parse(p.WarmupURL)
+		if err != nil {
+			return fmt.Errorf("warm-up URL: %w", err)
+		}
+		u.Path, u.RawPath, u.RawQuery = w.Path, w.RawPath, w.RawQuery
+	}
+	for range p.Warmup {
+		id := c.nextID
+		c.nextID += 2
+		block := c.headerBlock("HEAD", u, req.Header, nil)
+		if err := writeHeaders(c.fr, id, block, true, int(c.peer.maxFrame)); err != nil {
+			return err
+		}
+		if err := c.flush(); err != nil {
+			return err
+		}
+		if err := c.awaitStream(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// awaitStream reads frames until stream id has ended. A reset warm-up
+// request still warmed the path, so it is not an error.
+func (c *h2conn) awaitStream(id uint32) error {
+	for {
+		f, err := c.fr.ReadFrame()
+		var se http2.StreamError
+		if errors.As(err, &se) && se.StreamID == id {
+			return nil
+		}
+		if err != nil {
+			return h2ReadError(c.fr, err)
+		}
+		switch f := f.(type) {
+		case *http2.MetaHeadersFrame:
+			if f.StreamID == id && f.StreamEnded() {
+				return nil
+			}
+		case *http2.DataFrame:
+			c.recvUsed += int64(f.Length)
+			if f.StreamID == id && f.StreamEnded() {
+				return nil
+			}
+		case *http2.RSTStreamFrame:
+			if f.StreamID == id {
+				return nil
+			}
+		default:
+			if err := c.control(f); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// h2ReadError turns a Framer read failure into an error of the right kind:
+// transport failures (timeout, reset, EOF) keep their cause so that
+// Classify sees it; everything else is the server breaking the protocol.
+func h2ReadError(fr *http2.Framer, err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	if d := fr.ErrorDetail(); d != nil {
+		return &ProtocolError{Msg: fmt.Sprintf("%v: %v", err, d)}
+	}
+	return &ProtocolError{Msg: err.Error()}
+}

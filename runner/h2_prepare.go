@@ -1,0 +1,114 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// prepareH2 opens the connections, spreads the streams over them and
+// encodes every request. The first connection is opened alone because
+// its SETTINGS say how many streams one connection may carry. A failure
+// of the first connection is a transport error on every request; of a
+// later one, on the requests it would have carried.
+func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*h2conn, error) {
+	first, err := openH2(ctx, t, p, 0)
+	if err != nil {
+		var serr *SyncError
+		if errors.As(err, &serr) || ctx.Err() != nil {
+			return nil, err
+		}
+		for i := range b.Results {
+			b.Results[i].fail(err)
+		}
+		return nil, nil
+	}
+	n := len(p.Requests)
+	per, why := streamsPerConn(first, p)
+	k := (n + per - 1) / per
+	if k > 1 {
+		b.Notes = append(b.Notes, fmt.Sprintf("%d streams over %d connections: %s", n, k, why))
+	}
+	opened := make([]*h2conn, k)
+	errs := make([]error, k)
+	opened[0] = first
+	g := new(errgroup.Group)
+	g.SetLimit(dialParallelism)
+	for i := 1; i < k; i++ {
+		g.Go(func() error {
+			opened[i], errs[i] = openH2(ctx, t, p, i)
+			return nil
+		})
+	}
+	_ = g.Wait() // per-connection errors are in errs
+	conns := make([]*h2conn, 0, k)
+	for i, c := range opened {
+		rs := b.Results[i*per : min(n, (i+1)*per)]
+		for j := range rs {
+			rs[j].Conn = i
+			if c == nil {
+				rs[j].fail(errs[i])
+				continue
+			}
+			c.streams = append(c.streams, h2stream{id: c.nextID, r: &rs[j]})
+			c.nextID += 2
+		}
+		if c != nil {
+			conns = append(conns, c)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return conns, err
+	}
+	largest := 0
+	for _, c := range conns {
+		if err := c.encode(p, hold); err != nil {
+			return conns, err
+		}
+		largest = max(largest, len(c.final))
+	}
+	if largest > h2PacketPayload && !isLoopback(t) {
+		b.Notes = append(b.Notes, fmt.Sprintf(
+			"the final frames of a connection take up to %d bytes, more than one packet holds on a 1500-byte MTU path; fewer requests keep them in one", largest))
+	}
+	return conns, nil
+}
+
+// h2PacketPayload is about what one TCP packet carries over TLS on a path
+// with the common 1500-byte MTU; loopback and jumbo paths carry more.
+const h2PacketPayload = 1400
+
+func isLoopback(t target) bool {
+	h := t.url.Hostname()
+	ip := net.ParseIP(h)
+	return h == "localhost" || (ip != nil && ip.IsLoopback())
+}
+
+// streamsPerConn is how many streams one connection carries: all of them
+// unless the server's SETTINGS_MAX_CONCURRENT_STREAMS, or its connection
+// flow-control window divided by the largest body, allow fewer. why says
+// which limit applied, for the burst's notes.
+func streamsPerConn(c *h2conn, p *Plan) (per int, why string) {
+	per = len(p.Requests)
+	if m := int64(c.peer.maxStreams); m < int64(per) {
+		// A server that allows none gets one: it refuses the stream and
+		// the request records why, rather than the burst never starting.
+		per = int(max(m, 1))
+		why = fmt.Sprintf("the server allows %d concurrent streams", m)
+	}
+	maxBody := 0
+	for i := range p.Requests {
+		maxBody = max(maxBody, len(p.Requests[i].Body))
+	}
+	if maxBody > 0 {
+		// A body too large for even one connection is refused by encode.
+		if fit := max(c.sendWin/int64(maxBody), 1); fit < int64(per) {
+			per = int(fit)
+			why = fmt.Sprintf("the server's connection window of %d bytes holds %d bodies", c.sendWin, fit)
+		}
+	}
+	return per, why
+}

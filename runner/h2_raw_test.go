@@ -1,0 +1,119 @@
+package runner
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"testing"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// rawConn is the server side of one connection to rawH2Server, for a test
+// to answer (or not) with hand-made frames.
+type rawConn struct {
+	nc  net.Conn
+	fr  *http2.Framer
+	enc *hpack.Encoder
+	buf bytes.Buffer
+	mu  sync.Mutex // writes from the read loop (acks) and from answer
+}
+
+// headers sends a response head; status may be anything, even garbage.
+func (rc *rawConn) headers(id uint32, status string, endStream bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.buf.Reset()
+	rc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: status})
+	rc.enc.WriteField(hpack.HeaderField{Name: "x-raw", Value: "1"})
+	rc.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: rc.buf.Bytes(), EndStream: endStream, EndHeaders: true})
+}
+
+func (rc *rawConn) do(f func(fr *http2.Framer)) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	f(rc.fr)
+}
+
+// rawH2Server is a minimal, deliberately misbehaving-capable HTTP/2 server
+// over cleartext TCP. It does the connection preface, answers SETTINGS and
+// PING, and once want request streams of a connection have ended hands
+// their ids, in order, to answer; with want 0, it hands over each stream
+// as soon as its HEADERS arrive. Its SETTINGS are settings. It returns the
+// http:// base URL.
+func rawH2Server(t *testing.T, settings []http2.Setting, want int, answer func(rc *rawConn, ids []uint32)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Go(func() { serveRaw(c, settings, want, answer) })
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+func serveRaw(c net.Conn, settings []http2.Setting, want int, answer func(rc *rawConn, ids []uint32)) {
+	defer c.Close()
+	preface := make([]byte, len(http2.ClientPreface))
+	if _, err := io.ReadFull(c, preface); err != nil || string(preface) != http2.ClientPreface {
+		return
+	}
+	rc := &rawConn{nc: c, fr: http2.NewFramer(c, c)}
+	rc.enc = hpack.NewEncoder(&rc.buf)
+	rc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	rc.do(func(fr *http2.Framer) { fr.WriteSettings(settings...) })
+	var ended []uint32
+	for {
+		f, err := rc.fr.ReadFrame()
+		if err != nil {
+			return
+		}
+		switch f := f.(type) {
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				rc.do(func(fr *http2.Framer) { fr.WriteSettingsAck() })
+			}
+		case *http2.PingFrame:
+			rc.do(func(fr *http2.Framer) { fr.WritePing(true, f.Data) })
+		case *http2.MetaHeadersFrame:
+			if want == 0 { // answer every request on its head, as nginx's return does
+				answer(rc, []uint32{f.StreamID})
+			}
+			if f.StreamEnded() {
+				ended = append(ended, f.StreamID)
+			}
+		case *http2.DataFrame:
+			if f.StreamEnded() {
+				ended = append(ended, f.StreamID)
+			}
+		}
+		if want > 0 && len(ended) == want {
+			answer(rc, ended)
+			ended = append(ended, 0) // answer once
+		}
+	}
+}
