@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -79,6 +80,8 @@ func TestFireFindsTheRaceAndPassesTheFix(t *testing.T) {
 
 func TestFireExitCodes(t *testing.T) {
 	base := demoTarget(t)
+	h1 := httptest.NewServer(http.NotFoundHandler()) // HTTP/1.1 only
+	defer h1.Close()
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	cases := []struct {
@@ -102,6 +105,9 @@ func TestFireExitCodes(t *testing.T) {
 		{"bad expect-status", nil, []string{"fire", "--expect-status", "200", base}, 2, []string{"write STATUS=COUNT"}},
 		{"bad mode", nil, []string{"fire", "--mode", "fast", base}, 2, []string{`--mode "fast": choose one of auto,`}},
 		{"bad duration", nil, []string{"fire", "--timeout", "soon", base}, 2, []string{`invalid argument "soon" for "--timeout"`}},
+		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
+			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
+		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose auto, headers or last-byte`}},
 		{"interrupted", cancelled, []string{"fire", "-n", "2", base + "/healthz"}, 130, []string{"interrupted"}},
 		{"passes", nil, []string{"fire", "-n", "5", "--expect", "all(responses, .status == 200)", base + "/healthz"}, 0, nil},
 	}

@@ -104,6 +104,16 @@ func (r *Run) FailedRounds() int {
 	return n
 }
 
+// HasChecks reports whether any round judged any check.
+func (r *Run) HasChecks() bool {
+	for i := range r.Rounds {
+		if len(r.Rounds[i].Checks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // NewRound builds the model of one burst. reqs are the requests as sent,
 // index for index; secrets in them and in the responses are masked unless
 // showSecrets.

@@ -48,8 +48,8 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 }
 
 func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
-	p.line("  round %d/%d: %s, %s, %d requests on %d connections",
-		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections)
+	p.line("  round %d/%d: %s, %s, %d requests on %d %s",
+		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
 	for _, n := range rd.Notes {
 		p.line("    note: %s", n)
 	}
@@ -95,6 +95,9 @@ func writeCheckText(p *printer, c Check) {
 
 func (p *printer) verdict(run *Run) string {
 	failed, total := run.FailedRounds(), len(run.Rounds)
+	if !run.HasChecks() {
+		return fmt.Sprintf("done: %d rounds sent, no checks given (add --expect or --expect-status to judge them)", total)
+	}
 	if failed == 0 {
 		return p.green("passed") + fmt.Sprintf(": every check held in %d of %d rounds", total, total)
 	}
@@ -163,3 +166,10 @@ func (p *printer) paint(code, s string) string {
 func (p *printer) red(s string) string   { return p.paint("31;1", s) }
 func (p *printer) green(s string) string { return p.paint("32", s) }
 func (p *printer) bold(s string) string  { return p.paint("1", s) }
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
