@@ -96,7 +96,7 @@ func writeCheckText(p *printer, c Check) {
 func (p *printer) verdict(run *Run) string {
 	failed, total := run.FailedRounds(), len(run.Rounds)
 	if !run.HasChecks() {
-		return fmt.Sprintf("done: %d rounds sent, no checks given (add --expect or --expect-status to judge them)", total)
+		return fmt.Sprintf("done: %d %s sent, no checks given (add --expect or --expect-status to judge them)", total, plural(total, "round"))
 	}
 	if failed == 0 {
 		return p.green("passed") + fmt.Sprintf(": every check held in %d of %d rounds", total, total)
@@ -114,6 +114,10 @@ func writeSummaryText(p *printer, doc *Document) {
 			state = p.red("ERROR")
 		case run.FailedRounds() > 0:
 			state = p.red("FAIL")
+		}
+		if run.Error != "" {
+			p.line("  %s  %s: %s", state, run.Name, run.Error)
+			continue
 		}
 		p.line("  %s  %s: check failed in %d of %d rounds", state, run.Name, run.FailedRounds(), len(run.Rounds))
 	}
