@@ -50,7 +50,7 @@ func Execute(ctx context.Context, app *App, args []string) int {
 	root.SetIn(app.Stdin)
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
-	cmd, err := root.ExecuteC()
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = errInterrupted
 	}
@@ -100,6 +100,8 @@ Start with the built-in demo target:
 	})
 	root.AddCommand(
 		newCmdFire(app, nil),
+		newCmdRun(app, nil),
+		newCmdValidate(app, nil),
 		newCmdDemo(app),
 		newCmdVersion(app),
 	)

@@ -25,9 +25,17 @@ type FireOptions struct {
 	Rounds       int
 	Mode         string
 	Warmup       int
+	WarmupURL    string
+	Hold         string
+	H2C          bool
 	Arrival      string
 	Expect       []string
 	ExpectStatus []string
+	// After is a URL fetched with GET after every round, and ExpectAfter
+	// the checks judged on its response: the state the race left behind.
+	After        string
+	AfterHeaders []string
+	ExpectAfter  []string
 	Output       string
 	ShowSecrets  bool
 	Verbose      bool
@@ -52,11 +60,18 @@ Checks are expressions (github.com/expr-lang/expr) over the burst:
   count(status == 200) == 1            exactly one 200
   all(responses, .status in [200, 409])
   count(status == 200) <= 1 && count(error != "") == 0
-They are compiled before anything is sent; a typo exits 2.`,
+They are compiled before anything is sent; a typo exits 2.
+
+--after URL fetches the state the race left behind after every round, and
+--expect-after judges that one response: json.stock >= 0.`,
 		Example: `  # The classic: 30 identical POSTs, exactly one may succeed.
   racetest fire --n 30 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --expect-status 200=1 \
     http://127.0.0.1:8080/missions/naive/complete
+
+  # Stock never negative: read the product after every round.
+  racetest fire -n 30 --rounds 3 -X POST http://127.0.0.1:8080/products/1/buy/naive \
+    --after http://127.0.0.1:8080/products/1 --expect-after 'json.stock >= 0'
 
   # Body from a file, five rounds, JSON report for a script.
   racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
@@ -79,8 +94,14 @@ They are compiled before anything is sent; a typo exits 2.`,
 	f.StringVar(&o.JSON, "json", "", "JSON request body (sets Content-Type); @file and @- work too")
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
+	f.StringVar(&o.After, "after", "", "URL to GET after every round, judged with --expect-after (may be a path on the target)")
+	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
+	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
 	f.StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
 	f.IntVar(&o.Warmup, "warmup", 0, "throwaway HEAD requests per connection before arming")
+	f.StringVar(&o.WarmupURL, "warmup-url", "", "URL or path for the warm-up requests (default: the target URL)")
+	f.StringVar(&o.Hold, "hold", "auto", "what is held back until the release: auto (= headers), headers or last-byte")
+	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
 	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "per-request timeout, counted from the release")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
 	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")

@@ -19,6 +19,10 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	if err != nil {
 		return err
 	}
+	after, err := o.afterPlan(plan.Requests[0])
+	if err != nil {
+		return err
+	}
 	doc := newDocument()
 	run := report.Run{
 		Name:   "fire " + plan.Requests[0].Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
@@ -39,7 +43,18 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 		}
 		env := scenarios.NewBurstEnv(b, nil, nil, round)
 		judged := report.Judge(checks, env, report.ScopeBurst)
+		var afterErr error
+		if after != nil {
+			var ac []report.Check
+			ac, afterErr = after.judge(ctx, round, o.ShowSecrets)
+			judged = append(judged, ac...)
+		}
 		run.Rounds = append(run.Rounds, report.NewRound(round, b, plan.Requests, judged, o.ShowSecrets))
+		if afterErr != nil {
+			runErr = afterErr
+			run.Error = report.Redact(afterErr.Error(), o.ShowSecrets)
+			break
+		}
 	}
 	doc.Runs = append(doc.Runs, run)
 	doc.Interrupted = ctx.Err() != nil
@@ -82,7 +97,7 @@ func burstError(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		return errInterrupted
 	case errors.Is(err, runner.ErrSyncUnavailable):
-		return &exitError{code: ExitInconclusive, err: fmt.Errorf("%w; choose another --mode", err)}
+		return &exitError{code: ExitInconclusive, err: err}
 	case errors.Is(err, runner.ErrInvalidPlan):
 		return usageErrorf("%w", err)
 	}
@@ -138,7 +153,8 @@ func (o *FireOptions) plan() (runner.Plan, []*scenarios.Check, error) {
 	}
 	p.Options = runner.Options{
 		Mode: runner.Mode(o.Mode), Timeout: o.Timeout, Insecure: o.Insecure,
-		Warmup: o.Warmup, ArrivalHeader: o.Arrival,
+		Warmup: o.Warmup, WarmupURL: o.WarmupURL, ArrivalHeader: o.Arrival,
+		Hold: holdOf(o.Hold), H2C: o.H2C,
 	}
 	return p, checks, nil
 }
@@ -155,6 +171,8 @@ func (o *FireOptions) validateNumbers() error {
 		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
 	case o.Warmup < 0:
 		return usageErrorf("--warmup %d: cannot be negative", o.Warmup)
+	case o.Hold != "" && o.Hold != "auto" && o.Hold != string(runner.HoldHeaders) && o.Hold != string(runner.HoldLastByte):
+		return usageErrorf("--hold %q: choose auto, headers or last-byte", o.Hold)
 	case o.Output != "text" && o.Output != "json":
 		return usageErrorf("--output %q: choose text or json", o.Output)
 	}
@@ -245,4 +263,13 @@ func exprFlagError(flag string, err error) error {
 	}
 	return usageErrorf("%s: %s at column %d\n  %s", flag, ee.Msg, ee.Column,
 		strings.ReplaceAll(ee.Snippet(), "\n", "\n  "))
+}
+
+// holdOf maps the --hold flag to the runner's hold; auto lets the engine
+// pick its measured default.
+func holdOf(s string) runner.Hold {
+	if s == "auto" || s == "" {
+		return runner.HoldAuto
+	}
+	return runner.Hold(s)
 }

@@ -88,21 +88,61 @@ func isLiteral(n ast.Node) bool {
 	return false
 }
 
-// seen evaluates both sides against env for the failure message.
+// seen evaluates both sides against env for the failure message. When
+// two computed numbers should have been equal it also says by how much
+// they differ, which is what a lost update or a double payment comes to:
+// "json.points = 3000, vars.before + 100 = 100 (off by +2900)".
 func (c *comparison) seen(env any) string {
-	l := c.left.eval(env)
+	lv, lerr := c.left.run(env)
+	l := c.left.format(lv, lerr)
 	if c.want {
 		return fmt.Sprintf("%s = %s, want %s %s", c.left.src, l, c.op, c.right.src)
 	}
-	return fmt.Sprintf("%s = %s, %s = %s", c.left.src, l, c.right.src, c.right.eval(env))
+	rv, rerr := c.right.run(env)
+	out := fmt.Sprintf("%s = %s, %s = %s", c.left.src, l, c.right.src, c.right.format(rv, rerr))
+	if c.op == "==" && lerr == nil && rerr == nil {
+		if a, ok := number(lv); ok {
+			if b, ok := number(rv); ok && a != b {
+				out += " (off by " + signed(a-b) + ")"
+			}
+		}
+	}
+	return out
 }
 
-func (s side) eval(env any) string {
-	v, err := expr.Run(s.prog, env)
+func (s side) run(env any) (any, error) { return expr.Run(s.prog, env) }
+
+func (s side) format(v any, err error) string {
 	if err != nil {
 		return "<" + exprError(s.src, err).Msg + ">"
 	}
 	return formatValue(v)
+}
+
+// number gives v as a float64 when it is a number of any Go type.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+func signed(f float64) string {
+	if f > 0 {
+		return "+" + formatFloat(f)
+	}
+	return formatFloat(f)
 }
 
 // maxValue is how many runes of a value a message shows: a body can be

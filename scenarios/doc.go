@@ -1,2 +1,6 @@
-// Package scenarios loads YAML race scenarios and compiles their expressions into plans the runner can send.
+// Package scenarios loads YAML race scenarios, compiles their expressions
+// and templates, and runs them: setup steps, the race through the runner,
+// checks on the burst and on the steps after it. Load errors carry the
+// file, line and column and an excerpt with a caret, so that a scenario is
+// fixed before any request is sent.
 package scenarios

@@ -1,0 +1,92 @@
+package cmd
+
+import (
+	"context"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// RunOptions holds the flags of `racetest run`.
+type RunOptions struct {
+	App *App
+
+	Files       []string
+	Target      string
+	Vars        []string
+	Rounds      int
+	Mode        string
+	Insecure    bool
+	Output      string
+	ShowSecrets bool
+	Verbose     bool
+}
+
+func newCmdRun(app *App, runF func(context.Context, *RunOptions) error) *cobra.Command {
+	o := &RunOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "run [flags] FILE...",
+		Short: "Run YAML race scenarios and judge them",
+		Long: `Run loads every scenario file, compiles its expressions, and only when all of
+them are valid runs them one after the other: per round the setup steps, the
+race, its checks and the after steps; then the teardown. It prints a report
+per scenario and a summary with the hit rate ("check failed in 4 of 5 rounds").
+
+FILE may be a glob such as 'examples/*.yaml', expanded here for shells that
+do not. The exit code is the worst over all scenarios: 1 when a check
+failed, 3 when a scenario could not be judged, 2 when a file is invalid (and
+then nothing is run at all).
+
+The target of relative URLs is, in order: --target, RACETEST_TARGET, and
+target: in the file. The format is in docs/scenarios.md.`,
+		Example: `  racetest demo serve --addr 127.0.0.1:8080 &
+  racetest run examples/*.yaml --target http://127.0.0.1:8080
+
+  # More rounds for a hit rate, another user, a JSON report for a script.
+  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml`,
+		Args: minArgs(1, "FILE"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Files = args
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return scenarioRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
+	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
+	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
+	f.StringVar(&o.Mode, "mode", "", "override race.mode: auto, single-packet, last-byte or barrier")
+	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	f.StringVarP(&o.Output, "output", "o", "text", "report format: text or json")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	return cmd
+}
+
+// validateFlags checks the flags that do not depend on the files.
+func (o *RunOptions) validateFlags() error {
+	switch {
+	case o.Rounds < 0:
+		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
+	case o.Output != "text" && o.Output != "json":
+		return usageErrorf("--output %q: choose text or json", o.Output)
+	case o.Mode != "" && !slices.Contains(runner.Modes, runner.Mode(o.Mode)):
+		return usageErrorf("--mode %q: choose one of %s", o.Mode, modeList())
+	}
+	return nil
+}
+
+// minArgs is cobra.MinimumNArgs with a message that names what is missing.
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usageErrorf("%s needs at least %d %s argument", c.CommandPath(), n, what)
+		}
+		return nil
+	}
+}

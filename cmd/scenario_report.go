@@ -1,0 +1,44 @@
+package cmd
+
+import (
+	"github.com/racetest/racetest/report"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// reportRun is the report of one scenario run: a round per race sent, with
+// the race's checks (scope burst) and the after steps' (scope after), and
+// the error that stopped the run, if any.
+func (o *RunOptions) reportRun(s *scenarios.Scenario, res *scenarios.Result, err error) report.Run {
+	mode := string(s.Race.Mode)
+	if o.Mode != "" {
+		mode = o.Mode
+	}
+	run := report.Run{Name: s.Name, File: s.File, Line: s.Line, Mode: mode, N: s.Race.N}
+	if res != nil {
+		run.Target = report.RedactURL(res.Target, o.ShowSecrets)
+		for i := range res.Rounds {
+			rd := &res.Rounds[i]
+			checks := reportChecks(rd.Checks, report.ScopeBurst)
+			for _, st := range rd.After {
+				checks = append(checks, reportChecks(st.Checks, report.ScopeAfter)...)
+			}
+			run.Rounds = append(run.Rounds, report.NewRound(rd.Number, rd.Burst, rd.Requests, checks, o.ShowSecrets))
+		}
+	}
+	if err != nil {
+		run.Error = report.Redact(err.Error(), o.ShowSecrets)
+	}
+	return run
+}
+
+// reportChecks turns judged checks into the report's.
+func reportChecks(cs []scenarios.CheckResult, scope string) []report.Check {
+	out := make([]report.Check, len(cs))
+	for i, c := range cs {
+		out[i] = report.Check{Expr: c.Check.Source, Scope: scope, Pass: c.Pass, Seen: c.Seen}
+		if c.Err != nil {
+			out[i].Error = c.Err.Error()
+		}
+	}
+	return out
+}

@@ -1,0 +1,90 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"time"
+)
+
+// Do sends one request with net/http and reads its response: the sequential
+// requests of a scenario (setup, after, teardown) and fire's --after check.
+// It shares the burst engines' timeout, body cap, arrival header and error
+// classification, so that a step and a race produce the same kind of Result.
+// Like Run, it reports transport failures in the Result, never as a panic or
+// a separate error; redirects are not followed, as with curl without -L.
+func Do(ctx context.Context, req Request, o Options) Result {
+	o = o.withDefaults()
+	p := &Plan{Requests: []Request{req}, Options: o}
+	var r Result
+	if err := p.validate(); err != nil {
+		r.fail(err)
+		return r
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	hr, err := newHTTPRequest(ctx, &req, &r)
+	if err != nil {
+		r.fail(err)
+		return r
+	}
+	tr := singleTransport(&o)
+	// One connection per step: steps are few, and a fresh connection keeps
+	// one step's server state (keep-alive, pipelining) from touching the next.
+	defer tr.CloseIdleConnections()
+	r.Armed = time.Now()
+	r.Released = r.Armed
+	resp, err := tr.RoundTrip(hr)
+	if err != nil {
+		r.fail(err)
+		return r
+	}
+	defer resp.Body.Close()
+	fillResponse(&r, resp, p)
+	return r
+}
+
+// newHTTPRequest builds the net/http request for req, with a trace that
+// stamps the first response byte on r.
+func newHTTPRequest(ctx context.Context, req *Request, r *Result) (*http.Request, error) {
+	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { r.FirstByte = time.Now() }}
+	ctx = httptrace.WithClientTrace(ctx, trace)
+	// A typed nil *bytes.Reader would not be a nil io.Reader: pass none at
+	// all so that a GET goes out without a Content-Length.
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidPlan, err)
+	}
+	hr.Header = req.Header.Clone()
+	if hr.Header == nil {
+		hr.Header = http.Header{}
+	}
+	if h := hr.Header.Get("Host"); h != "" {
+		hr.Host = h
+	}
+	return hr, nil
+}
+
+// singleTransport is an HTTP/1.1 transport with the plan's dial timeout and
+// TLS settings and no connection reuse.
+func singleTransport(o *Options) *http.Transport {
+	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
+	return &http.Transport{
+		DialContext:        d.DialContext,
+		TLSClientConfig:    tlsConfig(o, "", []string{"http/1.1"}),
+		DisableKeepAlives:  true,
+		DisableCompression: true,
+		// An empty map turns HTTP/2 off: a step is plain HTTP/1.1, whatever
+		// the race used, so that its result does not depend on ALPN.
+		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
+	}
+}

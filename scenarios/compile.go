@@ -1,0 +1,128 @@
+package scenarios
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/expr-lang/expr"
+)
+
+// compile turns the decoded file into a Scenario, collecting every
+// problem. The order of compiling is the order of running, so that the
+// scope says which variables exist at each point.
+func compile(src *source, raw *rawScenario) (*Scenario, error) {
+	p := &problems{src: src}
+	sc := newScope()
+	s := &Scenario{File: src.file, Name: raw.Name}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(src.file), filepath.Ext(src.file))
+	}
+	s.Line, _ = src.at("race")
+	// Vars see the environment but not each other: they have no order.
+	vsc := &scope{names: map[string]bool{}, env: sc.env, shorthand: sc.shorthand}
+	for _, name := range sortedKeys(raw.Vars) {
+		path := "vars." + name
+		s.vars = append(s.vars, namedValue{name: name, val: compileValue(p, vsc, path, raw.Vars[name])})
+		sc.define(name)
+	}
+	if raw.Target != "" {
+		s.target = compileString(p, sc, "target", raw.Target)
+		if s.target != nil && s.target.Static() {
+			if err := checkURL(raw.Target, true); err != nil {
+				p.at("target", "%v", err)
+			}
+		}
+	}
+	s.Setup = compileSteps(p, sc, "setup", raw.Setup)
+	if raw.Race == nil {
+		line, col := src.at("version")
+		p.add("race", line, col, "missing required field race; a scenario needs a race with a request and its checks (see docs/scenarios.md)")
+	} else {
+		s.Race = compileRace(p, sc, raw.Race)
+	}
+	s.After = compileSteps(p, sc, "after", raw.After)
+	s.Teardown = compileSteps(p, sc, "teardown", raw.Teardown)
+	s.env, s.shorthand = sortedKeys(sc.env), sortedKeys(sc.shorthand)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func compileSteps(p *problems, sc *scope, phase string, raws []rawStep) []*Step {
+	steps := make([]*Step, 0, len(raws))
+	for i := range raws {
+		steps = append(steps, compileStep(p, sc, fmt.Sprintf("%s[%d]", phase, i), phase, &raws[i]))
+	}
+	return steps
+}
+
+// identRE is what a capture name must look like to be written vars.name.
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// compileStep compiles a step. Its captures see the vars before the step;
+// its checks see its captures too, as they are taken first.
+func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step {
+	st := &Step{Name: rs.Name, Path: path, Once: rs.Once}
+	if rs.Once && phase != "setup" {
+		p.at(path+".once", "once: applies to setup steps only; remove it")
+	}
+	if rs.Request == nil {
+		p.at(path, "missing required field request; a step is a request with an optional capture and expect")
+		st.Request = &RequestTemplate{URL: &Template{}}
+	} else {
+		st.Request = compileRequest(p, sc, path+".request", rs.Request)
+	}
+	for _, name := range sortedKeys(rs.Capture) {
+		cpath := path + ".capture." + name
+		if !identRE.MatchString(name) {
+			p.at(cpath, "capture name %q must be a name such as before or user_id, to be used as vars.%s", name, name)
+			continue
+		}
+		csrc := rs.Capture[name]
+		prog, err := expr.Compile(csrc, expr.Env(StepEnv{}))
+		if err != nil {
+			p.expr(cpath, csrc, exprError(csrc, err))
+			continue
+		}
+		sc.check(p, cpath, csrc, csrc, 0)
+		st.Captures = append(st.Captures, Capture{Name: name, Source: csrc, prog: prog})
+	}
+	for _, c := range st.Captures {
+		sc.define(c.Name)
+	}
+	for i, src := range rs.Expect {
+		if c := compileCheckAt(p, sc, fmt.Sprintf("%s.expect[%d]", path, i), src, CompileStepCheck); c != nil {
+			st.Expect = append(st.Expect, c)
+		}
+	}
+	return st
+}
+
+// compileCheckAt compiles one check of the file and checks its references.
+func compileCheckAt(p *problems, sc *scope, path, src string, compile func(string) (*Check, error)) *Check {
+	c, err := compile(src)
+	if err != nil {
+		if e, ok := err.(*ExprError); ok {
+			p.expr(path, src, e)
+		} else {
+			p.at(path, "%v", err)
+		}
+		return nil
+	}
+	sc.check(p, path, src, src, 0)
+	return c
+}
+
+// compileString compiles a template field and checks its references.
+func compileString(p *problems, sc *scope, path, s string) *Template {
+	t, err := CompileTemplate(s)
+	if err != nil {
+		p.expr(path, s, err.(*ExprError))
+		return nil
+	}
+	sc.checkTemplate(p, path, t)
+	return t
+}

@@ -1,0 +1,189 @@
+package scenarios
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// Limits of the race fields, the same as fire's flags.
+const (
+	defaultN  = 20
+	maxN      = 10000
+	maxRounds = 10000
+)
+
+// compileRequest compiles the request at path.
+func compileRequest(p *problems, sc *scope, path string, r *rawRequest) *RequestTemplate {
+	rt := &RequestTemplate{Path: path, Method: strings.ToUpper(r.Method), URL: &Template{}}
+	if r.URL == "" {
+		p.at(path, "missing required field url; the path after target, such as /reset, or a full URL")
+	} else if t := compileString(p, sc, path+".url", r.URL); t != nil {
+		rt.URL = t
+		if t.Static() && strings.Contains(r.URL, "://") {
+			if err := checkURL(r.URL, false); err != nil {
+				p.at(path+".url", "%v", err)
+			}
+		}
+	}
+	for _, name := range sortedKeys(r.Headers) {
+		hpath := path + ".headers." + name
+		if name == "" || strings.ContainsAny(name, " \t\r\n:") {
+			p.at(hpath, "header name %q has a space or a colon; write Name: value", name)
+			continue
+		}
+		if t := compileString(p, sc, hpath, r.Headers[name]); t != nil {
+			rt.Headers = append(rt.Headers, Header{Name: name, Value: t})
+		}
+	}
+	if r.Body != nil && r.JSON != nil {
+		p.at(path+".json", "give body: or json:, not both")
+	}
+	if r.Body != nil {
+		rt.Body = compileString(p, sc, path+".body", *r.Body)
+	}
+	if r.JSON != nil {
+		rt.json = compileValue(p, sc, path+".json", r.JSON)
+	}
+	if rt.Method == "" {
+		rt.Method = "GET"
+		if r.Body != nil || r.JSON != nil {
+			rt.Method = "POST"
+		}
+	}
+	if strings.ContainsAny(rt.Method, " \t\r\n/") {
+		p.at(path+".method", "method %q is not an HTTP method such as GET or POST", r.Method)
+	}
+	rt.Timeout = parseDuration(p, path+".timeout", r.Timeout)
+	return rt
+}
+
+// compileRace compiles race:, with one request or a list of them.
+func compileRace(p *problems, sc *scope, r *rawRace) *Race {
+	race := &Race{Rounds: r.Rounds, Mode: runner.Mode(r.Mode), Hold: runner.Hold(r.Hold), Warmup: r.Warmup}
+	_, hasN := p.src.values["race.n"]
+	switch {
+	case r.Request != nil && len(r.Requests) > 0:
+		p.at("race.requests", "give request: or requests:, not both")
+	case r.Request != nil:
+		race.N = r.N
+		if !hasN {
+			race.N = defaultN
+		}
+		race.Groups = []Group{{Count: race.N, Request: compileRequest(p, sc, "race.request", r.Request)}}
+	case len(r.Requests) > 0:
+		race.Groups, race.N = compileGroups(p, sc, r.Requests)
+		if hasN && r.N != race.N {
+			p.at("race.n", "n is %d but the counts of requests: add up to %d; drop n or make them agree", r.N, race.N)
+		}
+	default:
+		p.at("race", "missing required field request (or requests, each with a count, for a mixed race)")
+	}
+	switch {
+	case race.N < 1 && len(r.Requests) == 0 && r.Request != nil:
+		p.at("race.n", "n must be at least 1")
+	case race.N > maxN:
+		p.at("race.n", "%d requests in one burst is more than the %d supported", race.N, maxN)
+	}
+	if _, ok := p.src.values["race.rounds"]; !ok {
+		race.Rounds = 1
+	} else if race.Rounds < 1 || race.Rounds > maxRounds {
+		p.at("race.rounds", "rounds must be between 1 and %d", maxRounds)
+	}
+	compileRaceOptions(p, race, r)
+	for i, src := range r.Expect {
+		if c := compileCheckAt(p, sc, fmt.Sprintf("race.expect[%d]", i), src, CompileBurstCheck); c != nil {
+			race.Expect = append(race.Expect, c)
+		}
+	}
+	return race
+}
+
+func compileGroups(p *problems, sc *scope, groups []rawGroup) ([]Group, int) {
+	var out []Group
+	total := 0
+	for i := range groups {
+		g := &groups[i]
+		path := fmt.Sprintf("race.requests[%d]", i)
+		if _, ok := p.src.values[path+".count"]; !ok {
+			p.at(path, "missing required field count; how many of this request go into the burst")
+		} else if g.Count < 1 {
+			p.at(path+".count", "count must be at least 1")
+		}
+		total += g.Count
+		out = append(out, Group{Count: g.Count, Request: compileRequest(p, sc, path, &g.Req)})
+	}
+	return out, total
+}
+
+// compileRaceOptions checks mode, hold, timeout and warmup.
+func compileRaceOptions(p *problems, race *Race, r *rawRace) {
+	if race.Mode == "" {
+		race.Mode = runner.ModeAuto
+	}
+	if !slices.Contains(runner.Modes, race.Mode) {
+		p.at("race.mode", "mode %q: choose one of %s", r.Mode, modeNames())
+	}
+	switch race.Hold {
+	case "auto":
+		race.Hold = runner.HoldAuto
+	case runner.HoldAuto, runner.HoldLastByte, runner.HoldHeaders:
+	default:
+		p.at("race.hold", "hold %q: choose auto, %s or %s", r.Hold, runner.HoldLastByte, runner.HoldHeaders)
+	}
+	if race.Warmup < 0 {
+		p.at("race.warmup", "warmup cannot be negative")
+	}
+	race.Timeout = parseDuration(p, "race.timeout", r.Timeout)
+}
+
+func modeNames() string {
+	s := make([]string, len(runner.Modes))
+	for i, m := range runner.Modes {
+		s[i] = string(m)
+	}
+	return strings.Join(s, ", ")
+}
+
+// parseDuration reads a timeout such as 500ms or 10s; "" is 0, the default.
+func parseDuration(p *problems, path, s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		p.at(path, "%q is not a positive duration; write it like 500ms or 10s", s)
+		return 0
+	}
+	return d
+}
+
+// checkURL says what is wrong with a URL written in the file. A target
+// may have a path, which request URLs are appended to.
+func checkURL(raw string, isTarget bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %w", raw, unwrapURL(err))
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%q must start with http:// or https://", raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%q has no host; write it like http://127.0.0.1:8080", raw)
+	}
+	if isTarget && (u.RawQuery != "" || u.Fragment != "") {
+		return fmt.Errorf("%q: a target has no query or fragment; put those in the request url:", raw)
+	}
+	return nil
+}
+
+func unwrapURL(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,121 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// LoadError is one problem with a scenario file: YAML that does not parse,
+// a field that does not exist or has the wrong type, a missing field, an
+// expression that does not compile, an undefined variable. No request is
+// sent for a file with a LoadError.
+type LoadError struct {
+	File string
+	// Line and Column are 1-based positions in the file, 0 when the problem
+	// is with the file as a whole (it cannot be read, for instance). For an
+	// expression they point inside it, at the token that is wrong.
+	Line, Column int
+	// Field is the YAML path of the value, such as race.expect[0].
+	Field string
+	Msg   string
+	// Excerpt is the file's line and a caret under Column, or "".
+	Excerpt string
+}
+
+// Error gives one line: file:line:column: field: message.
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Detail is Error followed by the excerpt, when there is one.
+func (e *LoadError) Detail() string {
+	if e.Excerpt == "" {
+		return e.Error()
+	}
+	return e.Error() + "\n" + e.Excerpt
+}
+
+// Errors is every problem found in one file. Load reports them all at once
+// rather than one per attempt, up to maxErrors.
+type Errors []*LoadError
+
+// maxErrors caps the problems reported for one file: past a handful, the
+// rest are usually echoes of the first.
+const maxErrors = 10
+
+// Error lists every problem with its excerpt, one after the other.
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Detail()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// AsErrors gives the load errors inside err, or nil when it holds none.
+func AsErrors(err error) Errors {
+	var es Errors
+	if errors.As(err, &es) {
+		return es
+	}
+	var e *LoadError
+	if errors.As(err, &e) {
+		return Errors{e}
+	}
+	return nil
+}
+
+// problems collects the load errors of one file as it is compiled.
+type problems struct {
+	src  *source
+	errs Errors
+}
+
+// at records msg about the value at path, pointing at its start.
+func (p *problems) at(path, format string, args ...any) {
+	line, col := p.src.at(path)
+	p.add(path, line, col, fmt.Sprintf(format, args...))
+}
+
+// add records msg at an exact position.
+func (p *problems) add(path string, line, col int, msg string) {
+	if len(p.errs) >= maxErrors {
+		return
+	}
+	p.errs = append(p.errs, &LoadError{
+		File: p.src.file, Line: line, Column: col, Field: path, Msg: msg,
+		Excerpt: p.src.excerpt(line, col),
+	})
+}
+
+// expr records an error inside the expression or template value at path,
+// pointing at the column of the expression the error is about. value is
+// the whole string as written in the file.
+func (p *problems) expr(path, value string, e *ExprError) {
+	lines := strings.Split(value, "\n")
+	text := ""
+	if e.Line >= 1 && e.Line <= len(lines) {
+		text = lines[e.Line-1]
+	}
+	line, col := p.src.within(path, text, e.Column)
+	p.add(path, line, col, e.Msg)
+}
+
+// err is the collected problems as an error, or nil.
+func (p *problems) err() error {
+	if len(p.errs) == 0 {
+		return nil
+	}
+	return p.errs
+}

@@ -1,0 +1,33 @@
+package scenarios
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// ParseVar reads a command-line var override, name=value. The value is
+// read as a YAML scalar, as it would be under vars: in the file, so that
+// before=100 is a number and name=bob a string; quote it to force a string.
+func ParseVar(s string) (string, any, error) {
+	name, raw, ok := strings.Cut(s, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return "", nil, fmt.Errorf("%q: write NAME=VALUE, for example user=qa-1", s)
+	}
+	if strings.TrimSpace(raw) == "" {
+		return name, "", nil
+	}
+	var v any
+	if err := yaml.Unmarshal([]byte(raw), &v); err != nil {
+		// Not YAML on its own, such as a:b: it is meant as text.
+		return name, raw, nil
+	}
+	switch v.(type) {
+	case map[string]any, []any, nil:
+		// Only scalars are read as YAML: a value such as {x} or ~ stays text.
+		return name, raw, nil
+	}
+	return name, normalize(v), nil
+}

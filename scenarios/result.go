@@ -1,0 +1,122 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// Result is what a scenario run did, round by round. A run stopped by an
+// error keeps the rounds it finished, and the round it was in when that
+// round's race had been sent.
+type Result struct {
+	Scenario *Scenario
+	// Target is the target the run used, after overrides.
+	Target   string
+	Rounds   []Round
+	Teardown []StepResult
+}
+
+// Round is one round: its setup, the race and its judged checks, and the
+// after steps with theirs.
+type Round struct {
+	Number int
+	Setup  []StepResult
+	// Burst is the race as the runner returned it; Requests are the
+	// requests as sent, index for index.
+	Burst    *runner.Burst
+	Requests []runner.Request
+	// Checks are the race's expect: judged on the burst.
+	Checks []CheckResult
+	After  []StepResult
+	// Vars are the variables at the end of the round, captures included.
+	Vars map[string]any
+}
+
+// Failed tells whether a check of the race or of an after step failed.
+func (r *Round) Failed() bool {
+	for _, c := range r.Checks {
+		if !c.Pass {
+			return true
+		}
+	}
+	for _, s := range r.After {
+		for _, c := range s.Checks {
+			if !c.Pass {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// StepResult is one sequential request: what was sent, what came back,
+// what was captured and how its checks came out.
+type StepResult struct {
+	Step     *Step
+	Request  runner.Request
+	Response runner.Result
+	Captured map[string]any
+	Checks   []CheckResult
+}
+
+// CheckResult is a check and its outcome.
+type CheckResult struct {
+	Check *Check
+	Outcome
+}
+
+func judge(checks []*Check, env any) []CheckResult {
+	out := make([]CheckResult, len(checks))
+	for i, c := range checks {
+		out[i] = CheckResult{Check: c, Outcome: c.Eval(env)}
+	}
+	return out
+}
+
+// StepError is a step that could not do its job: its request failed, a
+// capture found nothing, or (in setup and teardown) a check failed. The
+// race cannot be judged without it, so the run stops.
+type StepError struct {
+	Step  *Step
+	Round int // 0 in teardown
+	Err   error
+}
+
+func (e *StepError) Error() string {
+	if e.Round == 0 {
+		return fmt.Sprintf("%s: %v", e.Step.Label(), e.Err)
+	}
+	return fmt.Sprintf("round %d: %s: %v", e.Round, e.Step.Label(), e.Err)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// ErrUnreachable is wrapped when no request of a burst reached the target.
+var ErrUnreachable = errors.New("target unreachable")
+
+// unreachable returns an error when no request of the burst even reached
+// the server, because then nothing about the race can be judged.
+func unreachable(b *runner.Burst) error {
+	var first error
+	for i := range b.Results {
+		r := &b.Results[i]
+		switch r.ErrKind {
+		case runner.KindRefused, runner.KindDial, runner.KindTLS:
+			if first == nil {
+				first = r.Err
+			}
+		default:
+			return nil
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	hint := "is the target running? check target: or --target"
+	if runner.Classify(first) == runner.KindTLS {
+		hint = "use --insecure to skip certificate verification"
+	}
+	return fmt.Errorf("%w: %w (%s)", ErrUnreachable, first, hint)
+}

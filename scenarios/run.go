@@ -1,0 +1,182 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// RunOptions override what the file says and connect the run to the
+// process. The zero value runs the file as written and reads no
+// environment.
+type RunOptions struct {
+	// Target replaces target: when set.
+	Target string
+	// Vars replace the values of vars of the same name.
+	Vars map[string]any
+	// Rounds replaces race.rounds when positive; Mode replaces race.mode
+	// when set.
+	Rounds int
+	Mode   runner.Mode
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// Getenv reads the environment for env.NAME and ${NAME}. Only the names
+	// the scenario uses are read; nil reads nothing.
+	Getenv func(string) string
+	// ArrivalHeader names the response header with the server's arrival
+	// time; the runner's default when empty.
+	ArrivalHeader string
+}
+
+// run is one Run in progress.
+type run struct {
+	s      *Scenario
+	o      RunOptions
+	target string
+	env    map[string]string
+	tenv   map[string]any // env as templates see it
+	vars   map[string]any // after overrides, before any capture
+	once   map[string]any // captured by once: steps in round 1
+	rounds int
+}
+
+// Run runs the scenario: per round the setup steps (once: steps in the
+// first round only), the race, its checks and the after steps with
+// theirs; then the teardown steps, even after an error. Failed checks are
+// results, not errors: Run returns an error only when the run could not
+// be judged (a *StepError, ErrUnreachable, runner.ErrSyncUnavailable, a
+// cancelled ctx) or the options do not fit the file (a *LoadError). The
+// Result holds what was done until then.
+func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
+	r, err := s.start(o)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Scenario: s, Target: r.target}
+	var runErr error
+	for round := 1; round <= r.rounds && runErr == nil; round++ {
+		rd, err := r.round(ctx, round)
+		if rd.Burst != nil {
+			res.Rounds = append(res.Rounds, *rd)
+		}
+		runErr = err
+	}
+	if len(s.Teardown) > 0 {
+		// Teardown cleans up even after an interrupt, bounded by its own
+		// timeouts, so that a shared test environment is left as found.
+		var err error
+		res.Teardown, err = r.steps(context.WithoutCancel(ctx), s.Teardown, r.roundVars(), 0, true)
+		if runErr == nil {
+			runErr = err
+		}
+	}
+	return res, runErr
+}
+
+// start works out the target, the environment and the vars.
+func (s *Scenario) start(o RunOptions) (*run, error) {
+	if err := s.Preflight(o); err != nil {
+		return nil, err
+	}
+	r := &run{s: s, o: o, env: map[string]string{}, vars: map[string]any{}, once: map[string]any{}, rounds: s.Race.Rounds}
+	if o.Rounds > 0 {
+		r.rounds = o.Rounds
+	}
+	if o.Getenv != nil {
+		for _, name := range s.env {
+			if v := o.Getenv(name); v != "" {
+				r.env[name] = v
+			}
+		}
+	}
+	r.tenv = make(map[string]any, len(r.env))
+	for k, v := range r.env {
+		r.tenv[k] = v
+	}
+	venv := &TemplateEnv{Vars: map[string]any{}, Env: r.tenv}
+	for _, v := range s.vars {
+		if x, ok := o.Vars[v.name]; ok {
+			r.vars[v.name] = x
+			continue
+		}
+		x, err := v.val.eval(venv)
+		if err != nil {
+			return nil, s.runError("vars."+v.name, err)
+		}
+		r.vars[v.name] = x
+	}
+	r.target = o.Target
+	if r.target == "" && s.target != nil {
+		t, err := s.target.Render(&TemplateEnv{Vars: r.vars, Env: r.tenv})
+		if err != nil {
+			return nil, s.runError("target", err)
+		}
+		r.target = t
+	}
+	return r, nil
+}
+
+// runError is a problem found when the run starts, blamed on the file.
+func (s *Scenario) runError(field string, err error) *LoadError {
+	return &LoadError{File: s.File, Field: field, Msg: err.Error()}
+}
+
+// Preflight checks, without sending anything, that the scenario can run
+// with o: a target for relative URLs, the environment variables ${NAME}
+// asks for, and that overridden vars exist.
+func (s *Scenario) Preflight(o RunOptions) error {
+	if o.Target == "" && s.target == nil && s.relativeURLs() {
+		return s.runError("target", fmt.Errorf("no target for the relative URLs: write target: in the file, or pass --target or RACETEST_TARGET"))
+	}
+	for name := range o.Vars {
+		if !s.Declares(name) {
+			return s.runError("vars", fmt.Errorf("--var %s: the scenario has no var %q; declare it under vars:", name, name))
+		}
+	}
+	for _, name := range s.shorthand {
+		if o.Getenv == nil || o.Getenv(name) == "" {
+			return s.runError("", fmt.Errorf("${%s}: environment variable %s is not set; export it before the run", name, name))
+		}
+	}
+	return nil
+}
+
+// relativeURLs tells whether any request needs the target.
+func (s *Scenario) relativeURLs() bool {
+	var all []*Step
+	all = append(append(append(all, s.Setup...), s.After...), s.Teardown...)
+	for _, st := range all {
+		if !absolute(st.Request.URL.Source) {
+			return true
+		}
+	}
+	for _, g := range s.Race.Groups {
+		if !absolute(g.Request.URL.Source) {
+			return true
+		}
+	}
+	return false
+}
+
+func absolute(u string) bool {
+	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}
+
+// roundVars are the vars a round starts with.
+func (r *run) roundVars() map[string]any {
+	v := maps.Clone(r.vars)
+	maps.Copy(v, r.once)
+	return v
+}
+
+// options are the runner options of a request with its own timeout.
+func (r *run) options(timeout time.Duration) runner.Options {
+	if timeout == 0 {
+		timeout = r.s.Race.Timeout
+	}
+	return runner.Options{Timeout: timeout, Insecure: r.o.Insecure, ArrivalHeader: r.o.ArrivalHeader}
+}

@@ -1,0 +1,87 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// round runs one round. The Round it returns has a Burst only when the race
+// was sent; the error stops the run.
+func (r *run) round(ctx context.Context, n int) (*Round, error) {
+	rd := &Round{Number: n}
+	vars := r.roundVars()
+	for _, st := range r.s.Setup {
+		if st.Once && n > 1 {
+			continue
+		}
+		sr, err := r.step(ctx, st, vars, n, true)
+		rd.Setup = append(rd.Setup, sr)
+		if err != nil {
+			return rd, err
+		}
+		if st.Once {
+			for _, c := range st.Captures {
+				r.once[c.Name] = vars[c.Name]
+			}
+		}
+	}
+	reqs, err := r.burstRequests(vars, n)
+	if err != nil {
+		return rd, err
+	}
+	b, err := runner.Run(ctx, r.plan(reqs))
+	if err != nil {
+		return rd, fmt.Errorf("round %d: race: %w", n, err)
+	}
+	if err := unreachable(b); err != nil {
+		return rd, fmt.Errorf("round %d: race: %w", n, err)
+	}
+	rd.Burst, rd.Requests = b, reqs
+	rd.Checks = judge(r.s.Race.Expect, NewBurstEnv(b, vars, r.env, n))
+	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
+	rd.Vars = vars
+	return rd, err
+}
+
+// plan is the runner plan of the race.
+func (r *run) plan(reqs []runner.Request) runner.Plan {
+	race := r.s.Race
+	mode := race.Mode
+	if r.o.Mode != "" {
+		mode = r.o.Mode
+	}
+	o := r.options(race.Timeout)
+	o.Mode, o.Hold, o.Warmup = mode, race.Hold, race.Warmup
+	return runner.Plan{Requests: reqs, Options: o}
+}
+
+// burstRequests expands the race's requests, group after group, each with
+// its index in the burst.
+func (r *run) burstRequests(vars map[string]any, round int) ([]runner.Request, error) {
+	reqs := make([]runner.Request, 0, r.s.Race.N)
+	for _, g := range r.s.Race.Groups {
+		for range g.Count {
+			req, err := r.build(g.Request, vars, len(reqs), round)
+			if err != nil {
+				return nil, fmt.Errorf("round %d: request #%d: %w", round, len(reqs), err)
+			}
+			reqs = append(reqs, req)
+		}
+	}
+	return reqs, nil
+}
+
+// steps runs steps in order and stops at the first error.
+func (r *run) steps(ctx context.Context, steps []*Step, vars map[string]any, round int, strict bool) ([]StepResult, error) {
+	var out []StepResult
+	for _, st := range steps {
+		sr, err := r.step(ctx, st, vars, round, strict)
+		out = append(out, sr)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}

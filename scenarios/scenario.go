@@ -1,0 +1,150 @@
+package scenarios
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// Scenario is a scenario file compiled: every expression and template
+// compiled and every variable reference checked, ready to Run.
+type Scenario struct {
+	File string
+	Name string
+	// Line is where race: is in the file, for reports that link to it.
+	Line     int
+	Setup    []*Step
+	Race     *Race
+	After    []*Step
+	Teardown []*Step
+
+	target *Template // nil when the file names no target
+	vars   []namedValue
+	// env lists the environment variables the scenario reads, so that
+	// nothing else is taken from the environment.
+	env []string
+	// shorthand lists the ${NAME} references, which must be set.
+	shorthand []string
+}
+
+type namedValue struct {
+	name string
+	val  *value
+}
+
+// Race is the burst of a scenario and its checks.
+type Race struct {
+	// N is the number of requests in the burst: the sum of the counts of
+	// Groups.
+	N       int
+	Rounds  int
+	Mode    runner.Mode
+	Hold    runner.Hold
+	Timeout time.Duration // 0 for the runner's default
+	Warmup  int
+	Groups  []Group
+	Expect  []*Check
+}
+
+// Group is Count copies of one request in the burst. A race with one
+// request has one group; a mixed race one per entry of requests:.
+type Group struct {
+	Count   int
+	Request *RequestTemplate
+}
+
+// Step is one sequential request of setup, after or teardown.
+type Step struct {
+	// Name is as written in the file; Path is where the step is, such as
+	// setup[1].
+	Name, Path string
+	// Once runs a setup step in the first round only; what it captures
+	// stays defined in the rounds after.
+	Once     bool
+	Request  *RequestTemplate
+	Captures []Capture
+	Expect   []*Check
+}
+
+// Label names the step in messages: its name, or where it is and what it
+// sends.
+func (s *Step) Label() string {
+	if s.Name != "" {
+		return fmt.Sprintf("%s step %q", s.phase(), s.Name)
+	}
+	return fmt.Sprintf("%s (%s %s)", s.Path, s.Request.Method, s.Request.URL.Source)
+}
+
+func (s *Step) phase() string {
+	for i, r := range s.Path {
+		if r == '[' {
+			return s.Path[:i]
+		}
+	}
+	return s.Path
+}
+
+// Capture is a value taken from a step's response into vars.
+type Capture struct {
+	Name, Source string
+	prog         *vm.Program
+}
+
+// RequestTemplate is a request whose strings are templates, expanded for
+// every request sent.
+type RequestTemplate struct {
+	Path    string // where it is in the file, such as race.request
+	Method  string
+	URL     *Template
+	Headers []Header
+	Body    *Template // nil unless body: was given
+	json    *value    // nil unless json: was given
+	Timeout time.Duration
+}
+
+// Header is one request header with a templated value.
+type Header struct {
+	Name  string
+	Value *Template
+}
+
+// Load reads and compiles the scenario file at path. Every problem in the
+// file is reported at once, as Errors.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		msg := "cannot read the file: " + err.Error()
+		if pe, ok := err.(*os.PathError); ok {
+			msg = "cannot read the file: " + pe.Err.Error()
+		}
+		return nil, Errors{{File: path, Msg: msg}}
+	}
+	return Parse(path, data)
+}
+
+// Parse compiles the scenario in data; file names it in errors.
+func Parse(file string, data []byte) (*Scenario, error) {
+	src := newSource(file, data)
+	raw, err := decode(src, data)
+	if err != nil {
+		return nil, err
+	}
+	return compile(src, raw)
+}
+
+// Declares tells whether the scenario has a var of that name, for --var.
+func (s *Scenario) Declares(name string) bool {
+	for _, v := range s.vars {
+		if v.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// EnvNames lists the environment variables the scenario reads.
+func (s *Scenario) EnvNames() []string { return s.env }
