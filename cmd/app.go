@@ -103,6 +103,7 @@ Start with the built-in demo target:
 		newCmdRun(app, nil),
 		newCmdValidate(app, nil),
 		newCmdDemo(app),
+		newCmdReport(app, nil),
 		newCmdVersion(app),
 	)
 	return root

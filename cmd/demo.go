@@ -66,7 +66,8 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
 			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
 			N: o.N, Rounds: 1, Mode: o.Mode, Timeout: runner.DefaultTimeout,
-			Arrival: runner.DefaultArrivalHeader, ExpectStatus: []string{"200=1"}, Output: "text",
+			Arrival: runner.DefaultArrivalHeader, ExpectStatus: []string{"200=1"},
+			OutputOptions: OutputOptions{Output: "text", Color: "auto", Quiet: true},
 		}
 		fmt.Fprintf(o.App.Stdout, "== %s: %s\n", s.label, fo.URL)
 		if err := fireRun(ctx, fo); err != nil && err != errChecksFailed {

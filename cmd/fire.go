@@ -36,9 +36,7 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
-	Output       string
-	ShowSecrets  bool
-	Verbose      bool
+	OutputOptions
 }
 
 // Defaults and limits of fire.
@@ -105,9 +103,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "per-request timeout, counted from the release")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
 	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")
-	f.StringVarP(&o.Output, "output", "o", "text", "report format: text or json")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
-	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	o.OutputOptions.addFlags(f)
 	return cmd
 }
 

@@ -29,7 +29,12 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 		Target: report.RedactURL(o.URL, o.ShowSecrets), Mode: o.Mode, N: o.N,
 	}
 	var runErr error
+	bar := o.progress(o.App, o.Rounds, "rounds")
+	defer finish(bar)
 	for round := 1; round <= o.Rounds; round++ {
+		if round > 1 {
+			step(bar)
+		}
 		b, err := runner.Run(ctx, plan)
 		if err != nil {
 			runErr = burstError(ctx, err)
@@ -61,7 +66,7 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	// A run stopped before its first round has nothing to show but the
 	// error, which Execute prints; JSON readers still get the document.
 	if len(run.Rounds) > 0 || o.Output == "json" {
-		if err := writeReport(o.App, doc, o.Output); err != nil {
+		if err := o.write(o.App, doc); err != nil {
 			return err
 		}
 	}
@@ -76,19 +81,6 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 
 func newDocument() *report.Document {
 	return &report.Document{Schema: report.Schema, Tool: "racetest " + Version, Started: time.Now()}
-}
-
-// writeReport renders doc to stdout in the chosen format.
-func writeReport(app *App, doc *report.Document, format string) error {
-	if format == "json" {
-		return report.WriteJSON(app.Stdout, doc)
-	}
-	return report.WriteText(app.Stdout, doc, report.TextOptions{Color: useColor(app)})
-}
-
-// useColor is true on a terminal unless NO_COLOR is set.
-func useColor(app *App) bool {
-	return app.StdoutTTY && app.Getenv("NO_COLOR") == ""
 }
 
 // burstError maps an error from runner.Run to an exit code.
@@ -160,6 +152,9 @@ func (o *FireOptions) plan() (runner.Plan, []*scenarios.Check, error) {
 }
 
 func (o *FireOptions) validateNumbers() error {
+	if err := o.OutputOptions.validate(); err != nil {
+		return err
+	}
 	switch {
 	case o.N <= 0:
 		return usageErrorf("--n %d: the burst needs at least one request", o.N)
@@ -173,8 +168,6 @@ func (o *FireOptions) validateNumbers() error {
 		return usageErrorf("--warmup %d: cannot be negative", o.Warmup)
 	case o.Hold != "" && o.Hold != "auto" && o.Hold != string(runner.HoldHeaders) && o.Hold != string(runner.HoldLastByte):
 		return usageErrorf("--hold %q: choose auto, headers or last-byte", o.Hold)
-	case o.Output != "text" && o.Output != "json":
-		return usageErrorf("--output %q: choose text or json", o.Output)
 	}
 	for _, m := range runner.Modes {
 		if string(m) == o.Mode {

@@ -19,9 +19,7 @@ type RunOptions struct {
 	Rounds      int
 	Mode        string
 	Insecure    bool
-	Output      string
-	ShowSecrets bool
-	Verbose     bool
+	OutputOptions
 }
 
 func newCmdRun(app *App, runF func(context.Context, *RunOptions) error) *cobra.Command {
@@ -62,9 +60,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
 	f.StringVar(&o.Mode, "mode", "", "override race.mode: auto, single-packet, last-byte or barrier")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
-	f.StringVarP(&o.Output, "output", "o", "text", "report format: text or json")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
-	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	o.OutputOptions.addFlags(f)
 	return cmd
 }
 
@@ -73,12 +69,10 @@ func (o *RunOptions) validateFlags() error {
 	switch {
 	case o.Rounds < 0:
 		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
-	case o.Output != "text" && o.Output != "json":
-		return usageErrorf("--output %q: choose text or json", o.Output)
 	case o.Mode != "" && !slices.Contains(runner.Modes, runner.Mode(o.Mode)):
 		return usageErrorf("--mode %q: choose one of %s", o.Mode, modeList())
 	}
-	return nil
+	return o.OutputOptions.validate()
 }
 
 // minArgs is cobra.MinimumNArgs with a message that names what is missing.

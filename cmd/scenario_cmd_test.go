@@ -19,8 +19,8 @@ func TestRunFlagParsing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &RunOptions{App: app, Files: []string{"a.yaml", "b/*.yaml"}, Target: "http://h:1",
-		Vars: []string{"a=1", "b=x"}, Rounds: 5, Mode: "barrier", Insecure: true, Output: "json",
-		ShowSecrets: true, Verbose: true}
+		Vars: []string{"a=1", "b=x"}, Rounds: 5, Mode: "barrier", Insecure: true,
+		OutputOptions: OutputOptions{Output: "json", Color: "auto", ShowSecrets: true, Verbose: true}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
@@ -85,7 +85,7 @@ func TestRunTargetFromEnvironment(t *testing.T) {
 func TestRunScenarioBehaviour(t *testing.T) {
 	base := demoTarget(t)
 	app, out, errb := testApp("")
-	o := &RunOptions{App: app, Files: []string{"../examples/stock-vulnerable.yaml"}, Target: base, Rounds: 1, Output: "text"}
+	o := &RunOptions{App: app, Files: []string{"../examples/stock-vulnerable.yaml"}, Target: base, Rounds: 1, OutputOptions: OutputOptions{Output: "text", Color: "auto"}}
 	err := scenarioRun(context.Background(), o)
 	if codeOf(err) != ExitCheckFailed {
 		t.Fatalf("exit %d (%v)\n%s%s", codeOf(err), err, out, errb)

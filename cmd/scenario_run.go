@@ -39,7 +39,10 @@ func scenarioRun(ctx context.Context, o *RunOptions) error {
 	doc := newDocument()
 	worst, firstErr := ExitOK, error(nil)
 	for i, s := range scs {
+		bar := o.progress(o.App, max(opts[i].Rounds, s.Race.Rounds), s.Name)
+		opts[i].OnRound = func(int, int) { step(bar) }
 		res, err := s.Run(ctx, opts[i])
+		finish(bar)
 		run := o.reportRun(s, res, err)
 		doc.Runs = append(doc.Runs, run)
 		code := ExitOK
@@ -59,7 +62,7 @@ func scenarioRun(ctx context.Context, o *RunOptions) error {
 		}
 	}
 	doc.Interrupted = ctx.Err() != nil
-	if err := o.writeReport(doc); err != nil {
+	if err := o.write(o.App, doc); err != nil {
 		return err
 	}
 	return outcome(ctx, worst, firstErr)
@@ -156,11 +159,4 @@ func outcome(ctx context.Context, worst ExitCode, first error) error {
 		return &exitError{code: worst, err: errors.New("a scenario could not be judged")}
 	}
 	return &exitError{code: worst, err: first}
-}
-
-func (o *RunOptions) writeReport(doc *report.Document) error {
-	if o.Output == "json" {
-		return report.WriteJSON(o.App.Stdout, doc)
-	}
-	return report.WriteText(o.App.Stdout, doc, report.TextOptions{Color: useColor(o.App), Verbose: o.Verbose})
 }

@@ -30,6 +30,9 @@ type RunOptions struct {
 	// ArrivalHeader names the response header with the server's arrival
 	// time; the runner's default when empty.
 	ArrivalHeader string
+	// OnRound, when set, is called after each round with its number and
+	// the number of rounds, for progress bars.
+	OnRound func(round, rounds int)
 }
 
 // run is one Run in progress.
@@ -64,6 +67,9 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 			res.Rounds = append(res.Rounds, *rd)
 		}
 		runErr = err
+		if o.OnRound != nil {
+			o.OnRound(round, r.rounds)
+		}
 	}
 	if len(s.Teardown) > 0 {
 		// Teardown cleans up even after an interrupt, bounded by its own

@@ -1,0 +1,148 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
+
+	"github.com/racetest/racetest/report"
+)
+
+// OutputOptions are the report flags that fire and run share.
+type OutputOptions struct {
+	Output      string // text or json, on stdout
+	JUnit       string // file for the JUnit XML report
+	HTML        string // file for the HTML report
+	Color       string // auto, always or never
+	Quiet       bool   // no progress bars
+	Verbose     bool
+	ShowSecrets bool
+}
+
+func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVarP(&o.Output, "output", "o", "text", "report format on stdout: text or json")
+	f.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to this file, for CI")
+	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report with a timeline to this file")
+	f.StringVar(&o.Color, "color", "auto", "colour in the text report: auto, always or never (NO_COLOR is honoured)")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress bars on stderr")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+}
+
+// validate checks the output flags before anything is sent, so that a typo
+// in a file name does not cost a whole run.
+func (o *OutputOptions) validate() error {
+	switch {
+	case o.Output != "text" && o.Output != "json":
+		return usageErrorf("--output %q: choose text or json", o.Output)
+	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
+		return usageErrorf("--color %q: choose auto, always or never", o.Color)
+	}
+	for flag, path := range map[string]string{"--junit": o.JUnit, "--html": o.HTML} {
+		if path == "" {
+			continue
+		}
+		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+			return usageErrorf("%s %s: the folder %s does not exist", flag, path, filepath.Dir(path))
+		}
+	}
+	return nil
+}
+
+// write renders doc to stdout and to the requested files, and prints
+// GitHub workflow annotations for failed checks when running in GitHub
+// Actions.
+func (o *OutputOptions) write(app *App, doc *report.Document) error {
+	var err error
+	if o.Output == "json" {
+		err = report.WriteJSON(app.Stdout, doc)
+	} else {
+		err = report.WriteText(app.Stdout, doc, report.TextOptions{Color: o.useColor(app), Verbose: o.Verbose})
+	}
+	if err != nil {
+		return fmt.Errorf("write the report: %w", err)
+	}
+	if o.JUnit != "" {
+		if err := writeFileAtomic(o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, doc) }); err != nil {
+			return runtimeError(fmt.Errorf("--junit %s: %w", o.JUnit, err))
+		}
+	}
+	if o.HTML != "" {
+		if err := writeFileAtomic(o.HTML, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
+			return runtimeError(fmt.Errorf("--html %s: %w", o.HTML, err))
+		}
+	}
+	if app.Getenv("GITHUB_ACTIONS") == "true" {
+		// Annotations go to stdout, where the runner reads workflow commands.
+		return report.WriteGitHubAnnotations(app.Stdout, doc)
+	}
+	return nil
+}
+
+// useColor decides colour: --color always or never wins; auto means a
+// terminal without NO_COLOR.
+func (o *OutputOptions) useColor(app *App) bool {
+	switch o.Color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return app.StdoutTTY && app.Getenv("NO_COLOR") == ""
+}
+
+// progress returns a progress bar on stderr, or nil when there must be
+// none: not a terminal, in CI, or --quiet. stdout stays clean for pipes.
+func (o *OutputOptions) progress(app *App, total int, what string) *progressbar.ProgressBar {
+	if o.Quiet || !app.StderrTTY || app.Getenv("CI") != "" || total <= 1 {
+		return nil
+	}
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(app.Stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetWidth(30),
+	)
+}
+
+// writeFileAtomic writes a report next to its destination and renames it
+// into place, so that a failed write never leaves half a file behind.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // no-op after the rename
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// step advances a progress bar that may be nil.
+func step(bar *progressbar.ProgressBar) {
+	if bar != nil {
+		_ = bar.Add(1)
+	}
+}
+
+// finish clears a progress bar that may be nil, before the report is
+// printed.
+func finish(bar *progressbar.ProgressBar) {
+	if bar != nil {
+		_ = bar.Finish()
+		_ = bar.Clear()
+	}
+}

@@ -1,0 +1,78 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/report"
+)
+
+// ReportOptions holds the flags of `racetest report`.
+type ReportOptions struct {
+	App  *App
+	File string
+	OutputOptions
+}
+
+func newCmdReport(app *App, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+	o := &ReportOptions{App: app}
+	cmd := &cobra.Command{
+		Use:   "report [flags] FILE.json",
+		Short: "Re-render a saved JSON result as text, HTML or JUnit",
+		Long: `Report reads a result saved with '-o json' and renders it again, without
+touching the network: as text on stdout, or into --html and --junit files.
+Use - to read standard input. Secrets were masked when the result was saved
+(unless it was saved with --show-secrets).`,
+		Example: `  racetest fire -n 30 -o json URL > result.json
+  racetest report result.json
+  racetest report result.json --html burst.html --junit racetest.xml`,
+		Args: exactArgs(1, "FILE"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.File = args[0]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return reportRun(o)
+		},
+	}
+	o.OutputOptions.addFlags(cmd.Flags())
+	return cmd
+}
+
+func reportRun(o *ReportOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	var r io.Reader = o.App.Stdin
+	if o.File != "-" {
+		f, err := os.Open(o.File)
+		if err != nil {
+			return usageErrorf("%s: cannot read the file: %v", o.File, unwrapPathError(err))
+		}
+		defer f.Close()
+		r = f
+	}
+	doc, err := report.ReadJSON(r)
+	if err != nil {
+		return usageErrorf("%s: %v (save results with racetest fire or run -o json)", o.File, err)
+	}
+	if err := o.write(o.App, doc); err != nil {
+		return err
+	}
+	// The verdict of the saved run is the exit code, as it was when it ran.
+	for i := range doc.Runs {
+		if doc.Runs[i].Error != "" {
+			return runtimeError(errors.New(doc.Runs[i].Name + ": " + doc.Runs[i].Error))
+		}
+	}
+	for i := range doc.Runs {
+		if doc.Runs[i].FailedRounds() > 0 {
+			return errChecksFailed
+		}
+	}
+	return nil
+}
