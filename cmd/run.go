@@ -13,12 +13,12 @@ import (
 type RunOptions struct {
 	App *App
 
-	Files       []string
-	Target      string
-	Vars        []string
-	Rounds      int
-	Mode        string
-	Insecure    bool
+	Files    []string
+	Target   string
+	Vars     []string
+	Rounds   int
+	Mode     string
+	Insecure bool
 	OutputOptions
 }
 
