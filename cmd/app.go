@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/report"
 	"golang.org/x/term"
 )
 
@@ -68,7 +70,9 @@ func Execute(ctx context.Context, app *App, args []string) int {
 }
 
 func printError(w io.Writer, cmd *cobra.Command, err error) {
-	msg := err.Error()
+	// Errors can quote request URLs; their tokens are masked here as in
+	// every report (secret header values never reach error messages).
+	msg := report.Redact(err.Error(), false)
 	fmt.Fprintf(w, "racetest: %s\n", strings.TrimRight(msg, "\n"))
 	var ee *exitError
 	usage := !errors.As(err, &ee) || ee.usage

@@ -125,16 +125,28 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
 	rd.Start = firstRelease(b)
+	var sc *Scrubber
+	if !showSecrets {
+		sc = NewScrubber(reqs)
+		for i := range rd.Checks {
+			rd.Checks[i].Seen, rd.Checks[i].Error = sc.Scrub(rd.Checks[i].Seen), sc.Scrub(rd.Checks[i].Error)
+		}
+	}
 	rd.Requests = make([]Request, len(b.Results))
 	for i := range b.Results {
 		r := &b.Results[i]
 		q := Request{
 			Index: r.Index, Conn: r.Conn, Status: r.Status, Proto: r.Proto,
-			ErrorKind: string(r.ErrKind), Body: string(r.Body), BodyBytes: r.BodyBytes, Truncated: r.Truncated,
+			ErrorKind: string(r.ErrKind), Body: sc.Scrub(string(r.Body)), BodyBytes: r.BodyBytes, Truncated: r.Truncated,
 			Headers: RedactHeader(r.Header, showSecrets),
 		}
+		for _, vs := range q.Headers {
+			for j := range vs {
+				vs[j] = sc.Scrub(vs[j])
+			}
+		}
 		if r.Err != nil {
-			q.Error = Redact(r.Err.Error(), showSecrets)
+			q.Error = sc.Scrub(Redact(r.Err.Error(), showSecrets))
 		}
 		if i < len(reqs) {
 			q.Method, q.URL = reqs[i].Method, RedactURL(reqs[i].URL, showSecrets)

@@ -3,18 +3,36 @@ package report
 import (
 	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
+
+	"github.com/racetest/racetest/runner"
 )
 
 // Mask replaces every secret value in reports.
 const Mask = "REDACTED"
 
-// secretHeaders carry credentials in requests or responses.
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
+// isSecretHeader reports whether a header carries credentials in requests
+// or responses.
+func isSecretHeader(name string) bool {
+	switch http.CanonicalHeaderKey(name) {
+	case "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
+		return true
+	}
+	return false
+}
 
-// secretParam matches query parameter names that usually carry credentials.
-var secretParam = regexp.MustCompile(`(?i)(token|key|secret|password|passwd|auth|session|sig)`)
+// isSecretParam reports whether a query parameter name usually carries a
+// credential.
+func isSecretParam(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // RedactHeader returns a copy of h with credentials masked, unless show.
 func RedactHeader(h http.Header, show bool) map[string][]string {
@@ -28,8 +46,8 @@ func RedactHeader(h http.Header, show bool) map[string][]string {
 	if show {
 		return out
 	}
-	for _, k := range secretHeaders {
-		if vs, ok := out[k]; ok {
+	for k, vs := range out {
+		if isSecretHeader(k) {
 			for i := range vs {
 				vs[i] = Mask
 			}
@@ -53,7 +71,7 @@ func RedactURL(raw string, show bool) string {
 	q := u.Query()
 	changed := false
 	for k := range q {
-		if secretParam.MatchString(k) {
+		if isSecretParam(k) {
 			for i := range q[k] {
 				q[k][i] = Mask
 			}
@@ -79,6 +97,86 @@ func Redact(s string, show bool) string {
 			if r := RedactURL(trimmed, false); r != trimmed {
 				s = strings.ReplaceAll(s, trimmed, r)
 			}
+		}
+	}
+	return s
+}
+
+// minSecretLen is the shortest credential value masked inside free text;
+// shorter ones would mask ordinary words of every body.
+const minSecretLen = 4
+
+// Scrubber masks the credential values a burst's requests carried wherever
+// they turn up again: in a body echoed by the server, in an error message,
+// in what a check saw.
+type Scrubber struct{ values []string }
+
+// NewScrubber collects the secret values of reqs: Authorization and
+// Proxy-Authorization values and their tokens, cookie values, and the
+// values of secret-looking query parameters and URL passwords.
+func NewScrubber(reqs []runner.Request) *Scrubber {
+	seen := map[string]bool{}
+	add := func(v string) {
+		v = strings.TrimSpace(v)
+		if len(v) >= minSecretLen && !seen[v] {
+			seen[v] = true
+		}
+	}
+	for i := range reqs {
+		for k, vs := range reqs[i].Header {
+			if !isSecretHeader(k) {
+				continue
+			}
+			for _, v := range vs {
+				add(v)
+				if _, token, ok := strings.Cut(v, " "); ok {
+					add(token)
+				}
+				for _, c := range strings.Split(v, ";") {
+					if _, val, ok := strings.Cut(c, "="); ok {
+						add(val)
+					}
+				}
+			}
+		}
+		addURLSecrets(reqs[i].URL, add)
+	}
+	s := &Scrubber{}
+	for v := range seen {
+		s.values = append(s.values, v)
+	}
+	// Longest first, so that a token inside a longer header value does not
+	// leave the rest of that value behind.
+	slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
+	return s
+}
+
+func addURLSecrets(raw string, add func(string)) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return
+	}
+	if p, ok := u.User.Password(); ok {
+		add(p)
+	}
+	for k, vs := range u.Query() {
+		if isSecretParam(k) {
+			for _, v := range vs {
+				add(v)
+			}
+		}
+	}
+}
+
+// Scrub returns s with every collected secret value masked. A nil Scrubber
+// masks nothing.
+func (sc *Scrubber) Scrub(s string) string {
+	if sc == nil {
+		return s
+	}
+	for _, v := range sc.values {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, Mask)
 		}
 	}
 	return s
