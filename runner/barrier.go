@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -24,10 +24,25 @@ const dialParallelism = 64
 // barrierSlot is one request of a barrier burst, prepared down to the
 // http.Request so that the released goroutine only calls RoundTrip.
 type barrierSlot struct {
-	conn     net.Conn
+	// conn is the connection the request will go on: the one dialled in
+	// prepare, or the one dialled again when the server closed that one
+	// during warm-up. Only the transport's dial writes it, before the
+	// release.
+	conn     *net.Conn
 	tr       *http.Transport
 	req      *http.Request
 	released *atomic.Bool
+}
+
+// close closes the slot's transport and connection; a slot that was
+// never prepared has neither.
+func (s *barrierSlot) close() {
+	if s.tr != nil {
+		s.tr.CloseIdleConnections()
+	}
+	if s.conn != nil && *s.conn != nil {
+		(*s.conn).Close()
+	}
 }
 
 // runBarrier is the baseline engine: one warm HTTP/1.1 connection per
@@ -54,15 +69,13 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 	_ = g.Wait() // per-request errors are in the results
 	defer func() {
 		for i := range slots {
-			if slots[i].tr != nil {
-				slots[i].tr.CloseIdleConnections()
-			}
-			if slots[i].conn != nil {
-				slots[i].conn.Close()
-			}
+			slots[i].close()
 		}
 	}()
 	if err := ctx.Err(); err != nil {
+		return b, err
+	}
+	if err := checkFileLimit(b); err != nil {
 		return b, err
 	}
 	for i := range slots {
@@ -109,15 +122,15 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 	if err != nil {
 		return barrierSlot{}, err
 	}
-	s := barrierSlot{conn: conn, released: released}
-	s.tr = pinnedTransport(ctx, conn, t, &p.Options, released)
-	if err := warmHTTP1(ctx, s.tr, req, &p.Options); err != nil {
-		conn.Close()
-		return barrierSlot{}, err
+	s := barrierSlot{conn: &conn, released: released}
+	s.tr = pinnedTransport(ctx, s.conn, t, &p.Options, released)
+	if err := warmHTTP1(ctx, s.tr, t, req, &p.Options); err != nil {
+		s.close()
+		return barrierSlot{}, fmt.Errorf("warm-up: %w", err)
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
-		conn.Close()
+		s.close()
 		return barrierSlot{}, err
 	}
 	hr.Header = req.Header.Clone()
@@ -133,22 +146,28 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 }
 
 // errConnLost is returned when the pinned connection of a request was closed
-// after the release; dialling again would no longer be synchronised.
-var errConnLost = errors.New("connection closed before the request was sent")
+// after the release; dialling again would no longer be synchronised. It
+// wraps net.ErrClosed so that it is tallied as a reset.
+var errConnLost = fmt.Errorf("connection closed by the server before the request was sent: %w", net.ErrClosed)
 
-// pinnedTransport is an HTTP/1.1 transport that uses conn as its first
-// connection. Before the release a lost connection is dialled again; after
-// it, never.
-func pinnedTransport(ctx context.Context, conn net.Conn, t target, o *Options, released *atomic.Bool) *http.Transport {
+// pinnedTransport is an HTTP/1.1 transport that uses *conn as its first
+// connection. Before the release a lost connection is dialled again, and
+// *conn becomes the new one; after it, never.
+func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, released *atomic.Bool) *http.Transport {
 	var once atomic.Bool
 	get := func(context.Context, string, string) (net.Conn, error) {
 		if once.CompareAndSwap(false, true) {
-			return conn, nil
+			return *conn, nil
 		}
 		if released.Load() {
 			return nil, errConnLost
 		}
-		return dial(ctx, t, o, []string{"http/1.1"})
+		c, err := dial(ctx, t, o, []string{"http/1.1"})
+		if err == nil {
+			(*conn).Close()
+			*conn = c
+		}
+		return c, err
 	}
 	return &http.Transport{
 		DialContext:        get,
@@ -160,34 +179,50 @@ func pinnedTransport(ctx context.Context, conn net.Conn, t target, o *Options, r
 	}
 }
 
-// warmHTTP1 sends the throwaway warm-up requests on the pinned connection.
-func warmHTTP1(ctx context.Context, tr *http.Transport, req *Request, o *Options) error {
-	u := o.WarmupURL
-	if u == "" {
-		u = req.URL
+// warmHTTP1 sends the throwaway warm-up requests on the pinned connection,
+// each bounded by the timeout, so that a server that never answers one
+// cannot hold the burst.
+func warmHTTP1(ctx context.Context, tr *http.Transport, t target, req *Request, o *Options) error {
+	u, err := lbWarmupURL(t.url, o.WarmupURL)
+	if err != nil {
+		return err
 	}
 	for range o.Warmup {
-		wr, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
-		if err != nil {
+		if err := warmOnce(ctx, tr, u, req, o); err != nil {
 			return err
 		}
-		wr.Header = req.Header.Clone()
-		resp, err := tr.RoundTrip(wr)
-		if err != nil {
-			return err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
 	}
 	return nil
 }
 
+// warmOnce sends one warm-up HEAD and reads its answer to the end, so that
+// the connection goes back to the transport for the next request.
+func warmOnce(ctx context.Context, tr *http.Transport, u string, req *Request, o *Options) error {
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	wr, err := http.NewRequestWithContext(ctx, http.MethodHead, u, nil)
+	if err != nil {
+		return err
+	}
+	wr.Header = req.Header.Clone()
+	if h := wr.Header.Get("Host"); h != "" {
+		wr.Host = h
+	}
+	resp, err := tr.RoundTrip(wr)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
 // sendBarrier sends one request and reads its response into r.
 func sendBarrier(s *barrierSlot, r *Result, p *Plan) {
-	s.conn.SetDeadline(deadlineAfter(r.Released, &p.Options))
+	(*s.conn).SetDeadline(deadlineAfter(r.Released, &p.Options))
 	resp, err := s.tr.RoundTrip(s.req)
 	if err != nil {
-		r.fail(err)
+		r.fail(lbProtocol(err))
 		return
 	}
 	defer resp.Body.Close()

@@ -26,6 +26,7 @@ const (
 	KindReset    ErrKind = "reset"
 	KindProtocol ErrKind = "protocol"
 	KindCanceled ErrKind = "canceled"
+	KindRedirect ErrKind = "redirect" // too many redirects, see RedirectError
 	KindOther    ErrKind = "other"
 )
 
@@ -59,6 +60,7 @@ func Classify(err error) ErrKind {
 	}
 	var (
 		perr  *ProtocolError
+		rerr  *RedirectError
 		cverr *tls.CertificateVerificationError
 		uaerr x509.UnknownAuthorityError
 		hnerr x509.HostnameError
@@ -71,6 +73,8 @@ func Classify(err error) ErrKind {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return KindCanceled
+	case errors.As(err, &rerr):
+		return KindRedirect
 	case errors.As(err, &perr):
 		return KindProtocol
 	case errors.As(err, &cverr), errors.As(err, &uaerr), errors.As(err, &hnerr),

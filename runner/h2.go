@@ -73,6 +73,9 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		}
 		return nil, err
 	}
+	if err := checkFileLimit(b); err != nil {
+		return b, err
+	}
 	b.Connections = len(conns)
 	for _, c := range conns {
 		// A fresh deadline: preparing many connections may have taken

@@ -22,6 +22,9 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	if err := ctx.Err(); err != nil {
 		return b, err
 	}
+	if err := checkFileLimit(b); err != nil {
+		return b, err
+	}
 	dl := &lbDeadlines{slots: slots}
 	stop := context.AfterFunc(ctx, dl.cancel)
 	defer stop()

@@ -189,7 +189,13 @@ func lbReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, error)
 		if err != nil {
 			return nil, lbProtocol(err)
 		}
-		if resp.StatusCode >= 200 || resp.StatusCode < 100 || resp.StatusCode == http.StatusSwitchingProtocols {
+		// net/http reads "HTTP/1.1 000" as status 0, which a Result uses
+		// for "no response"; the HTTP/2 engine refuses it too.
+		if resp.StatusCode < 100 {
+			resp.Body.Close()
+			return nil, &ProtocolError{Msg: fmt.Sprintf("malformed status code %03d", resp.StatusCode)}
+		}
+		if resp.StatusCode >= 200 || resp.StatusCode == http.StatusSwitchingProtocols {
 			return resp, nil
 		}
 		resp.Body.Close()

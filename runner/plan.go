@@ -42,6 +42,9 @@ const (
 	DefaultTimeout       = 10 * time.Second
 	DefaultBodyLimit     = 64 << 10
 	DefaultArrivalHeader = "X-Racetest-Arrival"
+	// DefaultMaxRedirects is how many redirects one request follows at
+	// most when Options.FollowRedirects is set: curl's default.
+	DefaultMaxRedirects = 10
 )
 
 // Request is one HTTP request of a burst, fully expanded.
@@ -71,6 +74,12 @@ type Options struct {
 	// ArrivalHeader names the response header in which the target reports
 	// when it received the request (the demo target sets it).
 	ArrivalHeader string
+	// FollowRedirects follows 3xx responses with a Location, like curl -L,
+	// after the burst has been collected: the race is the first request,
+	// and what checks see is where the redirects led. MaxRedirects bounds
+	// the hops per request (DefaultMaxRedirects when zero).
+	FollowRedirects bool
+	MaxRedirects    int
 }
 
 // Plan is one burst: the requests to release together and how.
@@ -96,6 +105,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ArrivalHeader == "" {
 		o.ArrivalHeader = DefaultArrivalHeader
+	}
+	if o.MaxRedirects <= 0 {
+		o.MaxRedirects = DefaultMaxRedirects
 	}
 	return o
 }

@@ -26,6 +26,11 @@ type Result struct {
 	// Arrival is when the server says it received the request, from
 	// Options.ArrivalHeader; zero when the target does not say.
 	Arrival time.Time
+	// Redirects are the redirects followed after the burst, in order, when
+	// Options.FollowRedirects is set. Status, Header and Body are then
+	// those of the last response, while the timings and Arrival stay those
+	// of the raced request: the race happened there.
+	Redirects []Redirect
 }
 
 // Latency is the time from release to the end of the response, or zero.

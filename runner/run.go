@@ -9,8 +9,10 @@ import (
 // Run prepares, arms, releases and collects one burst. Transport failures
 // of single requests are recorded in their Result and do not make Run fail;
 // Run returns an error only for a plan that cannot be sent (ErrInvalidPlan),
-// a mode the target cannot give (ErrSyncUnavailable) or a cancelled ctx
-// before the release.
+// a mode the target cannot give (ErrSyncUnavailable), a process out of file
+// descriptors (*FileLimitError; nothing is sent then) or a cancelled ctx
+// before the release. With Options.FollowRedirects, redirects are followed
+// after the collect.
 func Run(ctx context.Context, p Plan) (*Burst, error) {
 	p.Options = p.Options.withDefaults()
 	if err := p.validate(); err != nil {
@@ -26,13 +28,22 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 			return nil, err
 		}
 	}
+	b, err := runMode(ctx, mode, &p)
+	if err == nil {
+		followRedirects(ctx, &p, b)
+	}
+	return b, err
+}
+
+// runMode runs the engine of mode.
+func runMode(ctx context.Context, mode Mode, p *Plan) (*Burst, error) {
 	switch mode {
 	case ModeSinglePacket:
-		return runSinglePacket(ctx, &p)
+		return runSinglePacket(ctx, p)
 	case ModeLastByte:
-		return runLastByte(ctx, &p)
+		return runLastByte(ctx, p)
 	case ModeBarrier:
-		return runBarrier(ctx, &p)
+		return runBarrier(ctx, p)
 	}
 	return nil, fmt.Errorf("%w: mode %s is not available", ErrInvalidPlan, mode)
 }

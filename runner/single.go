@@ -17,9 +17,20 @@ import (
 // It shares the burst engines' timeout, body cap, arrival header and error
 // classification, so that a step and a race produce the same kind of Result.
 // Like Run, it reports transport failures in the Result, never as a panic or
-// a separate error; redirects are not followed, as with curl without -L.
+// a separate error. Redirects are followed only with
+// Options.FollowRedirects, as curl follows them only with -L; each hop has
+// its own timeout.
 func Do(ctx context.Context, req Request, o Options) Result {
 	o = o.withDefaults()
+	r := doOnce(ctx, req, o)
+	if o.FollowRedirects {
+		follow(ctx, req, &r, o)
+	}
+	return r
+}
+
+// doOnce is Do without following redirects; o has its defaults.
+func doOnce(ctx context.Context, req Request, o Options) Result {
 	p := &Plan{Requests: []Request{req}, Options: o}
 	var r Result
 	if err := p.validate(); err != nil {
@@ -41,7 +52,7 @@ func Do(ctx context.Context, req Request, o Options) Result {
 	r.Released = r.Armed
 	resp, err := tr.RoundTrip(hr)
 	if err != nil {
-		r.fail(err)
+		r.fail(roundTripError(hr, err))
 		return r
 	}
 	defer resp.Body.Close()
@@ -87,4 +98,14 @@ func singleTransport(o *Options) *http.Transport {
 		// the race used, so that its result does not depend on ALPN.
 		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
 	}
+}
+
+// roundTripError gives a net/http failure the shape the burst engines give
+// theirs: a TLS failure names the host, as dial's does, and an answer that
+// is not HTTP is a ProtocolError rather than an unclassified error.
+func roundTripError(hr *http.Request, err error) error {
+	if Classify(err) == KindTLS {
+		return fmt.Errorf("tls handshake with %s: %w", hr.URL.Host, err)
+	}
+	return lbProtocol(err)
 }
