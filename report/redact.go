@@ -56,7 +56,8 @@ func RedactHeader(h http.Header, show bool) map[string][]string {
 	return out
 }
 
-// RedactURL masks user info and secret-looking query parameters, unless show.
+// RedactURL masks user info and secret-looking query parameters, unless
+// show. A URL without secrets comes back exactly as given.
 func RedactURL(raw string, show bool) string {
 	if show {
 		return raw
@@ -65,11 +66,12 @@ func RedactURL(raw string, show bool) string {
 	if err != nil {
 		return raw
 	}
+	changed := false
 	if u.User != nil {
 		u.User = url.User(Mask)
+		changed = true
 	}
 	q := u.Query()
-	changed := false
 	for k := range q {
 		if isSecretParam(k) {
 			for i := range q[k] {
@@ -78,9 +80,10 @@ func RedactURL(raw string, show bool) string {
 			changed = true
 		}
 	}
-	if changed {
-		u.RawQuery = q.Encode()
+	if !changed {
+		return raw
 	}
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

@@ -98,3 +98,14 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Error("a foreign schema should be refused")
 	}
 }
+
+func TestRedactLeavesPlainTextAlone(t *testing.T) {
+	for _, s := range []string{
+		`URL: "x" must start with http:// or https://`,
+		`GET http://127.0.0.1:8080/products/1?page=2: refused`,
+	} {
+		if got := Redact(s, false); got != s {
+			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
+		}
+	}
+}
