@@ -100,7 +100,7 @@ Start with the built-in demo target:
 	root.SetVersionTemplate("racetest {{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErrorf("%w", err)
+		return flagError(err)
 	})
 	root.AddCommand(
 		newCmdFire(app, nil),

@@ -104,7 +104,7 @@ func TestFireExitCodes(t *testing.T) {
 		{"bad json", nil, []string{"fire", "--json", "{nope", base}, 2, []string{"--json: the body is not valid JSON"}},
 		{"bad expect-status", nil, []string{"fire", "--expect-status", "200", base}, 2, []string{"write STATUS=COUNT"}},
 		{"bad mode", nil, []string{"fire", "--mode", "fast", base}, 2, []string{`--mode "fast": choose one of auto,`}},
-		{"bad duration", nil, []string{"fire", "--timeout", "soon", base}, 2, []string{`invalid argument "soon" for "--timeout"`}},
+		{"bad duration", nil, []string{"fire", "--timeout", "soon", base}, 2, []string{`--timeout "soon": not a duration; write it like 500ms, 10s or 1m`}},
 		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
 		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose auto, headers or last-byte`}},

@@ -57,6 +57,8 @@ func codeOf(err error) ExitCode {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, errInterrupted):
+		return ExitInterrupted
 	case errors.Is(err, errChecksFailed):
 		return ExitCheckFailed
 	case errors.As(err, &ee):

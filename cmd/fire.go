@@ -22,6 +22,7 @@ type FireOptions struct {
 	Timeout      time.Duration
 	Insecure     bool
 	N            int
+	AllowLarge   bool // lets N go past scenarios.DefaultMaxN
 	Rounds       int
 	Mode         string
 	Warmup       int
@@ -36,13 +37,13 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
+	NetOptions
 	OutputOptions
 }
 
 // Defaults and limits of fire.
 const (
 	defaultN      = 20
-	maxN          = 10000
 	defaultRounds = 1
 )
 
@@ -85,6 +86,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f := cmd.Flags()
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of simultaneous requests in a burst")
+	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	f.IntVar(&o.Rounds, "rounds", defaultRounds, "number of bursts; checks are judged per round")
 	f.StringVarP(&o.Method, "method", "X", "", "request method (default GET, or POST with a body)")
 	f.StringArrayVarP(&o.Headers, "header", "H", nil, "request header 'Name: value' (repeatable)")
@@ -102,6 +104,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
 	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "per-request timeout, counted from the release")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	o.NetOptions.addFlags(f)
 	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")
 	o.OutputOptions.addFlags(f)
 	return cmd

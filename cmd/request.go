@@ -1,38 +1,37 @@
 package cmd
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/racetest/racetest/scenarios"
 )
 
 // parseTargetURL checks a URL given on the command line and says how to fix
-// it when it cannot be sent.
+// it when it cannot be sent; where names the flag or argument.
 func parseTargetURL(where, raw string) (*url.URL, error) {
-	if !strings.Contains(raw, "://") {
-		return nil, usageErrorf("%s: %q must start with http:// or https:// (did you mean http://%s?)", where, raw, raw)
-	}
-	u, err := url.Parse(raw)
+	u, err := scenarios.CheckURL(raw)
 	if err != nil {
-		return nil, usageErrorf("%s: %q is not a URL: %v", where, raw, unwrapURLError(err))
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, usageErrorf("%s: %q must start with http:// or https://", where, raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, usageErrorf("%s: %q has no host; write it like http://127.0.0.1:8080/path", where, raw)
+		return nil, usageErrorf("%s: %w", where, err)
 	}
 	return u, nil
 }
 
+// unwrapURLError drops the "parse URL:" of a *url.Error, which the
+// messages that quote the URL already say.
 func unwrapURLError(err error) error {
-	if ue, ok := err.(*url.Error); ok {
+	var ue *url.Error
+	if errors.As(err, &ue) {
 		return ue.Err
 	}
 	return err
@@ -48,6 +47,11 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 			return nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
 		}
 		value = strings.TrimSpace(value)
+		if i := invalidUTF8(raw); i >= 0 {
+			// HTTP allows such bytes in a value, but from a command line
+			// they are a terminal in the wrong encoding, not intent.
+			return nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
+		}
 		if !httpguts.ValidHeaderFieldName(name) {
 			return nil, usageErrorf("%s %q: %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", flag, raw, name)
 		}
@@ -60,40 +64,81 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 }
 
 // readData resolves curl's -d forms: a literal, @file, or @- for stdin.
+// A file or stdin is read no further than the body limit, so that @/dev/zero
+// fails at once instead of filling memory.
 func readData(flag, v string, stdin io.Reader) ([]byte, error) {
 	if !strings.HasPrefix(v, "@") {
 		return []byte(v), nil
 	}
 	name := v[1:]
 	if name == "-" {
-		b, err := io.ReadAll(stdin)
+		b, err := io.ReadAll(io.LimitReader(stdin, scenarios.MaxBodySize+1))
 		if err != nil {
 			return nil, usageErrorf("%s @-: reading standard input: %v", flag, err)
 		}
+		if len(b) > scenarios.MaxBodySize {
+			return nil, usageErrorf("%s @-: the body on standard input is more than %s, the most a request body may have; send a smaller body",
+				flag, scenarios.FormatBytes(scenarios.MaxBodySize))
+		}
 		return b, nil
 	}
-	b, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
-		return nil, usageErrorf("%s %s: cannot read the file: %v", flag, v, unwrapPathError(err))
+		return nil, usageErrorf("%s %s: cannot read the file: %v; write @path to a file, or @- for standard input", flag, v, unwrapPathError(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, scenarios.MaxBodySize+1))
+	if err != nil {
+		return nil, usageErrorf("%s %s: cannot read the file: %v; write @path to a file, or @- for standard input", flag, v, unwrapPathError(err))
+	}
+	if len(b) > scenarios.MaxBodySize {
+		// A regular file says its size; a pipe or device was read no
+		// further than the limit.
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return nil, usageErrorf("%s %s: %w", flag, v, scenarios.CheckBody(st.Size()))
+		}
+		return nil, usageErrorf("%s %s: the body is more than %s, the most a request body may have; send a smaller body",
+			flag, v, scenarios.FormatBytes(scenarios.MaxBodySize))
 	}
 	return b, nil
 }
 
+// unwrapPathError drops the "open NAME:" of an *os.PathError, which the
+// messages that name the file already say.
 func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
 		return pe.Err
 	}
 	return err
 }
 
 // checkJSON makes sure a --json body parses, so that a typo is caught before
-// thirty copies of it are sent.
+// thirty copies of it are sent. Positions are line and column in the body.
 func checkJSON(flag string, body []byte) error {
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and send
+	// something else than what the file holds.
+	if i := invalidUTF8(string(body)); i >= 0 {
+		line, col := lineCol(body, i)
+		return usageErrorf("%s: the body is not valid UTF-8 (byte 0x%02X at line %d, column %d); JSON is UTF-8: save it as UTF-8", flag, body[i], line, col)
+	}
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) && se.Offset > 0 {
+			line, col := lineCol(body, int(se.Offset)-1)
+			return usageErrorf("%s: the body is not valid JSON at line %d, column %d: %v", flag, line, col, err)
+		}
 		return usageErrorf("%s: the body is not valid JSON: %v", flag, err)
 	}
 	return nil
+}
+
+// lineCol is the 1-based line and rune column of byte offset i of b.
+func lineCol(b []byte, i int) (line, col int) {
+	i = min(i, len(b))
+	start := bytes.LastIndexByte(b[:i], '\n') + 1
+	return bytes.Count(b[:i], []byte("\n")) + 1, utf8.RuneCount(b[start:i]) + 1
 }
 
 // parseExpectStatus turns "200=1" into the check "count(status == 200) == 1".
@@ -110,4 +155,17 @@ func parseExpectStatus(v string) (string, error) {
 		return "", usageErrorf("--expect-status %q: write STATUS=COUNT, for example 200=1 (exactly one 200)", v)
 	}
 	return fmt.Sprintf("count(status == %d) == %d", c, n), nil
+}
+
+// invalidUTF8 is the byte offset of the first byte of s that is not UTF-8,
+// or -1.
+func invalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }

@@ -19,6 +19,9 @@ type RunOptions struct {
 	Rounds   int
 	Mode     string
 	Insecure bool
+	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
+	AllowLarge bool
+	NetOptions
 	OutputOptions
 }
 
@@ -60,6 +63,8 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
 	f.StringVar(&o.Mode, "mode", "", "override race.mode: auto, single-packet, last-byte or barrier")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	o.NetOptions.addFlags(f)
+	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
 	o.OutputOptions.addFlags(f)
 	return cmd
 }

@@ -44,14 +44,19 @@ func scenarioRun(ctx context.Context, o *RunOptions) error {
 		res, err := s.Run(ctx, opts[i])
 		finish(bar)
 		run := o.reportRun(s, res, err)
+		if ctx.Err() != nil && err != nil {
+			if n := len(run.Rounds); n > 0 {
+				unjudgeInterrupted(&run.Rounds[n-1])
+			}
+			run.Error = interruptedError(run.Rounds, roundsOf(s, opts[i]))
+		}
 		doc.Runs = append(doc.Runs, run)
 		code := ExitOK
 		switch {
 		case err != nil:
 			code = scenarioCode(ctx, err)
 			if firstErr == nil {
-				// The report has the error too; stderr gets it masked the same way.
-				firstErr = fmt.Errorf("%s: %s", s.File, report.Redact(err.Error(), o.ShowSecrets))
+				firstErr = o.scenarioError(s, err)
 			}
 		case run.FailedRounds() > 0:
 			code = ExitCheckFailed
@@ -108,12 +113,17 @@ func (o *RunOptions) runOptions(scs []*scenarios.Scenario, target string, vars m
 			return nil, usageErrorf("--var %s: no scenario declares a var %q; declare it under vars: or check the spelling", name, name)
 		}
 	}
+	var net runner.Options
+	if err := o.NetOptions.apply(&net); err != nil {
+		return nil, err
+	}
 	out := make([]scenarios.RunOptions, len(scs))
 	bad := 0
 	for i, s := range scs {
 		out[i] = scenarios.RunOptions{
 			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Mode: runner.Mode(o.Mode),
-			Insecure: o.Insecure, Getenv: o.App.Getenv,
+			Insecure: o.Insecure, AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
+			RootCAs: net.RootCAs, FollowRedirects: net.FollowRedirects, MaxRedirects: net.MaxRedirects,
 		}
 		for name, v := range vars {
 			if s.Declares(name) {
@@ -129,6 +139,30 @@ func (o *RunOptions) runOptions(scs []*scenarios.Scenario, target string, vars m
 		return nil, &exitError{code: ExitUsage, err: fmt.Errorf("%d of %d scenarios cannot run as given; nothing was run", bad, len(scs))}
 	}
 	return out, nil
+}
+
+// roundsOf is how many rounds s runs with o.
+func roundsOf(s *scenarios.Scenario, o scenarios.RunOptions) int {
+	if o.Rounds > 0 {
+		return o.Rounds
+	}
+	return s.Race.Rounds
+}
+
+// scenarioError is the line stderr gets for a scenario that stopped, masked
+// as the report is, with what to do where racetest knows it.
+func (o *RunOptions) scenarioError(s *scenarios.Scenario, err error) error {
+	var fe *runner.FileLimitError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s: %w", s.File, fileLimitError(fe, "race.n"))
+	}
+	msg := report.Redact(err.Error(), o.ShowSecrets)
+	// An unreachable race has its own hint; a step that met a certificate
+	// it does not trust has none.
+	if runner.Classify(err) == runner.KindTLS && !errors.Is(err, scenarios.ErrUnreachable) {
+		msg += " (" + tlsHint + ")"
+	}
+	return fmt.Errorf("%s: %s", s.File, msg)
 }
 
 // scenarioCode maps the error a scenario run stopped with to an exit code.

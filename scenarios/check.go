@@ -100,6 +100,9 @@ func compileCheck(src string, kind envKind) (*Check, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &ExprError{Source: src, Line: 1, Column: 1, Msg: "empty check"}
 	}
+	if e := utf8Error(src); e != nil {
+		return nil, e
+	}
 	// The first compile only checks that the result is a boolean where
 	// the types say so. The program run is compiled without AsBool, which
 	// would add a cast whose failure reads "invalid operation:
@@ -129,7 +132,7 @@ func compileError(src string, kind envKind, err error) *ExprError {
 		e.Msg = "check must be a boolean expression (got " +
 			strings.TrimPrefix(e.Msg, "expected bool, but got ") + ")"
 	}
-	if name, ok := strings.CutPrefix(e.Msg, "unknown name "); ok && kind == burstKind && responseNames[name] {
+	if name, ok := strings.CutPrefix(e.Msg, "unknown name "); ok && kind == burstKind && responseName(name) {
 		e.Msg += fmt.Sprintf(" (a burst has many responses: use count(%s ...) or all(responses, .%s ...))", name, name)
 	}
 	return e

@@ -28,9 +28,22 @@ type side struct {
 	prog *vm.Program
 }
 
-// flipped turns a comparison around, for a literal on the left.
-var flipped = map[string]string{
-	"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=",
+// flipped turns a comparison around, for a literal on the left; ok is
+// false for an operator that is not a comparison.
+func flipped(op string) (string, bool) {
+	switch op {
+	case "==", "!=":
+		return op, true
+	case "<":
+		return ">", true
+	case "<=":
+		return ">=", true
+	case ">":
+		return "<", true
+	case ">=":
+		return "<=", true
+	}
+	return "", false
 }
 
 // compileComparison gives nil, nil when src is not a comparison at its
@@ -45,7 +58,7 @@ func compileComparison(src string, kind envKind) (*comparison, error) {
 	if !ok {
 		return nil, nil
 	}
-	op, ok := flipped[b.Operator]
+	op, ok := flipped(b.Operator)
 	if !ok {
 		return nil, nil
 	}

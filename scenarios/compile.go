@@ -74,6 +74,7 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 		st.Request = &RequestTemplate{URL: &Template{}}
 	} else {
 		st.Request = compileRequest(p, sc, path+".request", rs.Request)
+		staticBodySize(p, st.Request)
 	}
 	for _, name := range sortedKeys(rs.Capture) {
 		cpath := path + ".capture." + name
@@ -105,11 +106,7 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 func compileCheckAt(p *problems, sc *scope, path, src string, compile func(string) (*Check, error)) *Check {
 	c, err := compile(src)
 	if err != nil {
-		if e, ok := err.(*ExprError); ok {
-			p.expr(path, src, e)
-		} else {
-			p.at(path, "%v", err)
-		}
+		p.exprFailed(path, src, err)
 		return nil
 	}
 	sc.check(p, path, src, src, 0)
@@ -120,7 +117,7 @@ func compileCheckAt(p *problems, sc *scope, path, src string, compile func(strin
 func compileString(p *problems, sc *scope, path, s string) *Template {
 	t, err := CompileTemplate(s)
 	if err != nil {
-		p.expr(path, s, err.(*ExprError))
+		p.exprFailed(path, s, err)
 		return nil
 	}
 	sc.checkTemplate(p, path, t)

@@ -3,10 +3,13 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -15,11 +18,24 @@ import (
 const Version = 1
 
 // decode parses data strictly into a rawScenario and indexes its tree in
-// src. Errors are Errors with positions.
+// src. Errors are Errors with positions. What is not text, nests too
+// deep, has tags or hides an alias bomb is refused before the step that
+// would choke on it.
 func decode(src *source, data []byte) (*rawScenario, error) {
 	p := &problems{src: src}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
+	if !p.checkText(data) {
+		return nil, p.err()
+	}
+	var tokens token.Tokens
+	if err := safely(func() error { tokens = lexer.Tokenize(string(data)); return nil }); err != nil {
+		p.yaml(err)
+		return nil, p.err()
+	}
+	if !p.checkTokens(tokens) {
+		return nil, p.err()
+	}
+	var f *ast.File
+	if err := safely(func() (err error) { f, err = parser.Parse(tokens, 0); return err }); err != nil {
 		p.yaml(err)
 		return nil, p.err()
 	}
@@ -28,15 +44,26 @@ func decode(src *source, data []byte) (*rawScenario, error) {
 		return nil, p.err()
 	}
 	src.index(body, "")
-	if !p.version() {
+	if !p.checkTree(body) || !p.version() {
 		return nil, p.err()
 	}
 	var raw rawScenario
-	if err := yaml.NodeToValue(body, &raw, yaml.Strict()); err != nil {
+	if err := safely(func() error { return yaml.NodeToValue(body, &raw, yaml.Strict()) }); err != nil {
 		p.yaml(err)
 		return nil, p.err()
 	}
 	return &raw, nil
+}
+
+// safely runs a call into goccy/go-yaml and turns a panic, which it has on
+// some malformed input, into an error: no file may crash racetest.
+func safely(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML library failed on this file (%v); simplify the YAML, and report it with the file", r)
+		}
+	}()
+	return f()
 }
 
 // document gives the one mapping a scenario file holds.
@@ -49,7 +76,7 @@ func (p *problems) document(f *ast.File) (ast.Node, bool) {
 	}
 	switch {
 	case len(docs) == 0:
-		p.add("", 0, 0, "the file is empty; a scenario starts with 'version: 1' and has a race: (see docs/scenarios.md)")
+		p.add("", 1, 1, "the file is empty; a scenario starts with 'version: 1' and has a race: (see docs/scenarios.md)")
 		return nil, false
 	case len(docs) > 1:
 		line, col := nodePos(docs[1])
@@ -58,7 +85,7 @@ func (p *problems) document(f *ast.File) (ast.Node, bool) {
 	}
 	if docs[0].Type() != ast.MappingType && docs[0].Type() != ast.MappingValueType {
 		line, col := nodePos(docs[0])
-		p.add("", line, col, "a scenario is a mapping of fields (version:, name:, race:, ...), not a "+docs[0].Type().YAMLName())
+		p.add("", line, col, "a scenario is a mapping of fields (version:, name:, race:, ...), not "+article(docs[0].Type().YAMLName()))
 		return nil, false
 	}
 	return docs[0], true
@@ -76,22 +103,24 @@ func (p *problems) version() bool {
 		return true
 	}
 	p.at("version", "unsupported version %s: this racetest reads version %d; upgrade racetest or write 'version: %d'",
-		n.GetToken().Value, Version, Version)
+		shortValue(n.GetToken().Value), Version, Version)
 	return false
 }
 
 // yaml turns an error from goccy/go-yaml into a LoadError worded for the
 // scenario format.
 func (p *problems) yaml(err error) {
+	// Without a token, the problem is somewhere in the file: its start is
+	// the best place to show.
 	var ye yaml.Error
 	if !errors.As(err, &ye) {
-		p.add("", 0, 0, "yaml: "+err.Error())
+		p.add("", 1, 1, "yaml: "+err.Error())
 		return
 	}
 	tk := ye.GetToken()
 	path := p.src.pathOf(tk)
-	line, col := 0, 0
-	if tk != nil {
+	line, col := 1, 1
+	if tk != nil && tk.Position != nil && tk.Position.Line > 0 {
 		line, col = tk.Position.Line, tk.Position.Column
 	}
 	var (
@@ -179,5 +208,37 @@ func describeToken(tk *token.Token) string {
 	case token.SequenceStartType, token.SequenceEntryType:
 		return "a list"
 	}
-	return fmt.Sprintf("%q", tk.Value)
+	return quoteCut(tk.Value)
+}
+
+// shortValue shows a value from the file inside a one-line message: as it
+// is when it is a short plain word, else quoted and cut.
+func shortValue(v string) string {
+	plain := len(v) <= maxShown && v != "" && !strings.ContainsFunc(v, func(r rune) bool {
+		return r == ' ' || !unicode.IsGraphic(r)
+	})
+	if plain {
+		return v
+	}
+	return quoteCut(v)
+}
+
+// quoteCut quotes a value from the file, cut after maxShown characters,
+// so that a message stays one line of reasonable length.
+func quoteCut(v string) string {
+	if r := []rune(v); len(r) > maxShown {
+		return strconv.Quote(string(r[:maxShown])) + "..."
+	}
+	return strconv.Quote(v)
+}
+
+// maxShown is the most characters of a value a message quotes.
+const maxShown = 40
+
+// article puts "a" or "an" before a noun.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/file"
@@ -37,7 +38,7 @@ func (e *ExprError) Snippet() string {
 	if e.Line < 1 || e.Line > len(lines) {
 		return ""
 	}
-	line := strings.TrimRight(lines[e.Line-1], "\r")
+	line := printable(strings.TrimRight(lines[e.Line-1], "\r"))
 	// The caret line copies the tabs of the source line so that the caret
 	// stays under the column whatever the tab width.
 	var caret strings.Builder
@@ -98,4 +99,40 @@ func position(src string, offset int) (line, col int) {
 func firstToken(src string) (line, col int) {
 	trimmed := strings.TrimLeft(src, " \t\r\n")
 	return position(src, utf8.RuneCountInString(src[:len(src)-len(trimmed)]))
+}
+
+// utf8Error is an *ExprError at the first invalid UTF-8 byte of src, or
+// nil. expr would read such a byte as some token and say something odd.
+func utf8Error(src string) *ExprError {
+	i := invalidUTF8(src)
+	if i < 0 {
+		return nil
+	}
+	line, col := position(src, utf8.RuneCountInString(src[:i]))
+	return &ExprError{Source: src, Line: line, Column: col,
+		Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02X); retype the expression", src[i])}
+}
+
+// invalidUTF8 is the byte offset of the first byte of s that is not
+// UTF-8, or -1.
+func invalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// printable replaces what a terminal would act on (control characters,
+// invalid UTF-8) with U+FFFD, one for one, so that columns still line up.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && !unicode.IsGraphic(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
 }

@@ -4,16 +4,15 @@ import (
 	"github.com/expr-lang/expr/ast"
 )
 
-// responseNames are the fields of Response. Inside the one-argument
-// count(P) of a burst check they stand for the fields of each response.
-var responseNames = map[string]bool{
-	"index":   true,
-	"status":  true,
-	"headers": true,
-	"body":    true,
-	"json":    true,
-	"latency": true,
-	"error":   true,
+// responseName tells whether name is a field of Response. Inside the
+// one-argument count(P) of a burst check these stand for the fields of
+// each response.
+func responseName(name string) bool {
+	switch name {
+	case "index", "status", "headers", "body", "json", "latency", "error":
+		return true
+	}
+	return false
 }
 
 // countShorthand rewrites count(P), where P mentions a per-response name,
@@ -86,7 +85,7 @@ type lifter struct {
 
 func (l *lifter) Visit(node *ast.Node) {
 	id, ok := (*node).(*ast.IdentifierNode)
-	if !ok || !responseNames[id.Value] || l.skip[id] {
+	if !ok || !responseName(id.Value) || l.skip[id] {
 		return
 	}
 	// Every new node takes the identifier's location so that a type error

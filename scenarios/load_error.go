@@ -82,10 +82,24 @@ type problems struct {
 	errs Errors
 }
 
-// at records msg about the value at path, pointing at its start.
+// at records msg about the value at path, pointing at its start; or, when
+// it has no place in the file (it is missing, or null), at the nearest
+// value that holds it.
 func (p *problems) at(path, format string, args ...any) {
-	line, col := p.src.at(path)
+	line, col := p.place(path)
 	p.add(path, line, col, fmt.Sprintf(format, args...))
+}
+
+// place is where the value at path starts or, when it has no place in the
+// file, where the nearest value that holds it starts. A decoded map key
+// can differ from the file's: the key 00 is decoded as 0.
+func (p *problems) place(path string) (line, col int) {
+	line, col = p.src.at(path)
+	for q := path; line == 0 && q != ""; {
+		q = parentPath(q)
+		line, col = p.src.at(q)
+	}
+	return line, col
 }
 
 // add records msg at an exact position.
@@ -109,7 +123,22 @@ func (p *problems) expr(path, value string, e *ExprError) {
 		text = lines[e.Line-1]
 	}
 	line, col := p.src.within(path, text, e.Column)
+	if line == 0 {
+		line, col = p.place(path)
+	}
 	p.add(path, line, col, e.Msg)
+}
+
+// exprFailed records an error from compiling the expression or template
+// value at path, an *ExprError pointing inside it; anything else is shown
+// at the start of the value.
+func (p *problems) exprFailed(path, value string, err error) {
+	var e *ExprError
+	if !errors.As(err, &e) {
+		p.at(path, "%v", err)
+		return
+	}
+	p.expr(path, value, e)
 }
 
 // err is the collected problems as an error, or nil.

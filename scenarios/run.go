@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"maps"
 	"strings"
@@ -22,8 +23,16 @@ type RunOptions struct {
 	// when set.
 	Rounds int
 	Mode   runner.Mode
-	// Insecure skips TLS certificate verification.
+	// Insecure skips TLS certificate verification; RootCAs, when set,
+	// are the CAs trusted instead of the system's.
 	Insecure bool
+	RootCAs  *x509.CertPool
+	// FollowRedirects follows the redirects of every request, at most
+	// MaxRedirects per request (runner.DefaultMaxRedirects when zero).
+	FollowRedirects bool
+	MaxRedirects    int
+	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
+	AllowLarge bool
 	// Getenv reads the environment for env.NAME and ${NAME}. Only the names
 	// the scenario uses are read; nil reads nothing.
 	Getenv func(string) string
@@ -72,15 +81,33 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 		}
 	}
 	if len(s.Teardown) > 0 {
-		// Teardown cleans up even after an interrupt, bounded by its own
-		// timeouts, so that a shared test environment is left as found.
+		// Teardown cleans up even after an interrupt, so that a shared test
+		// environment is left as found.
+		tctx, cancel := teardownContext(ctx)
 		var err error
-		res.Teardown, err = r.steps(context.WithoutCancel(ctx), s.Teardown, r.roundVars(), 0, true)
+		res.Teardown, err = r.steps(tctx, s.Teardown, r.roundVars(), 0, true)
+		cancel()
 		if runErr == nil {
 			runErr = err
 		}
 	}
 	return res, runErr
+}
+
+// TeardownGrace is how long teardown steps may still take once the run's
+// context is done: enough for a cleanup request to a healthy target, and
+// short, since whoever pressed Ctrl-C is waiting.
+const TeardownGrace = time.Second
+
+// teardownContext is ctx without its cancellation, except that it ends
+// TeardownGrace after ctx does.
+func teardownContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	tctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(TeardownGrace, cancel) })
+	return tctx, func() {
+		stop()
+		cancel()
+	}
 }
 
 // start works out the target, the environment and the vars.
@@ -132,15 +159,18 @@ func (s *Scenario) runError(field string, err error) *LoadError {
 }
 
 // Preflight checks, without sending anything, that the scenario can run
-// with o: a target for relative URLs, the environment variables ${NAME}
-// asks for, and that overridden vars exist.
+// with o: a burst within the limit, a target for relative URLs, the
+// environment variables ${NAME} asks for, and that overridden vars exist.
 func (s *Scenario) Preflight(o RunOptions) error {
+	if s.Race.large != nil && !o.AllowLarge {
+		return s.Race.large
+	}
 	if o.Target == "" && s.target == nil && s.relativeURLs() {
 		return s.runError("target", fmt.Errorf("no target for the relative URLs: write target: in the file, or pass --target or RACETEST_TARGET"))
 	}
 	for name := range o.Vars {
 		if !s.Declares(name) {
-			return s.runError("vars", fmt.Errorf("--var %s: the scenario has no var %q; declare it under vars:", name, name))
+			return s.runError("vars", fmt.Errorf("--var %s: the scenario has no var %q; declare it under vars", name, name))
 		}
 	}
 	for _, name := range s.shorthand {
@@ -184,5 +214,8 @@ func (r *run) options(timeout time.Duration) runner.Options {
 	if timeout == 0 {
 		timeout = r.s.Race.Timeout
 	}
-	return runner.Options{Timeout: timeout, Insecure: r.o.Insecure, ArrivalHeader: r.o.ArrivalHeader}
+	return runner.Options{
+		Timeout: timeout, Insecure: r.o.Insecure, RootCAs: r.o.RootCAs, ArrivalHeader: r.o.ArrivalHeader,
+		FollowRedirects: r.o.FollowRedirects, MaxRedirects: r.o.MaxRedirects,
+	}
 }

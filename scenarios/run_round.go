@@ -61,11 +61,22 @@ func (r *run) plan(reqs []runner.Request) runner.Plan {
 // its index in the burst.
 func (r *run) burstRequests(vars map[string]any, round int) ([]runner.Request, error) {
 	reqs := make([]runner.Request, 0, r.s.Race.N)
+	var bodies int64
 	for _, g := range r.s.Race.Groups {
-		for range g.Count {
+		for i := range g.Count {
 			req, err := r.build(g.Request, vars, len(reqs), round)
 			if err != nil {
 				return nil, fmt.Errorf("round %d: request #%d: %w", round, len(reqs), err)
+			}
+			// The first body of a group stands for the others, so that a
+			// burst too large fails before it fills memory, not after.
+			bodies += int64(len(req.Body))
+			whole := bodies
+			if i == 0 {
+				whole += int64(len(req.Body)) * int64(g.Count-1)
+			}
+			if err := CheckBurstBodies(whole); err != nil {
+				return nil, fmt.Errorf("round %d: race: %w", round, err)
 			}
 			reqs = append(reqs, req)
 		}

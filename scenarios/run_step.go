@@ -117,7 +117,19 @@ func (r *run) build(rt *RequestTemplate, vars map[string]any, index, round int) 
 			req.Header.Set("Content-Type", "application/json")
 		}
 	}
+	// Templates can make a body of any size; the file alone cannot.
+	if err := CheckBody(int64(len(req.Body))); err != nil {
+		return req, fmt.Errorf("%s: %w", bodyPath(rt), err)
+	}
 	return req, nil
+}
+
+// bodyPath is where the body of rt is written in the file.
+func bodyPath(rt *RequestTemplate) string {
+	if rt.json != nil {
+		return rt.Path + ".json"
+	}
+	return rt.Path + ".body"
 }
 
 // resolve puts a relative URL under the target: the target's path and the

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -48,6 +50,9 @@ type Race struct {
 	Warmup  int
 	Groups  []Group
 	Expect  []*Check
+	// large, when set, says that N is more than DefaultMaxN: the race
+	// runs only with RunOptions.AllowLarge.
+	large *LoadError
 }
 
 // Group is Count copies of one request in the burst. A race with one
@@ -115,19 +120,24 @@ type Header struct {
 // Load reads and compiles the scenario file at path. Every problem in the
 // file is reported at once, as Errors.
 func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		msg := "cannot read the file: " + err.Error()
-		if pe, ok := err.(*os.PathError); ok {
-			msg = "cannot read the file: " + pe.Err.Error()
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
 		}
-		return nil, Errors{{File: path, Msg: msg}}
+		return nil, Errors{{File: path, Msg: "cannot read the file: " + err.Error() + "; check the file name"}}
 	}
 	return Parse(path, data)
 }
 
-// Parse compiles the scenario in data; file names it in errors.
+// Parse compiles the scenario in data; file names it in errors. data may
+// hold anything: what is not a scenario is an error with its position.
 func Parse(file string, data []byte) (*Scenario, error) {
+	if len(data) > MaxFileSize {
+		return nil, Errors{tooLarge(file, len(data))}
+	}
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
 	src := newSource(file, data)
 	raw, err := decode(src, data)
 	if err != nil {

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
@@ -22,7 +23,8 @@ type source struct {
 }
 
 func newSource(file string, data []byte) *source {
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	// YAML breaks lines at LF, CRLF and a lone CR alike.
+	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
 	return &source{
 		file: file, lines: strings.Split(text, "\n"),
 		values: map[string]ast.Node{}, keys: map[string]ast.Node{},
@@ -103,7 +105,20 @@ func (s *source) at(path string) (line, col int) {
 	if n, ok := s.keys[path]; ok {
 		return nodePos(n)
 	}
+	if n, ok := s.values[path]; ok && n.GetToken() != nil {
+		return nodePos(n) // a null list item, which has no key
+	}
 	return 0, 0
+}
+
+// parentPath is the path of the value that holds the one at path:
+// race for race.n, setup for setup[0], "" at the top.
+func parentPath(path string) string {
+	i := strings.LastIndexAny(path, ".[")
+	if i < 0 {
+		return ""
+	}
+	return path[:i]
 }
 
 func nodePos(n ast.Node) (int, int) {
@@ -168,28 +183,52 @@ func byteOffset(s string, runes int) int {
 //
 //	12 |     - count(staus == 200) == 1
 //	   |             ^
+//
+// A line longer than maxExcerpt is cut around col, and characters a
+// terminal would act on (controls, invalid UTF-8) are shown as U+FFFD.
 func (s *source) excerpt(line, col int) string {
 	if line < 1 || line > len(s.lines) {
 		return ""
 	}
-	text := strings.TrimRight(s.lines[line-1], "\r")
-	var caret strings.Builder
-	c := 1
-	for _, r := range text {
-		if c >= col {
-			break
+	runes := []rune(strings.TrimRight(s.lines[line-1], "\r"))
+	start, prefix, suffix := 0, "", ""
+	if len(runes) > maxExcerpt {
+		start = max(0, min(col-1-maxExcerpt/2, len(runes)-maxExcerpt))
+		if start > 0 {
+			prefix = "..."
 		}
-		if r == '\t' {
-			caret.WriteByte('\t')
-		} else {
-			caret.WriteByte(' ')
+		if start+maxExcerpt < len(runes) {
+			suffix = "..."
 		}
-		c++
+		runes = runes[start : start+maxExcerpt]
 	}
-	for ; c < col; c++ {
+	var text, caret strings.Builder
+	text.WriteString(prefix)
+	caret.WriteString(strings.Repeat(" ", len(prefix)))
+	for i, r := range runes {
+		// The caret line copies tabs so that it lines up whatever the
+		// tab width.
+		if start+i+1 < col {
+			if r == '\t' {
+				caret.WriteByte('\t')
+			} else {
+				caret.WriteByte(' ')
+			}
+		}
+		if r != '\t' && !unicode.IsGraphic(r) {
+			r = utf8.RuneError
+		}
+		text.WriteRune(r)
+	}
+	text.WriteString(suffix)
+	for c := start + len(runes) + 1; c < col && c-start <= maxExcerpt; c++ {
 		caret.WriteByte(' ')
 	}
 	num := fmt.Sprint(line)
 	pad := strings.Repeat(" ", len(num))
-	return fmt.Sprintf("  %s | %s\n  %s | %s^", num, text, pad, caret.String())
+	return fmt.Sprintf("  %s | %s\n  %s | %s^", num, text.String(), pad, caret.String())
 }
+
+// maxExcerpt is the most characters of a line an excerpt shows, so that a
+// minified or binary file does not flood the terminal.
+const maxExcerpt = 120

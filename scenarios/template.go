@@ -50,6 +50,9 @@ func templateOptions() []expr.Option {
 
 // CompileTemplate compiles s. An error is an *ExprError positioned in s.
 func CompileTemplate(s string) (*Template, error) {
+	if e := utf8Error(s); e != nil {
+		return nil, e
+	}
 	t := &Template{Source: s}
 	rest, at := s, 0
 	for rest != "" {

@@ -21,7 +21,7 @@ func compileValue(p *problems, sc *scope, path string, v any) *value {
 	case string:
 		t, err := CompileTemplate(x)
 		if err != nil {
-			p.expr(path, x, err.(*ExprError))
+			p.exprFailed(path, x, err)
 			return &value{lit: x}
 		}
 		sc.checkTemplate(p, path, t)
@@ -105,4 +105,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// static tells whether the value has no templates anywhere in it.
+func (v *value) static() bool {
+	if v.tmpl != nil {
+		return false
+	}
+	for _, e := range v.obj {
+		if !e.static() {
+			return false
+		}
+	}
+	for _, e := range v.arr {
+		if !e.static() {
+			return false
+		}
+	}
+	return true
 }

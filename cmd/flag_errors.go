@@ -1,0 +1,48 @@
+package cmd
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+
+	"github.com/spf13/pflag"
+)
+
+// bareNumber is a duration written without its unit, such as 10.
+var bareNumber = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// flagWant says what a flag of a pflag value type takes, or "".
+func flagWant(typ string) string {
+	switch typ {
+	case "duration":
+		return "not a duration; write it like 500ms, 10s or 1m"
+	case "int":
+		return "not a whole number; write it like 30"
+	case "bool":
+		return "not true or false"
+	}
+	return ""
+}
+
+// flagError words an error from parsing the command line as one line that
+// names the flag, what was given and what it takes, instead of pflag's
+// `invalid argument "soon" for "--timeout" flag: time: invalid duration
+// "soon"`. Anything else (an unknown flag, a missing value) is kept.
+func flagError(err error) error {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) || ive.GetFlag() == nil {
+		return usageErrorf("%w", err)
+	}
+	f := ive.GetFlag()
+	v, typ := ive.GetValue(), f.Value.Type()
+	switch {
+	case errors.Is(err, strconv.ErrRange):
+		return usageErrorf("--%s %q: the number is too large; give a smaller one", f.Name, v)
+	case typ == "duration" && bareNumber.MatchString(v):
+		return usageErrorf("--%s %q: a duration needs a unit; write it like %ss or %sms", f.Name, v, v, v)
+	}
+	if want := flagWant(typ); want != "" {
+		return usageErrorf("--%s %q: %s", f.Name, v, want)
+	}
+	return usageErrorf("%w", err)
+}
