@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -70,7 +71,7 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 			OutputOptions: OutputOptions{Output: "text", Color: "auto", Quiet: true},
 		}
 		fmt.Fprintf(o.App.Stdout, "== %s: %s\n", s.label, fo.URL)
-		if err := fireRun(ctx, fo); err != nil && err != errChecksFailed {
+		if err := fireRun(ctx, fo); err != nil && !errors.Is(err, errChecksFailed) {
 			return err
 		}
 		if paid[i], err = demoGrants(ctx, plain, s.variant); err != nil {

@@ -253,7 +253,7 @@ func (o *FireOptions) validateNumbers() error {
 	case o.Hold != "" && o.Hold != "auto" && o.Hold != string(runner.HoldHeaders) && o.Hold != string(runner.HoldLastByte):
 		return usageErrorf("--hold %q: choose auto, headers or last-byte", o.Hold)
 	}
-	for _, m := range runner.Modes {
+	for _, m := range runner.Modes() {
 		if string(m) == o.Mode {
 			return nil
 		}
@@ -262,8 +262,8 @@ func (o *FireOptions) validateNumbers() error {
 }
 
 func modeList() string {
-	s := make([]string, len(runner.Modes))
-	for i, m := range runner.Modes {
+	s := make([]string, len(runner.Modes()))
+	for i, m := range runner.Modes() {
 		s[i] = string(m)
 	}
 	return strings.Join(s, ", ")

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -47,7 +46,7 @@ func reportRun(o *ReportOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	var r io.Reader = o.App.Stdin
+	r := o.App.Stdin
 	if o.File != "-" {
 		f, err := os.Open(o.File)
 		if err != nil {

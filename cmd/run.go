@@ -74,7 +74,7 @@ func (o *RunOptions) validateFlags() error {
 	switch {
 	case o.Rounds < 0:
 		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
-	case o.Mode != "" && !slices.Contains(runner.Modes, runner.Mode(o.Mode)):
+	case o.Mode != "" && !slices.Contains(runner.Modes(), runner.Mode(o.Mode)):
 		return usageErrorf("--mode %q: choose one of %s", o.Mode, modeList())
 	}
 	return o.OutputOptions.validate()

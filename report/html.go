@@ -9,19 +9,22 @@ import (
 	"time"
 )
 
-// htmlPage is parsed once; html/template escapes every value from the
+// htmlPage parses the page template (a fraction of a millisecond, once per
+// report); html/template escapes every value from the
 // document (run names, URLs, bodies in error text) for its context, which
 // matters because a target's responses end up on the page.
-var htmlPage = template.Must(template.New("page").Funcs(template.FuncMap{
-	"px": px,
-}).Parse(htmlTemplate))
+func htmlPage() *template.Template {
+	return template.Must(template.New("page").Funcs(template.FuncMap{
+		"px": px,
+	}).Parse(htmlTemplate))
+}
 
 // WriteHTML writes doc as one self-contained HTML page: inline CSS and SVG,
 // no script and no remote resource, so it can be archived as a CI artifact
 // and opened offline. Each round gets a timeline of every request, the
 // tally, the spreads and every check.
 func WriteHTML(w io.Writer, doc *Document) error {
-	if err := htmlPage.Execute(w, newPageView(doc)); err != nil {
+	if err := htmlPage().Execute(w, newPageView(doc)); err != nil {
 		return fmt.Errorf("write html: %w", err)
 	}
 	return nil

@@ -132,7 +132,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 	}
 	if r.Status != 0 { // trailers
 		for _, hf := range f.RegularFields() {
-			r.Header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
+			r.Header.Add(hf.Name, hf.Value)
 		}
 	} else {
 		code, err := strconv.Atoi(f.PseudoValue("status"))
@@ -146,7 +146,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 		r.Status, r.Proto = code, "HTTP/2.0"
 		r.Header = make(http.Header, len(f.Fields))
 		for _, hf := range f.RegularFields() {
-			r.Header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
+			r.Header.Add(hf.Name, hf.Value)
 		}
 		r.Arrival = parseArrival(r.Header.Get(p.ArrivalHeader))
 	}

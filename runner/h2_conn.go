@@ -34,6 +34,8 @@ const (
 // testHookWrapConn, when set by a test, wraps every connection the engine
 // opens, after TLS, so that the test can see each Write. Like net/http's
 // testHook variables it is nil in production and never set concurrently.
+//
+//nolint:gochecknoglobals // a test hook like net/http's, nil in production
 var testHookWrapConn func(net.Conn) net.Conn
 
 // h2peer is what the server said in its SETTINGS.
@@ -89,7 +91,7 @@ func openH2(ctx context.Context, t target, p *Plan, idx int) (*h2conn, error) {
 		nc = testHookWrapConn(nc)
 	}
 	c := &h2conn{
-		idx: idx, t: t, nc: nc, nextID: 1, ping: h2Ping,
+		idx: idx, t: t, nc: nc, nextID: 1, ping: h2Ping(),
 		peer:    h2peer{maxStreams: math.MaxUint32, initWindow: h2DefaultWindow, maxFrame: h2MaxReadFrame},
 		sendWin: h2DefaultWindow,
 		pinged:  make(chan struct{}, 1),
@@ -103,7 +105,7 @@ func openH2(ctx context.Context, t target, p *Plan, idx int) (*h2conn, error) {
 	c.enc = hpack.NewEncoder(&c.hbuf)
 	// Cancelling ctx puts the deadline in the past, which unblocks any read
 	// or write on the connection at once, whichever goroutine is in it.
-	c.stopCtx = context.AfterFunc(ctx, func() { nc.SetDeadline(aLongTimeAgo) })
+	c.stopCtx = context.AfterFunc(ctx, func() { nc.SetDeadline(aLongTimeAgo()) })
 	c.setDeadline(ctx, time.Now().Add(p.Timeout))
 	if err := c.handshake(); err != nil {
 		c.close()
@@ -116,8 +118,9 @@ func openH2(ctx context.Context, t target, p *Plan, idx int) (*h2conn, error) {
 	return c, nil
 }
 
-// aLongTimeAgo is a deadline that has always passed.
-var aLongTimeAgo = time.Unix(1, 0)
+// aLongTimeAgo is a deadline that has always passed: setting it makes every
+// blocked read and write on a connection return at once.
+func aLongTimeAgo() time.Time { return time.Unix(1, 0) }
 
 // dialH2 opens the TCP connection with dial and, for https, does the TLS
 // handshake itself offering only h2. It does not let dial do TLS because
@@ -147,7 +150,7 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 		return nil, fmt.Errorf("tls handshake with %s: %w", t.addr, err)
 	}
 	if p := negotiated(tc); p != "h2" {
-		tc.Close()
+		_ = tc.Close()
 		if p == "" {
 			return nil, noH2(t, "it chose no protocol, so it speaks http/1.1")
 		}
@@ -167,14 +170,14 @@ func noH2(t target, why string) error {
 func (c *h2conn) setDeadline(ctx context.Context, t time.Time) {
 	c.nc.SetDeadline(t)
 	if ctx.Err() != nil {
-		c.nc.SetDeadline(aLongTimeAgo)
+		c.nc.SetDeadline(aLongTimeAgo())
 	}
 }
 
 // abort makes the reader goroutine fail every open stream with err.
 func (c *h2conn) abort(err error) {
 	c.aborted.CompareAndSwap(nil, &err)
-	c.nc.SetDeadline(aLongTimeAgo)
+	c.nc.SetDeadline(aLongTimeAgo())
 }
 
 func (c *h2conn) close() {

@@ -19,9 +19,12 @@ import (
 // the connection-specific ones HTTP/2 forbids (RFC 9113, 8.2.2), Host,
 // which becomes :authority, and Content-Length, which the engine writes
 // from the body it actually sends.
-var h2Skip = map[string]bool{
-	"connection": true, "proxy-connection": true, "keep-alive": true,
-	"transfer-encoding": true, "upgrade": true, "host": true, "content-length": true,
+func h2Skip(name string) bool {
+	switch name {
+	case "connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length":
+		return true
+	}
+	return false
 }
 
 // h2Origin checks that every request goes to one origin, since all the
@@ -73,7 +76,7 @@ func (c *h2conn) headerBlock(method string, u *url.URL, h http.Header, body []by
 	// dynamic table makes every stream after the first a few bytes long.
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		name := strings.ToLower(k)
-		if h2Skip[name] {
+		if h2Skip(name) {
 			continue
 		}
 		for _, v := range h[k] {

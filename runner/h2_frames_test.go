@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -48,7 +49,7 @@ func endings(t *testing.T, w []byte, from uint32) (ends, heads []uint32) {
 	fr := http2.NewFramer(nil, bytes.NewReader(bytes.TrimPrefix(w, []byte(http2.ClientPreface))))
 	for {
 		f, err := fr.ReadFrame()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return ends, heads
 		}
 		if err != nil {

@@ -173,7 +173,7 @@ func (d *lbDeadlines) cancel() {
 	d.cancelled = true
 	for i := range d.slots {
 		if c := d.slots[i].conn; c != nil {
-			c.SetDeadline(lbPast)
+			c.SetDeadline(aLongTimeAgo())
 		}
 	}
 }

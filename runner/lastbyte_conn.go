@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,12 +11,8 @@ import (
 	"time"
 )
 
-// lbPast is a deadline in the past: setting it makes every blocked read
-// and write on a connection return at once.
-var lbPast = time.Unix(1, 0)
-
 // lbALPN is offered on TLS connections: this engine speaks HTTP/1.1 only.
-var lbALPN = []string{"http/1.1"}
+func lbALPN() []string { return []string{"http/1.1"} }
 
 // lbMaxInformational bounds the 1xx responses skipped before the final one.
 const lbMaxInformational = 8
@@ -81,7 +78,7 @@ func (s *lbSlot) prepare(ctx context.Context, p *Plan) error {
 
 // connect dials (or dials again) the slot's connection.
 func (s *lbSlot) connect(ctx context.Context, p *Plan) error {
-	c, err := dial(ctx, s.t, &p.Options, lbALPN)
+	c, err := dial(ctx, s.t, &p.Options, lbALPN())
 	if err != nil {
 		return err
 	}
@@ -123,7 +120,7 @@ func (s *lbSlot) warmUp(ctx context.Context, p *Plan) error {
 // whether the server will keep the connection.
 func (s *lbSlot) warmOnce(ctx context.Context, p *Plan) (open bool, err error) {
 	c := s.conn
-	stop := context.AfterFunc(ctx, func() { c.SetDeadline(lbPast) })
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(aLongTimeAgo()) })
 	defer stop()
 	if err := c.SetDeadline(time.Now().Add(p.Timeout)); err != nil {
 		return false, err
@@ -218,7 +215,7 @@ type lbBody struct{ io.ReadCloser }
 
 func (b lbBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		err = lbProtocol(err)
 	}
 	return n, err

@@ -205,7 +205,7 @@ func TestLastByteReleaseDoesNotAllocate(t *testing.T) {
 		final = []byte{'\n'}
 	)
 	for i := range fire {
-		c, err := dial(context.Background(), tg, &Options{Timeout: time.Second}, lbALPN)
+		c, err := dial(context.Background(), tg, &Options{Timeout: time.Second}, lbALPN())
 		if err != nil {
 			t.Fatal(err)
 		}

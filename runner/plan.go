@@ -22,7 +22,7 @@ const (
 )
 
 // Modes lists every mode in the order help text shows them.
-var Modes = []Mode{ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier}
+func Modes() []Mode { return []Mode{ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier} }
 
 // Hold says which part of each request the synchronised engines keep back
 // until the release.

@@ -126,7 +126,7 @@ const h2FuzzStreams = 3
 // whose server frames are read from answer.
 func h2FuzzConn(answer []byte, rs []Result) *h2conn {
 	c := &h2conn{
-		t: target{addr: "127.0.0.1:1"}, nc: sinkConn{}, ping: h2Ping,
+		t: target{addr: "127.0.0.1:1"}, nc: sinkConn{}, ping: h2Ping(),
 		peer:    h2peer{maxStreams: h2FuzzStreams, initWindow: h2DefaultWindow, maxFrame: h2MaxReadFrame},
 		sendWin: h2DefaultWindow, pinged: make(chan struct{}, 1), done: make(chan struct{}),
 	}
@@ -165,7 +165,7 @@ func h2Seed(write func(fr *http2.Framer, hdr func(fields ...string) []byte)) []b
 // release, through h2conn.collect: the reader goroutine of a connection
 // carrying three race streams.
 func FuzzH2Response(f *testing.F) {
-	ack := func(fr *http2.Framer) { fr.WritePing(true, h2Ping) }
+	ack := func(fr *http2.Framer) { fr.WritePing(true, h2Ping()) }
 	f.Add(h2Seed(func(fr *http2.Framer, hdr func(...string) []byte) {
 		fr.WriteSettings(http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 100})
 		fr.WriteSettingsAck()

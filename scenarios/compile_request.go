@@ -140,7 +140,7 @@ func compileRaceOptions(p *problems, race *Race, r *rawRace) {
 	if race.Mode == "" {
 		race.Mode = runner.ModeAuto
 	}
-	if !slices.Contains(runner.Modes, race.Mode) {
+	if !slices.Contains(runner.Modes(), race.Mode) {
 		p.at("race.mode", "mode %q: choose one of %s", r.Mode, modeNames())
 	}
 	switch race.Hold {
@@ -157,8 +157,8 @@ func compileRaceOptions(p *problems, race *Race, r *rawRace) {
 }
 
 func modeNames() string {
-	s := make([]string, len(runner.Modes))
-	for i, m := range runner.Modes {
+	s := make([]string, len(runner.Modes()))
+	for i, m := range runner.Modes() {
 		s[i] = string(m)
 	}
 	return strings.Join(s, ", ")
