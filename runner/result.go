@@ -132,3 +132,23 @@ func unixAny(n int64) time.Time {
 	}
 	return time.Unix(0, n)
 }
+
+// ConnectError returns the first error of a burst in which no request even
+// reached the server (every one was refused, failed to dial or failed the
+// TLS handshake), because then nothing about the race can be judged. It is
+// nil when at least one request got further.
+func (b *Burst) ConnectError() error {
+	var first error
+	for i := range b.Results {
+		r := &b.Results[i]
+		switch r.ErrKind {
+		case KindRefused, KindDial, KindTLS:
+			if first == nil {
+				first = r.Err
+			}
+		default:
+			return nil
+		}
+	}
+	return first
+}

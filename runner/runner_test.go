@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,6 +150,9 @@ func TestRefusedIsTallied(t *testing.T) {
 		if r.ErrKind != KindRefused {
 			t.Errorf("request %d: kind %q, want refused (%v)", r.Index, r.ErrKind, r.Err)
 		}
+	}
+	if err := b.ConnectError(); err == nil || !strings.Contains(err.Error(), addr) {
+		t.Errorf("ConnectError = %v, want the refused dial to %s", err, addr)
 	}
 }
 

@@ -99,24 +99,13 @@ var ErrUnreachable = errors.New("target unreachable")
 // unreachable returns an error when no request of the burst even reached
 // the server, because then nothing about the race can be judged.
 func unreachable(b *runner.Burst) error {
-	var first error
-	for i := range b.Results {
-		r := &b.Results[i]
-		switch r.ErrKind {
-		case runner.KindRefused, runner.KindDial, runner.KindTLS:
-			if first == nil {
-				first = r.Err
-			}
-		default:
-			return nil
-		}
-	}
+	first := b.ConnectError()
 	if first == nil {
 		return nil
 	}
 	hint := "is the target running? check target: or --target"
 	if runner.Classify(first) == runner.KindTLS {
-		hint = "use --insecure to skip certificate verification"
+		hint = "use -k/--insecure to skip certificate verification, or --cacert FILE to trust the CA that signed it"
 	}
 	return fmt.Errorf("%w: %w (%s)", ErrUnreachable, first, hint)
 }

@@ -1,0 +1,82 @@
+package cmd
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// tlsHint is what to do about a certificate racetest does not trust.
+const tlsHint = "use -k to skip certificate verification, or --cacert FILE to trust the CA that signed it"
+
+// NetOptions are the TLS and redirect flags that fire and run share.
+type NetOptions struct {
+	CACert    string // PEM file of the CAs to trust instead of the system's
+	Location  bool   // follow redirects, as curl -L
+	MaxRedirs int
+}
+
+func (o *NetOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.CACert, "cacert", "", "trust the CA certificates in this PEM `FILE` instead of the system's, as curl --cacert")
+	f.BoolVarP(&o.Location, "location", "L", false, "follow redirects as curl -L (a burst's once it is collected); checks see the final responses")
+	// The default is left to the runner, so that the zero value of the
+	// options means the same as no flag.
+	f.IntVar(&o.MaxRedirs, "max-redirs", 0, fmt.Sprintf("with --location, follow at most `N` redirects per request (default %d); more is a 'redirect' error", runner.DefaultMaxRedirects))
+}
+
+// apply checks the flags and sets what they say on ro.
+func (o *NetOptions) apply(ro *runner.Options) error {
+	switch {
+	case o.MaxRedirs < 0:
+		return usageErrorf("--max-redirs %d: cannot be negative; to follow no redirect, leave out --location", o.MaxRedirs)
+	case o.MaxRedirs > 0 && !o.Location:
+		return usageErrorf("--max-redirs %d needs --location: without it no redirect is followed", o.MaxRedirs)
+	}
+	ro.FollowRedirects, ro.MaxRedirects = o.Location, o.MaxRedirs
+	if o.CACert == "" {
+		return nil
+	}
+	pool, err := loadCACert(o.CACert)
+	if err != nil {
+		return usageErrorf("--cacert %s: %w", o.CACert, err)
+	}
+	ro.RootCAs = pool
+	return nil
+}
+
+// loadCACert reads every certificate of a PEM file into a pool. Unlike
+// x509.CertPool.AppendCertsFromPEM it says which certificate is broken
+// instead of skipping it.
+func loadCACert(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the file: %w", unwrapPathError(err))
+	}
+	pool := x509.NewCertPool()
+	n := 0
+	for rest := data; ; {
+		var block *pem.Block
+		if block, rest = pem.Decode(rest); block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		n++
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d: %w", n, err)
+		}
+		pool.AddCert(c)
+	}
+	if n == 0 {
+		return nil, errors.New("no PEM certificate in the file; give the CA certificate as PEM (-----BEGIN CERTIFICATE-----)")
+	}
+	return pool, nil
+}
