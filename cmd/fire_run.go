@@ -3,10 +3,12 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
+	"github.com/schollz/progressbar/v3"
 )
 
 // fireRun sends the rounds, judges them and writes the report.
@@ -31,14 +33,16 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 		Target: report.RedactURL(o.URL, o.ShowSecrets), Mode: o.Mode, N: o.N,
 	}
 	var runErr error
-	bar := o.progress(o.App, o.Rounds, "rounds")
+	bar := o.roundsProgress()
 	defer finish(bar)
 	for round := 1; round <= o.Rounds && runErr == nil; round++ {
 		if round > 1 {
 			step(bar)
 		}
+		conns := o.connectProgress(&plan, round)
 		var rd *report.Round
 		rd, runErr = o.fireRound(ctx, plan, checks, after, round)
+		finish(conns)
 		if rd != nil {
 			run.Rounds = append(run.Rounds, *rd)
 		}
@@ -95,4 +99,31 @@ func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []
 		return &rd, errInterrupted
 	}
 	return &rd, afterErr
+}
+
+// warmupProgressN is the burst size from which dialling and warming the
+// connections takes long enough to deserve its own progress bar.
+const warmupProgressN = 200
+
+// roundsProgress is the bar over rounds, for bursts small enough that
+// preparing them is quick; larger bursts get a bar per round instead.
+func (o *FireOptions) roundsProgress() *progressbar.ProgressBar {
+	if o.N >= warmupProgressN {
+		return nil
+	}
+	return o.progress(o.App, o.Rounds, "rounds")
+}
+
+// connectProgress shows connections being dialled and warmed for a large
+// burst, fed by the runner's OnPrepared from its prepare goroutines.
+func (o *FireOptions) connectProgress(plan *runner.Plan, round int) *progressbar.ProgressBar {
+	plan.OnPrepared = nil
+	if o.N < warmupProgressN {
+		return nil
+	}
+	bar := o.progress(o.App, o.N, fmt.Sprintf("round %d/%d: connecting", round, o.Rounds))
+	if bar != nil {
+		plan.OnPrepared = func(n int) { _ = bar.Add(n) }
+	}
+	return bar
 }

@@ -57,6 +57,7 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 	g.SetLimit(dialParallelism)
 	for i := range p.Requests {
 		g.Go(func() error {
+			defer p.prepared(1)
 			s, err := prepareBarrier(ctx, p, &b.Results[i], &released)
 			if err != nil {
 				b.Results[i].fail(err)

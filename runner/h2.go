@@ -63,6 +63,9 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		b.Notes = append(b.Notes, autoNote(t))
 	}
 	conns, err := prepareH2(ctx, t, p, b, hold)
+	// A handful of connections carry every stream: progress is reported
+	// once, when all of them are ready.
+	p.prepared(len(p.Requests))
 	defer func() {
 		for _, c := range conns {
 			c.close()

@@ -76,6 +76,7 @@ func lbPrepare(ctx context.Context, p *Plan, b *Burst) []lbSlot {
 		s := &slots[i]
 		s.res = &b.Results[i]
 		g.Go(func() error {
+			defer p.prepared(1)
 			if err := s.prepare(ctx, p); err != nil {
 				if s.conn != nil {
 					s.conn.Close()

@@ -74,6 +74,11 @@ type Options struct {
 	// ArrivalHeader names the response header in which the target reports
 	// when it received the request (the demo target sets it).
 	ArrivalHeader string
+	// OnPrepared, when set, is told how many more requests have their
+	// connection dialled and warmed (or have failed trying), for progress
+	// bars. It may be called from several goroutines at once, and never
+	// during the release.
+	OnPrepared func(n int)
 	// FollowRedirects follows 3xx responses with a Location, like curl -L,
 	// after the burst has been collected: the race is the first request,
 	// and what checks see is where the redirects led. MaxRedirects bounds
@@ -140,4 +145,11 @@ func (p *Plan) validate() error {
 		}
 	}
 	return nil
+}
+
+// prepared reports n prepared requests to OnPrepared, if set.
+func (o *Options) prepared(n int) {
+	if o.OnPrepared != nil {
+		o.OnPrepared(n)
+	}
 }

@@ -210,3 +210,27 @@ func TestParseArrival(t *testing.T) {
 		t.Error("garbage should parse as zero")
 	}
 }
+
+func TestOnPreparedCountsEveryRequest(t *testing.T) {
+	a := &arrivals{}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	for _, mode := range []Mode{ModeBarrier, ModeLastByte} {
+		var mu sync.Mutex
+		total := 0
+		_, err := Run(context.Background(), Plan{
+			Requests: burstOf(7, "GET", srv.URL, nil),
+			Options: Options{Mode: mode, OnPrepared: func(n int) {
+				mu.Lock()
+				total += n
+				mu.Unlock()
+			}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 7 {
+			t.Errorf("%s: OnPrepared counted %d of 7 requests", mode, total)
+		}
+	}
+}
