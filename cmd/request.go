@@ -47,7 +47,7 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 			return nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
 		}
 		value = strings.TrimSpace(value)
-		if i := invalidUTF8(raw); i >= 0 {
+		if i := scenarios.InvalidUTF8(raw); i >= 0 {
 			// HTTP allows such bytes in a value, but from a command line
 			// they are a terminal in the wrong encoding, not intent.
 			return nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
@@ -118,7 +118,7 @@ func unwrapPathError(err error) error {
 func checkJSON(flag string, body []byte) error {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and send
 	// something else than what the file holds.
-	if i := invalidUTF8(string(body)); i >= 0 {
+	if i := scenarios.InvalidUTF8(string(body)); i >= 0 {
 		line, col := lineCol(body, i)
 		return usageErrorf("%s: the body is not valid UTF-8 (byte 0x%02X at line %d, column %d); JSON is UTF-8: save it as UTF-8", flag, body[i], line, col)
 	}
@@ -155,17 +155,4 @@ func parseExpectStatus(v string) (string, error) {
 		return "", usageErrorf("--expect-status %q: write STATUS=COUNT, for example 200=1 (exactly one 200)", v)
 	}
 	return fmt.Sprintf("count(status == %d) == %d", c, n), nil
-}
-
-// invalidUTF8 is the byte offset of the first byte of s that is not UTF-8,
-// or -1.
-func invalidUTF8(s string) int {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }

@@ -104,7 +104,7 @@ func firstToken(src string) (line, col int) {
 // utf8Error is an *ExprError at the first invalid UTF-8 byte of src, or
 // nil. expr would read such a byte as some token and say something odd.
 func utf8Error(src string) *ExprError {
-	i := invalidUTF8(src)
+	i := InvalidUTF8(src)
 	if i < 0 {
 		return nil
 	}
@@ -113,9 +113,9 @@ func utf8Error(src string) *ExprError {
 		Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02X); retype the expression", src[i])}
 }
 
-// invalidUTF8 is the byte offset of the first byte of s that is not
-// UTF-8, or -1.
-func invalidUTF8(s string) int {
+// InvalidUTF8 is the byte offset of the first byte of s that is not
+// UTF-8, or -1. Flags, files and expressions all report it the same way.
+func InvalidUTF8(s string) int {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {

@@ -12,15 +12,8 @@ type missionResult struct {
 // completeMission handles POST /missions/{variant}/complete: pay Reward once
 // per (variant, user, type), with or without the bug depending on variant.
 func (s *Server) completeMission(w http.ResponseWriter, r *http.Request) {
-	variant := r.PathValue("variant")
-	ms, ok := s.current().missions[variant]
+	ms, user, ok := s.missionFor(w, r)
 	if !ok {
-		unknownVariant(w, variant, missionVariants())
-		return
-	}
-	user, ok := bearer(r)
-	if !ok {
-		unauthorized(w)
 		return
 	}
 	var body struct {
@@ -37,7 +30,7 @@ func (s *Server) completeMission(w http.ResponseWriter, r *http.Request) {
 	k := missionKey{user: user, typ: body.Type}
 	var code int
 	var points int64
-	switch variant {
+	switch r.PathValue("variant") {
 	case "naive":
 		code, points = s.completeNaive(ms, k)
 	case "locked":
@@ -127,15 +120,8 @@ func (s *Server) completeTryLock(ms *missionStore, k missionKey) (int, int64) {
 
 // missionScore handles GET /missions/{variant}/me.
 func (s *Server) missionScore(w http.ResponseWriter, r *http.Request) {
-	variant := r.PathValue("variant")
-	ms, ok := s.current().missions[variant]
+	ms, user, ok := s.missionFor(w, r)
 	if !ok {
-		unknownVariant(w, variant, missionVariants())
-		return
-	}
-	user, ok := bearer(r)
-	if !ok {
-		unauthorized(w)
 		return
 	}
 	sc := ms.score(user)
@@ -144,4 +130,21 @@ func (s *Server) missionScore(w http.ResponseWriter, r *http.Request) {
 		Points int64  `json:"points"`
 		Grants int64  `json:"grants"`
 	}{user, sc.points, sc.grants})
+}
+
+// missionFor finds the store of the request's variant and its bearer user,
+// or answers 404 or 401 and reports false.
+func (s *Server) missionFor(w http.ResponseWriter, r *http.Request) (*missionStore, string, bool) {
+	variant := r.PathValue("variant")
+	ms, ok := s.current().missions[variant]
+	if !ok {
+		unknownVariant(w, variant, missionVariants())
+		return nil, "", false
+	}
+	user, ok := bearer(r)
+	if !ok {
+		unauthorized(w)
+		return nil, "", false
+	}
+	return ms, user, true
 }
