@@ -30,7 +30,7 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	doc := newDocument()
 	run := report.Run{
 		Name:   "fire " + plan.Requests[0].Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
-		Target: report.RedactURL(o.URL, o.ShowSecrets), Mode: o.Mode, N: o.N,
+		Target: report.RedactURL(o.URL, o.ShowSecrets), Mode: o.Mode, N: o.N, Planned: o.Rounds,
 	}
 	var runErr error
 	bar := o.roundsProgress()

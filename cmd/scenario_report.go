@@ -13,7 +13,11 @@ func (o *RunOptions) reportRun(s *scenarios.Scenario, res *scenarios.Result, err
 	if o.Mode != "" {
 		mode = o.Mode
 	}
-	run := report.Run{Name: s.Name, File: s.File, Line: s.Line, Mode: mode, N: s.Race.N}
+	planned := s.Race.Rounds
+	if o.Rounds > 0 {
+		planned = o.Rounds
+	}
+	run := report.Run{Name: s.Name, File: s.File, Line: s.Line, Mode: mode, N: s.Race.N, Planned: planned}
 	if res != nil {
 		run.Target = report.RedactURL(res.Target, o.ShowSecrets)
 		for i := range res.Rounds {

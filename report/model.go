@@ -22,13 +22,16 @@ type Document struct {
 
 // Run is one race: a fire invocation or one scenario.
 type Run struct {
-	Name   string  `json:"name"`
-	File   string  `json:"file,omitempty"`
-	Line   int     `json:"line,omitempty"`
-	Target string  `json:"target"`
-	Mode   string  `json:"mode"`
-	N      int     `json:"n"`
-	Rounds []Round `json:"rounds"`
+	Name   string `json:"name"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Target string `json:"target"`
+	Mode   string `json:"mode"`
+	N      int    `json:"n"`
+	// Planned is the number of rounds asked for; fewer are in Rounds when
+	// the run stopped early.
+	Planned int     `json:"planned_rounds,omitempty"`
+	Rounds  []Round `json:"rounds"`
 	// Error is a runtime error that stopped the run before it could be
 	// judged, such as an unreachable target.
 	Error string `json:"error,omitempty"`
@@ -103,6 +106,9 @@ func (r *Run) FailedRounds() int {
 	}
 	return n
 }
+
+// planned is the number of rounds the run was to have.
+func (r *Run) planned() int { return max(r.Planned, len(r.Rounds)) }
 
 // HasChecks reports whether any round judged any check.
 func (r *Run) HasChecks() bool {

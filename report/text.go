@@ -37,7 +37,14 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 	p.line("%s", p.bold(title))
 	p.line("  target %s, %d requests, mode %s", run.Target, run.N, run.Mode)
 	for i := range run.Rounds {
-		writeRoundText(p, &run.Rounds[i], len(run.Rounds), o)
+		rd := &run.Rounds[i]
+		// Many rounds would bury the failing ones: past a few, a round in
+		// which every check held takes one line.
+		if len(run.Rounds) > compactAfter && !o.Verbose && !rd.Failed() && len(rd.Checks) > 0 {
+			writeRoundLine(p, rd, run.planned())
+			continue
+		}
+		writeRoundText(p, rd, run.planned(), o)
 	}
 	if run.Error != "" {
 		p.line("  %s %s", p.red("error"), run.Error)
@@ -47,12 +54,21 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 	p.line("")
 }
 
-func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
-	p.line("  round %d/%d: %s, %s, %d requests on %d %s",
-		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
-	for _, n := range rd.Notes {
-		p.line("    note: %s", n)
+// compactAfter is the number of rounds up to which every round is shown in
+// full; -v shows all of them in full.
+const compactAfter = 3
+
+// writeRoundLine is a passing round in one line: its spreads and tally.
+func writeRoundLine(p *printer, rd *Round, rounds int) {
+	server := "-"
+	if rd.HasServer {
+		server = dur(rd.ServerSpread)
 	}
+	p.line("  round %d/%d: %s  %s  spread release %s server %s  %s",
+		rd.Round, rounds, p.green("pass"), tallyText(rd), dur(rd.ReleaseSpread), server, rd.Mode)
+}
+
+func tallyText(rd *Round) string {
 	var parts []string
 	for _, s := range rd.Tally.Statuses {
 		parts = append(parts, fmt.Sprintf("%d x%d", s.Status, s.Count))
@@ -60,7 +76,16 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	for _, e := range rd.Tally.Errors {
 		parts = append(parts, fmt.Sprintf("%s x%d", e.Kind, e.Count))
 	}
-	p.line("    responses  %s", strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
+}
+
+func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
+	p.line("  round %d/%d: %s, %s, %d requests on %d %s",
+		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
+	for _, n := range rd.Notes {
+		p.line("    note: %s", n)
+	}
+	p.line("    responses  %s", tallyText(rd))
 	l := rd.Tally.Latency
 	p.line("    latency    min %s  p50 %s  p90 %s  max %s", dur(l.Min), dur(l.P50), dur(l.P90), dur(l.Max))
 	server := "not reported by the target"
