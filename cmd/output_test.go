@@ -123,3 +123,20 @@ func TestReportRerendersSavedJSON(t *testing.T) {
 		t.Errorf("foreign schema: exit %d %q", code, errOut)
 	}
 }
+
+func TestRunRedirectedToAFileIsPlain(t *testing.T) {
+	base := demoTarget(t)
+	// stdout redirected to a file, stderr still a terminal: the report has
+	// no escape codes, and progress goes to stderr only.
+	code, out, errOut := runApp(t, false, true, map[string]string{"CI": "true"},
+		"run", "--target", base, "../examples/stock-vulnerable.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if strings.Contains(out, "\x1b[") || strings.Contains(out, "%|") || strings.Contains(errOut, "\x1b[") {
+		t.Errorf("escape codes or progress in the output:\nstdout %q\nstderr %q", out, errOut)
+	}
+	if !strings.Contains(out, "race found: a check failed in 3 of 3 rounds") {
+		t.Errorf("report missing:\n%s", out)
+	}
+}
