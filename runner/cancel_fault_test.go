@@ -3,8 +3,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -14,7 +12,7 @@ import (
 // at once while it waits for a warm-up answer that never comes, long
 // before the timeout; nothing is released.
 func TestCancelDuringWarmup(t *testing.T) {
-	silent := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	silent := silentServer(t)
 	h2 := rawH2Server(t, rawSettings, 0, func(*rawConn, []uint32) {})
 	for _, c := range []struct {
 		mode Mode

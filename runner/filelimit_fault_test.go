@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -41,7 +40,7 @@ func lowFileLimit(t *testing.T, n uint64) {
 // dialling, every engine stops before sending anything and says so with
 // one *FileLimitError, rather than N dial errors in the tally.
 func TestFileLimit(t *testing.T) {
-	silent := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	silent := silentServer(t)
 	oneStream := []http2.Setting{{ID: http2.SettingMaxConcurrentStreams, Val: 1}}
 	h2 := rawH2Server(t, oneStream, 1, func(*rawConn, []uint32) {})
 	const n, limit = 200, 64

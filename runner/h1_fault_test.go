@@ -48,7 +48,7 @@ type h1Fault struct {
 }
 
 func rawFault(handle func(net.Conn)) func(t *testing.T) string {
-	return func(t *testing.T) string { return lbRawServer(t, handle) }
+	return func(t *testing.T) string { return rawServer(t, handle) }
 }
 
 // trickle answers with a head promising 1000 bytes and sends one every
@@ -69,14 +69,7 @@ func trickle(c net.Conn) {
 }
 
 var h1Faults = []h1Fault{
-	{name: "connection refused", kind: KindRefused, url: func(t *testing.T) string {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln.Close()
-		return "http://" + ln.Addr().String() + "/"
-	}},
+	{name: "connection refused", kind: KindRefused, url: closedURL},
 	{name: "accepts and never answers", kind: KindTimeout, url: rawFault(func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })},
 	{name: "closes without answering", kind: KindReset, url: rawFault(func(c net.Conn) {
 		lbReadRequest(c)
@@ -140,7 +133,7 @@ func TestHTTP1SilentWarmup(t *testing.T) {
 	for _, e := range h1Engines[:2] {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
-			url := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+			url := silentServer(t)
 			start := time.Now()
 			rs := e.run(t, url, 3, Options{Timeout: timeout, Warmup: 1})
 			if took := time.Since(start); took > 10*timeout {

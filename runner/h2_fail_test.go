@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -137,23 +136,10 @@ func TestSinglePacketRespectsFlowControl(t *testing.T) {
 // TestSinglePacketReleaseDoesNotAllocate: the release loop must not
 // allocate (nor log, nor lock), or the garbage collector could stretch it.
 func TestSinglePacketReleaseDoesNotAllocate(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go io.Copy(io.Discard, c)
-		}
-	}()
+	addr := strings.TrimSuffix(strings.TrimPrefix(silentServer(t), "http://"), "/")
 	conns := make([]*h2conn, 4)
 	for i := range conns {
-		nc, err := net.Dial("tcp", ln.Addr().String())
+		nc, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,12 +16,7 @@ import (
 // are in h2_fail_test.go.
 
 func TestSinglePacketRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln.Close()
-	b := runRaw(t, context.Background(), "http://"+ln.Addr().String(), 3, Options{Timeout: time.Second})
+	b := runRaw(t, context.Background(), strings.TrimSuffix(closedURL(t), "/"), 3, Options{Timeout: time.Second})
 	wantKinds(t, b, KindRefused, KindRefused, KindRefused)
 	if b.Connections != 0 {
 		t.Errorf("connections %d, want 0", b.Connections)

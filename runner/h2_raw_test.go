@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 
@@ -45,35 +46,8 @@ func (rc *rawConn) do(f func(fr *http2.Framer)) {
 // http:// base URL.
 func rawH2Server(t *testing.T, settings []http2.Setting, want int, answer func(rc *rawConn, ids []uint32)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Go(func() { serveRaw(c, settings, want, answer) })
-		}
-	})
-	return "http://" + ln.Addr().String()
+	url := rawServer(t, func(c net.Conn) { serveRaw(c, settings, want, answer) })
+	return strings.TrimSuffix(url, "/")
 }
 
 func serveRaw(c net.Conn, settings []http2.Setting, want int, answer func(rc *rawConn, ids []uint32)) {

@@ -6,53 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 )
-
-// lbRawServer serves every connection with handle on a loopback listener.
-// The listener and every connection are closed when the test ends.
-func lbRawServer(t *testing.T, handle func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-		wg    sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				handle(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return "http://" + ln.Addr().String() + "/"
-}
 
 // lbReadRequest reads one whole request from c, or fails quietly.
 func lbReadRequest(c net.Conn) bool {
@@ -98,7 +54,7 @@ func TestLastByteRefused(t *testing.T) {
 }
 
 func TestLastByteSilentServerTimesOut(t *testing.T) {
-	url := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	url := silentServer(t)
 	start := time.Now()
 	b := lbRunFault(t, context.Background(), url, Options{Timeout: 200 * time.Millisecond})
 	if el := time.Since(start); el > 3*time.Second {
@@ -111,7 +67,7 @@ func TestLastByteSilentServerTimesOut(t *testing.T) {
 }
 
 func TestLastByteResetMidResponse(t *testing.T) {
-	url := lbRawServer(t, func(c net.Conn) {
+	url := rawServer(t, func(c net.Conn) {
 		if !lbReadRequest(c) {
 			return
 		}
@@ -137,7 +93,7 @@ func TestLastByteGarbageIsAProtocolError(t *testing.T) {
 		"binary":      "\x00\x01\x02\xff\xfe\r\n\r\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			url := lbRawServer(t, func(c net.Conn) {
+			url := rawServer(t, func(c net.Conn) {
 				if lbReadRequest(c) {
 					_, _ = io.WriteString(c, answer)
 					time.Sleep(50 * time.Millisecond)
@@ -152,7 +108,7 @@ func TestLastByteGarbageIsAProtocolError(t *testing.T) {
 // Cancelling the context after the release ends the burst at once, with
 // every pending request counted as cancelled, not timed out.
 func TestLastByteCancelUnblocks(t *testing.T) {
-	url := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	url := silentServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -167,7 +123,7 @@ func TestLastByteCancelUnblocks(t *testing.T) {
 // A warm-up that meets a server which never answers is bounded by the
 // timeout too, and cancellation during prepare stops the burst.
 func TestLastByteCancelDuringWarmup(t *testing.T) {
-	url := lbRawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	url := silentServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
@@ -186,7 +142,7 @@ func TestLastByteCancelDuringWarmup(t *testing.T) {
 
 // The release loop is the spread: it must not allocate.
 func TestLastByteReleaseDoesNotAllocate(t *testing.T) {
-	url := lbRawServer(t, func(c net.Conn) {
+	url := rawServer(t, func(c net.Conn) {
 		buf := make([]byte, 4096)
 		for {
 			if _, err := c.Read(buf); err != nil {

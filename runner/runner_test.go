@@ -34,6 +34,66 @@ func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "ok")
 }
 
+// rawServer serves every connection with handle on a loopback listener.
+// The listener and every connection are closed when the test ends.
+func rawServer(t *testing.T, handle func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+		wg    sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				handle(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String() + "/"
+}
+
+// silentServer accepts connections, reads whatever comes and never answers.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	return rawServer(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+}
+
+// closedURL is an http:// URL of a loopback port where nothing listens.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	return "http://" + ln.Addr().String() + "/"
+}
+
 func burstOf(n int, method, url string, body []byte) []Request {
 	rs := make([]Request, n)
 	for i := range rs {
@@ -136,13 +196,9 @@ func TestBarrierTLS(t *testing.T) {
 }
 
 func TestRefusedIsTallied(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	b, err := Run(context.Background(), Plan{Requests: burstOf(3, "GET", "http://"+addr+"/", nil), Options: Options{Mode: ModeBarrier}})
+	url := closedURL(t)
+	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")
+	b, err := Run(context.Background(), Plan{Requests: burstOf(3, "GET", url, nil), Options: Options{Mode: ModeBarrier}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,22 +213,9 @@ func TestRefusedIsTallied(t *testing.T) {
 }
 
 func TestTimeoutBoundsASilentServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close() // accept and never answer
-		}
-	}()
+	url := silentServer(t)
 	b, err := Run(context.Background(), Plan{
-		Requests: burstOf(2, "GET", "http://"+ln.Addr().String()+"/", nil),
+		Requests: burstOf(2, "GET", url, nil),
 		Options:  Options{Mode: ModeBarrier, Timeout: 200 * time.Millisecond},
 	})
 	if err != nil {
