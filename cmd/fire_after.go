@@ -65,23 +65,20 @@ func (o *FireOptions) afterPlan(burst runner.Request) (*afterCheck, error) {
 }
 
 // afterURL is --after, where a path such as /products/1 is taken on the
-// fire URL's host.
+// fire URL's host; either way it is checked like any URL racetest sends to.
 func (o *FireOptions) afterURL() (string, error) {
-	if strings.HasPrefix(o.After, "/") {
-		base, err := url.Parse(o.URL)
+	after := o.After
+	if strings.HasPrefix(after, "/") {
+		base, err := url.Parse(o.URL) // checked before, as the fire URL
 		if err != nil {
 			return "", usageErrorf("--after %s: %v", o.After, err)
 		}
-		ref, err := url.Parse(o.After)
-		if err != nil {
-			return "", usageErrorf("--after %q is not a URL or path: %v", o.After, unwrapURLError(err))
-		}
-		return base.ResolveReference(ref).String(), nil
+		after = base.Scheme + "://" + base.Host + after
 	}
-	if _, err := parseTargetURL("--after", o.After); err != nil {
+	if _, err := parseTargetURL("--after", after); err != nil {
 		return "", err
 	}
-	return o.After, nil
+	return after, nil
 }
 
 // judge sends the GET and judges its response for the given round. A

@@ -27,16 +27,6 @@ func parseTargetURL(where, raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// unwrapURLError drops the "parse URL:" of a *url.Error, which the
-// messages that quote the URL already say.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
-}
-
 // parseHeaders turns curl-style "Name: value" flags into a header.
 func parseHeaders(flag string, hs []string) (http.Header, error) {
 	h := http.Header{}
