@@ -47,12 +47,14 @@ func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
 }
 
 // dial opens a connection to t and, for https, completes the TLS handshake
-// offering alpn, all bounded by the plan's timeout. Errors name the address.
+// offering alpn, all bounded by the plan's timeout. Errors name the address:
+// net's dial errors already do ("dial tcp 127.0.0.1:8080: ..."), so they are
+// returned as they are.
 func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
 	d := net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
 	c, err := d.DialContext(ctx, "tcp", t.addr)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", t.addr, err)
+		return nil, err
 	}
 	if !t.tls {
 		return c, nil
