@@ -14,22 +14,6 @@ import (
 // interruptedNote marks a round that an interrupt cut short.
 const interruptedNote = "interrupted during this round: the responses that came back are shown, the checks were not judged"
 
-// unjudgeInterrupted takes the checks off a round whose requests an
-// interrupt cancelled, and says so in its notes: what came back is shown,
-// but cancelled requests say nothing about the race, and a check such as
-// count(status == 200) <= 1 would pass on them. It reports whether the
-// round was cut short.
-func unjudgeInterrupted(rd *report.Round) bool {
-	for _, q := range rd.Requests {
-		if q.ErrorKind == string(runner.KindCanceled) {
-			rd.Checks = nil
-			rd.Notes = append(slices.Clip(rd.Notes), interruptedNote)
-			return true
-		}
-	}
-	return false
-}
-
 // interruptedError is the report's error of a run of total rounds that a
 // signal stopped after rounds were collected.
 func interruptedError(rounds []report.Round, total int) string {

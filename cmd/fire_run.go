@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
@@ -83,6 +84,11 @@ func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []
 	if err := unreachable(b); err != nil {
 		return nil, runtimeError(err)
 	}
+	if b.Canceled() {
+		rd := report.NewRound(round, b, plan.Requests, nil, o.ShowSecrets)
+		rd.Notes = append(slices.Clip(rd.Notes), interruptedNote)
+		return &rd, errInterrupted
+	}
 	env := scenarios.NewBurstEnv(b, nil, nil, round)
 	judged := report.Judge(checks, env, report.ScopeBurst)
 	var afterErr error
@@ -93,9 +99,7 @@ func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []
 	}
 	rd := report.NewRound(round, b, plan.Requests, judged, o.ShowSecrets)
 	if ctx.Err() != nil {
-		// The signal may have come after the release: the round is shown,
-		// and judged only if it was complete.
-		unjudgeInterrupted(&rd)
+		// The signal came after a complete burst: the round stands as judged.
 		return &rd, errInterrupted
 	}
 	return &rd, afterErr

@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"slices"
+
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/scenarios"
 )
@@ -26,7 +28,11 @@ func (o *RunOptions) reportRun(s *scenarios.Scenario, res *scenarios.Result, err
 			for _, st := range rd.After {
 				checks = append(checks, reportChecks(st.Checks, report.ScopeAfter)...)
 			}
-			run.Rounds = append(run.Rounds, report.NewRound(rd.Number, rd.Burst, rd.Requests, checks, o.ShowSecrets))
+			round := report.NewRound(rd.Number, rd.Burst, rd.Requests, checks, o.ShowSecrets)
+			if rd.Interrupted {
+				round.Notes = append(slices.Clip(round.Notes), interruptedNote)
+			}
+			run.Rounds = append(run.Rounds, round)
 		}
 	}
 	if err != nil {

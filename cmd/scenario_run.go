@@ -45,9 +45,6 @@ func scenarioRun(ctx context.Context, o *RunOptions) error {
 		finish(bar)
 		run := o.reportRun(s, res, err)
 		if ctx.Err() != nil && err != nil {
-			if n := len(run.Rounds); n > 0 {
-				unjudgeInterrupted(&run.Rounds[n-1])
-			}
 			run.Error = interruptedError(run.Rounds, roundsOf(s, opts[i]))
 		}
 		doc.Runs = append(doc.Runs, run)

@@ -102,6 +102,9 @@ func TestSinglePacketCancelUnblocks(t *testing.T) {
 		t.Errorf("cancelled burst took %v", took)
 	}
 	wantKinds(t, b, KindCanceled, KindCanceled)
+	if !b.Canceled() {
+		t.Error("Canceled() is false for a cancelled burst")
+	}
 }
 
 // TestSinglePacketRespectsFlowControl: bodies must fit the windows the

@@ -152,3 +152,16 @@ func (b *Burst) ConnectError() error {
 	}
 	return first
 }
+
+// Canceled reports whether the cancellation of Run's context cut a request
+// of the burst short. Such a burst says nothing about the race: a check
+// such as count(status == 200) <= 1 would hold on requests that never got
+// an answer.
+func (b *Burst) Canceled() bool {
+	for i := range b.Results {
+		if b.Results[i].ErrKind == KindCanceled {
+			return true
+		}
+	}
+	return false
+}

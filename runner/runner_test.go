@@ -161,6 +161,9 @@ func TestBarrierHoldsRequestsUntilRelease(t *testing.T) {
 	if _, ok := b.ServerSpread(); !ok {
 		t.Error("server spread missing")
 	}
+	if b.Canceled() {
+		t.Error("Canceled() is true for a complete burst")
+	}
 }
 
 func TestBarrierTLS(t *testing.T) {

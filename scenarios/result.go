@@ -27,9 +27,11 @@ type Round struct {
 	// requests as sent, index for index.
 	Burst    *runner.Burst
 	Requests []runner.Request
-	// Checks are the race's expect: judged on the burst.
-	Checks []CheckResult
-	After  []StepResult
+	// Checks are the race's expect: judged on the burst, unless an
+	// interrupt cut it short (Interrupted), when nothing is judged.
+	Checks      []CheckResult
+	Interrupted bool
+	After       []StepResult
 	// Vars are the variables at the end of the round, captures included.
 	Vars map[string]any
 }
