@@ -91,5 +91,5 @@ func (a *afterCheck) judge(ctx context.Context, round int, showSecrets bool) ([]
 		}
 		return nil, runtimeError(fmt.Errorf("--after GET %s: %w", report.RedactURL(a.req.URL, showSecrets), r.Err))
 	}
-	return report.Judge(a.checks, scenarios.NewStepEnv(&r, nil, nil, round), report.ScopeAfter), nil
+	return report.Checks(scenarios.Judge(a.checks, scenarios.NewStepEnv(&r, nil, nil, round)), report.ScopeAfter), nil
 }

@@ -90,7 +90,7 @@ func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []
 		return &rd, errInterrupted
 	}
 	env := scenarios.NewBurstEnv(b, nil, nil, round)
-	judged := report.Judge(checks, env, report.ScopeBurst)
+	judged := report.Checks(scenarios.Judge(checks, env), report.ScopeBurst)
 	var afterErr error
 	if after != nil {
 		var ac []report.Check

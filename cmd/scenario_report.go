@@ -24,9 +24,9 @@ func (o *RunOptions) reportRun(s *scenarios.Scenario, res *scenarios.Result, err
 		run.Target = report.RedactURL(res.Target, o.ShowSecrets)
 		for i := range res.Rounds {
 			rd := &res.Rounds[i]
-			checks := reportChecks(rd.Checks, report.ScopeBurst)
+			checks := report.Checks(rd.Checks, report.ScopeBurst)
 			for _, st := range rd.After {
-				checks = append(checks, reportChecks(st.Checks, report.ScopeAfter)...)
+				checks = append(checks, report.Checks(st.Checks, report.ScopeAfter)...)
 			}
 			round := report.NewRound(rd.Number, rd.Burst, rd.Requests, checks, o.ShowSecrets)
 			if rd.Interrupted {
@@ -39,16 +39,4 @@ func (o *RunOptions) reportRun(s *scenarios.Scenario, res *scenarios.Result, err
 		run.Error = report.Redact(err.Error(), o.ShowSecrets)
 	}
 	return run
-}
-
-// reportChecks turns judged checks into the report's.
-func reportChecks(cs []scenarios.CheckResult, scope string) []report.Check {
-	out := make([]report.Check, len(cs))
-	for i, c := range cs {
-		out[i] = report.Check{Expr: c.Check.Source, Scope: scope, Pass: c.Pass, Seen: c.Seen}
-		if c.Err != nil {
-			out[i].Error = c.Err.Error()
-		}
-	}
-	return out
 }

@@ -10,17 +10,15 @@ const (
 	ScopeAfter = "after"
 )
 
-// Judge evaluates compiled checks against env (a scenarios.BurstEnv or
-// StepEnv) and returns them as report checks of the given scope.
-func Judge(checks []*scenarios.Check, env any, scope string) []Check {
-	out := make([]Check, 0, len(checks))
-	for _, c := range checks {
-		o := c.Eval(env)
-		rc := Check{Expr: c.Source, Scope: scope, Pass: o.Pass, Seen: o.Seen}
-		if o.Err != nil {
-			rc.Error = o.Err.Error()
+// Checks turns checks judged by scenarios.Judge into report checks of the
+// given scope.
+func Checks(cs []scenarios.CheckResult, scope string) []Check {
+	out := make([]Check, len(cs))
+	for i, c := range cs {
+		out[i] = Check{Expr: c.Check.Source, Scope: scope, Pass: c.Pass, Seen: c.Seen}
+		if c.Err != nil {
+			out[i].Error = c.Err.Error()
 		}
-		out = append(out, rc)
 	}
 	return out
 }

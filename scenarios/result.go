@@ -69,7 +69,9 @@ type CheckResult struct {
 	Outcome
 }
 
-func judge(checks []*Check, env any) []CheckResult {
+// Judge evaluates checks against env (a BurstEnv or a StepEnv): the one
+// place where fire, scenario races and steps judge their checks.
+func Judge(checks []*Check, env any) []CheckResult {
 	out := make([]CheckResult, len(checks))
 	for i, c := range checks {
 		out[i] = CheckResult{Check: c, Outcome: c.Eval(env)}

@@ -43,7 +43,7 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 		rd.Interrupted = true
 		return rd, fmt.Errorf("round %d: race: %w", n, ctx.Err())
 	}
-	rd.Checks = judge(r.s.Race.Expect, NewBurstEnv(b, vars, r.env, n))
+	rd.Checks = Judge(r.s.Race.Expect, NewBurstEnv(b, vars, r.env, n))
 	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
 	rd.Vars = vars
 	return rd, err

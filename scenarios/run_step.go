@@ -52,7 +52,7 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 		sr.Captured[c.Name] = v
 	}
 	env.Vars = vars
-	sr.Checks = judge(st.Expect, env)
+	sr.Checks = Judge(st.Expect, env)
 	if len(st.Expect) == 0 && (resp.Status < 200 || resp.Status >= 400) {
 		return fail(fmt.Errorf("%s %s answered %d (body %s); add expect: [status == %d] if that is intended",
 			req.Method, req.URL, resp.Status, snippet(resp.Body), resp.Status))
