@@ -108,6 +108,10 @@ func TestFireExitCodes(t *testing.T) {
 		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
 		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose auto, headers or last-byte`}},
+		{"demo bad n", nil, []string{"demo", "--n", "0"}, 2, []string{"--n 0: the demo fires 1 to 1000 requests"}},
+		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
+		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},
+		{"demo serve bad addr", nil, []string{"demo", "serve", "--addr", "bad"}, 2, []string{"--addr bad:", "give HOST:PORT on loopback"}},
 		{"interrupted", cancelled, []string{"fire", "-n", "2", base + "/healthz"}, 130, []string{"interrupted"}},
 		{"passes", nil, []string{"fire", "-n", "5", "--expect", "all(responses, .status == 200)", base + "/healthz"}, 0, nil},
 	}
@@ -125,6 +129,9 @@ func TestFireExitCodes(t *testing.T) {
 				if !strings.Contains(errOut, s) {
 					t.Errorf("stderr lacks %q:\n%s", s, errOut)
 				}
+			}
+			if c.code == 2 && out != "" {
+				t.Errorf("a usage error printed a report or started something:\n%s", out)
 			}
 		})
 	}

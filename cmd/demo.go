@@ -27,6 +27,9 @@ type DemoOptions struct {
 // demoUser is the bearer token the demo bursts are sent with.
 const demoUser = "demo-user"
 
+// maxDemoN bounds the demo's bursts; fire has --allow-large for more.
+const maxDemoN = 1000
+
 func newCmdDemo(app *App) *cobra.Command {
 	o := &DemoOptions{App: app}
 	cmd := &cobra.Command{
@@ -53,6 +56,17 @@ scenarios by hand.`,
 
 // demoRun fires at the vulnerable and the fixed endpoint and explains.
 func demoRun(ctx context.Context, o *DemoOptions) error {
+	// Every flag is checked before the target starts, so that a typo
+	// prints one error and nothing else.
+	switch {
+	case o.N < 1 || o.N > maxDemoN:
+		return usageErrorf("--n %d: the demo fires 1 to %d requests; use racetest fire for larger bursts", o.N, maxDemoN)
+	case o.Latency < 0:
+		return usageErrorf("--latency %s: cannot be negative; 0 turns the simulated storage latency off", o.Latency)
+	}
+	if err := checkMode(o.Mode); err != nil {
+		return err
+	}
 	plain, _, stop, err := demo.Start(demo.Config{Latency: o.Latency})
 	if err != nil {
 		return runtimeError(fmt.Errorf("start the demo target: %w", err))
@@ -149,7 +163,7 @@ func demoServe(ctx context.Context, o *DemoServeOptions) error {
 	srv := demo.NewServer(demo.Config{Latency: o.Latency, MaxConcurrentStreams: o.MaxStreams})
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
-		return usageErrorf("--addr %s: %v", o.Addr, err)
+		return usageErrorf("--addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8080", o.Addr, err)
 	}
 	errc := make(chan error, 2)
 	fmt.Fprintf(o.App.Stderr, "demo target: http://%s (HTTP/1.1 and h2c), latency %s\n", ln.Addr(), o.Latency)
@@ -159,7 +173,7 @@ func demoServe(ctx context.Context, o *DemoServeOptions) error {
 		tln, err := net.Listen("tcp", o.TLSAddr)
 		if err != nil {
 			ln.Close()
-			return usageErrorf("--tls-addr %s: %v", o.TLSAddr, err)
+			return usageErrorf("--tls-addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8443", o.TLSAddr, err)
 		}
 		fmt.Fprintf(o.App.Stderr, "demo target: https://%s (TLS, HTTP/2 and HTTP/1.1; self-signed, use -k)\n", tln.Addr())
 		go func() { errc <- srv.ServeTLS(ctx, tln) }()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/racetest/racetest/runner"
@@ -50,9 +51,10 @@ func (o *FireOptions) validateNumbers() error {
 	if err := o.OutputOptions.validate(); err != nil {
 		return err
 	}
+	if err := scenarios.CheckN(o.N, o.AllowLarge); err != nil {
+		return usageErrorf("--n %d: %w", o.N, err)
+	}
 	switch {
-	case scenarios.CheckN(o.N, o.AllowLarge) != nil:
-		return usageErrorf("--n %d: %w", o.N, scenarios.CheckN(o.N, o.AllowLarge))
 	case o.Rounds <= 0:
 		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
 	case o.Timeout <= 0:
@@ -62,12 +64,15 @@ func (o *FireOptions) validateNumbers() error {
 	case o.Hold != "" && o.Hold != "auto" && o.Hold != string(runner.HoldHeaders) && o.Hold != string(runner.HoldLastByte):
 		return usageErrorf("--hold %q: choose auto, headers or last-byte", o.Hold)
 	}
-	for _, m := range runner.Modes() {
-		if string(m) == o.Mode {
-			return nil
-		}
+	return checkMode(o.Mode)
+}
+
+// checkMode checks a --mode value.
+func checkMode(m string) error {
+	if slices.Contains(runner.Modes(), runner.Mode(m)) {
+		return nil
 	}
-	return usageErrorf("--mode %q: choose one of %s", o.Mode, modeList())
+	return usageErrorf("--mode %q: choose one of %s", m, modeList())
 }
 
 func modeList() string {

@@ -2,11 +2,8 @@ package cmd
 
 import (
 	"context"
-	"slices"
 
 	"github.com/spf13/cobra"
-
-	"github.com/racetest/racetest/runner"
 )
 
 // RunOptions holds the flags of `racetest run`.
@@ -74,8 +71,8 @@ func (o *RunOptions) validateFlags() error {
 	switch {
 	case o.Rounds < 0:
 		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
-	case o.Mode != "" && !slices.Contains(runner.Modes(), runner.Mode(o.Mode)):
-		return usageErrorf("--mode %q: choose one of %s", o.Mode, modeList())
+	case o.Mode != "" && checkMode(o.Mode) != nil:
+		return checkMode(o.Mode)
 	}
 	return o.OutputOptions.validate()
 }
