@@ -3,13 +3,13 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
-	"github.com/racetest/racetest/scenarios"
 )
 
 // afterCheck is fire's --after: one GET after every round, and the
@@ -17,8 +17,8 @@ import (
 // negative" needs no scenario file.
 type afterCheck struct {
 	req    runner.Request
-	opts   runner.Options
-	checks []*scenarios.Check
+	opts   runner.Client
+	checks []*expressions.Check
 }
 
 // afterPlan builds the --after request from the flags; nil without --after.
@@ -52,10 +52,10 @@ func (o *FireOptions) afterPlan(burst runner.Request) (*afterCheck, error) {
 	}
 	a := &afterCheck{
 		req:  runner.Request{Method: http.MethodGet, URL: u, Header: h},
-		opts: runner.Options{Timeout: o.Timeout, Insecure: o.Insecure, ArrivalHeader: o.Arrival},
+		opts: runner.Client{Timeout: o.Timeout, Insecure: o.Insecure, ArrivalHeader: o.Arrival},
 	}
 	for _, src := range o.ExpectAfter {
-		c, err := scenarios.CompileStepCheck(src)
+		c, err := expressions.CompileStepCheck(src)
 		if err != nil {
 			return nil, exprFlagError("--expect-after", err)
 		}
@@ -91,5 +91,5 @@ func (a *afterCheck) judge(ctx context.Context, round int, showSecrets bool) ([]
 		}
 		return nil, runtimeError(fmt.Errorf("--after GET %s: %w", report.RedactURL(a.req.URL, showSecrets), r.Err))
 	}
-	return report.Checks(scenarios.Judge(a.checks, scenarios.NewStepEnv(&r, nil, nil, round)), report.ScopeAfter), nil
+	return report.Checks(expressions.Judge(a.checks, expressions.NewStepEnv(&r, nil, nil, round)), report.ScopeAfter), nil
 }

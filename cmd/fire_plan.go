@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,7 +14,7 @@ import (
 
 // plan turns the flags into a runner plan and compiled checks, or a usage
 // error that names the flag.
-func (o *FireOptions) plan() (runner.Plan, []*scenarios.Check, error) {
+func (o *FireOptions) plan() (runner.Plan, []*expressions.Check, error) {
 	var p runner.Plan
 	if err := o.validateNumbers(); err != nil {
 		return p, nil, err
@@ -36,12 +37,9 @@ func (o *FireOptions) plan() (runner.Plan, []*scenarios.Check, error) {
 	for i := range p.Requests {
 		p.Requests[i] = req
 	}
-	p.Options = runner.Options{
-		Mode: runner.Mode(o.Mode), Timeout: o.Timeout, Insecure: o.Insecure,
-		Warmup: o.Warmup, WarmupURL: o.WarmupURL, ArrivalHeader: o.Arrival,
-		Hold: holdOf(o.Hold), H2C: o.H2C,
-	}
-	if err := o.NetOptions.apply(&p.Options); err != nil {
+	p.Client = runner.Client{Timeout: o.Timeout, Insecure: o.Insecure, ArrivalHeader: o.Arrival, H2C: o.H2C}
+	p.Sync = runner.Sync{Mode: runner.Mode(o.Mode), Warmup: o.Warmup, WarmupURL: o.WarmupURL, Hold: holdOf(o.Hold)}
+	if err := o.NetOptions.apply(&p.Client); err != nil {
 		return p, nil, err
 	}
 	return p, checks, nil
@@ -123,21 +121,21 @@ func (o *FireOptions) request() (runner.Request, error) {
 }
 
 // checks compiles --expect and --expect-status before anything is sent.
-func (o *FireOptions) checks() ([]*scenarios.Check, error) {
-	var out []*scenarios.Check
+func (o *FireOptions) checks() ([]*expressions.Check, error) {
+	var out []*expressions.Check
 	for _, v := range o.ExpectStatus {
 		src, err := parseExpectStatus(v)
 		if err != nil {
 			return nil, err
 		}
-		c, err := scenarios.CompileBurstCheck(src)
+		c, err := expressions.CompileBurstCheck(src)
 		if err != nil {
 			return nil, fmt.Errorf("compile %q: %w", src, err)
 		}
 		out = append(out, c)
 	}
 	for _, src := range o.Expect {
-		c, err := scenarios.CompileBurstCheck(src)
+		c, err := expressions.CompileBurstCheck(src)
 		if err != nil {
 			return nil, exprFlagError("--expect", err)
 		}
@@ -148,7 +146,7 @@ func (o *FireOptions) checks() ([]*scenarios.Check, error) {
 
 // exprFlagError shows where in a flag's expression the error is.
 func exprFlagError(flag string, err error) error {
-	var ee *scenarios.ExprError
+	var ee *expressions.ExprError
 	if !errors.As(err, &ee) {
 		return usageErrorf("%s: %w", flag, err)
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"slices"
 
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
-	"github.com/racetest/racetest/scenarios"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -76,7 +76,7 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 
 // fireRound sends one burst and judges it, with the --after check. The
 // round is nil when there is nothing to show; an error stops the run.
-func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []*scenarios.Check, after *afterCheck, round int) (*report.Round, error) {
+func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []*expressions.Check, after *afterCheck, round int) (*report.Round, error) {
 	b, err := runner.Run(ctx, plan)
 	if err != nil {
 		return nil, burstError(ctx, err)
@@ -89,8 +89,8 @@ func (o *FireOptions) fireRound(ctx context.Context, plan runner.Plan, checks []
 		rd.Notes = append(slices.Clip(rd.Notes), interruptedNote)
 		return &rd, errInterrupted
 	}
-	env := scenarios.NewBurstEnv(b, nil, nil, round)
-	judged := report.Checks(scenarios.Judge(checks, env), report.ScopeBurst)
+	env := expressions.NewBurstEnv(b, nil, nil, round)
+	judged := report.Checks(expressions.Judge(checks, env), report.ScopeBurst)
 	var afterErr error
 	if after != nil {
 		var ac []report.Check

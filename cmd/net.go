@@ -31,7 +31,7 @@ func (o *NetOptions) addFlags(f *pflag.FlagSet) {
 }
 
 // apply checks the flags and sets what they say on ro.
-func (o *NetOptions) apply(ro *runner.Options) error {
+func (o *NetOptions) apply(ro *runner.Client) error {
 	switch {
 	case o.MaxRedirs < 0:
 		return usageErrorf("--max-redirs %d: cannot be negative; to follow no redirect, leave out --location", o.MaxRedirs)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"io"
 	"net/http"
 	"net/url"
@@ -37,7 +38,7 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 			return nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
 		}
 		value = strings.TrimSpace(value)
-		if i := scenarios.InvalidUTF8(raw); i >= 0 {
+		if i := expressions.InvalidUTF8(raw); i >= 0 {
 			// HTTP allows such bytes in a value, but from a command line
 			// they are a terminal in the wrong encoding, not intent.
 			return nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
@@ -108,7 +109,7 @@ func unwrapPathError(err error) error {
 func checkJSON(flag string, body []byte) error {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and send
 	// something else than what the file holds.
-	if i := scenarios.InvalidUTF8(string(body)); i >= 0 {
+	if i := expressions.InvalidUTF8(string(body)); i >= 0 {
 		line, col := lineCol(body, i)
 		return usageErrorf("%s: the body is not valid UTF-8 (byte 0x%02X at line %d, column %d); JSON is UTF-8: save it as UTF-8", flag, body[i], line, col)
 	}

@@ -110,17 +110,16 @@ func (o *RunOptions) runOptions(scs []*scenarios.Scenario, target string, vars m
 			return nil, usageErrorf("--var %s: no scenario declares a var %q; declare it under vars: or check the spelling", name, name)
 		}
 	}
-	var net runner.Options
-	if err := o.NetOptions.apply(&net); err != nil {
+	client := runner.Client{Insecure: o.Insecure}
+	if err := o.NetOptions.apply(&client); err != nil {
 		return nil, err
 	}
 	out := make([]scenarios.RunOptions, len(scs))
 	bad := 0
 	for i, s := range scs {
 		out[i] = scenarios.RunOptions{
-			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Mode: runner.Mode(o.Mode),
-			Insecure: o.Insecure, AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
-			RootCAs: net.RootCAs, FollowRedirects: net.FollowRedirects, MaxRedirects: net.MaxRedirects,
+			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Sync: runner.Sync{Mode: runner.Mode(o.Mode)},
+			Client: client, AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
 		}
 		for name, v := range vars {
 			if s.Declares(name) {

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"github.com/racetest/racetest/scenarios"
+	"github.com/racetest/racetest/expressions"
 )
 
 // Scopes of a check.
@@ -10,9 +10,9 @@ const (
 	ScopeAfter = "after"
 )
 
-// Checks turns checks judged by scenarios.Judge into report checks of the
+// Checks turns checks judged by expressions.Judge into report checks of the
 // given scope.
-func Checks(cs []scenarios.CheckResult, scope string) []Check {
+func Checks(cs []expressions.CheckResult, scope string) []Check {
 	out := make([]Check, len(cs))
 	for i, c := range cs {
 		out[i] = Check{Expr: c.Check.Source, Scope: scope, Pass: c.Pass, Seen: c.Seen}

@@ -26,7 +26,7 @@ func TestCancelDuringWarmup(t *testing.T) {
 			start := time.Now()
 			b, err := Run(ctx, Plan{
 				Requests: burstOf(3, http.MethodGet, c.url, nil),
-				Options:  Options{Mode: c.mode, Warmup: 1, Timeout: time.Minute},
+				Options:  Options{Client: Client{Timeout: time.Minute}, Sync: Sync{Mode: c.mode, Warmup: 1}},
 			})
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("took %v after the cancel", took)

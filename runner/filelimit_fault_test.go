@@ -54,7 +54,7 @@ func TestFileLimit(t *testing.T) {
 				Requests: burstOf(n, http.MethodGet, c.url, nil),
 				// Short: the server shares the limit, and the connections
 				// it cannot accept any more wait for their handshakes.
-				Options: Options{Mode: c.mode, Timeout: 500 * time.Millisecond},
+				Options: Options{Client: Client{Timeout: 500 * time.Millisecond}, Sync: Sync{Mode: c.mode}},
 			})
 			var fe *FileLimitError
 			if !errors.As(err, &fe) {

@@ -33,7 +33,7 @@ var h1Engines = []h1Engine{
 	burstEngine(ModeBarrier),
 	burstEngine(ModeLastByte),
 	{"do", func(t *testing.T, url string, _ int, o Options) []Result {
-		return []Result{Do(context.Background(), Request{Method: "POST", URL: url, Body: []byte("x")}, o)}
+		return []Result{Do(context.Background(), Request{Method: "POST", URL: url, Body: []byte("x")}, o.Client)}
 	}},
 }
 
@@ -104,7 +104,7 @@ func TestHTTP1Faults(t *testing.T) {
 				t.Parallel()
 				url := f.url(t)
 				start := time.Now()
-				rs := e.run(t, url, 3, Options{Timeout: timeout})
+				rs := e.run(t, url, 3, Options{Client: Client{Timeout: timeout}})
 				if took := time.Since(start); took > 10*timeout {
 					t.Errorf("took %v with a %v timeout", took, timeout)
 				}
@@ -135,7 +135,7 @@ func TestHTTP1SilentWarmup(t *testing.T) {
 			t.Parallel()
 			url := silentServer(t)
 			start := time.Now()
-			rs := e.run(t, url, 3, Options{Timeout: timeout, Warmup: 1})
+			rs := e.run(t, url, 3, Options{Client: Client{Timeout: timeout}, Sync: Sync{Warmup: 1}})
 			if took := time.Since(start); took > 10*timeout {
 				t.Errorf("took %v with a %v timeout", took, timeout)
 			}

@@ -27,7 +27,7 @@ func TestSinglePacketThousandStreams(t *testing.T) {
 		reqs[i] = runner.Request{Method: http.MethodPost, URL: plain + "/accounts/a/deposit/atomic",
 			Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"amount":1}`)}
 	}
-	b, err := runner.Run(context.Background(), runner.Plan{Requests: reqs, Options: runner.Options{H2C: true}})
+	b, err := runner.Run(context.Background(), runner.Plan{Requests: reqs, Options: runner.Options{Client: runner.Client{H2C: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func TestSinglePacketTalliesResetsAndMalformedAnswers(t *testing.T) {
 		rc.headers(ids[2], "two hundred", true)
 		rc.do(func(fr *http2.Framer) { fr.WriteData(ids[3], true, []byte("no head")) })
 	})
-	b := runRaw(t, context.Background(), url, 4, Options{Timeout: 5 * time.Second})
+	b := runRaw(t, context.Background(), url, 4, Options{Client: Client{Timeout: 5 * time.Second}})
 	wantKinds(t, b, KindNone, KindReset, KindProtocol, KindProtocol)
 	if b.Results[0].Status != 200 || b.Results[0].Header.Get("X-Raw") != "1" {
 		t.Errorf("request 0: %+v", b.Results[0])
@@ -57,7 +57,7 @@ func TestSinglePacketGoAwayFailsOnlyUnprocessedStreams(t *testing.T) {
 		rc.headers(ids[1], "409", true)
 		rc.nc.Close()
 	})
-	b := runRaw(t, context.Background(), url, 4, Options{Timeout: 5 * time.Second})
+	b := runRaw(t, context.Background(), url, 4, Options{Client: Client{Timeout: 5 * time.Second}})
 	wantKinds(t, b, KindNone, KindNone, KindReset, KindReset)
 	if b.Results[1].Status != 409 || !strings.Contains(b.Results[3].Err.Error(), "GOAWAY") {
 		t.Errorf("request 1 status %d, request 3 err %v", b.Results[1].Status, b.Results[3].Err)
@@ -68,7 +68,7 @@ func TestSinglePacketGoAwayFailsOnlyUnprocessedStreams(t *testing.T) {
 // head (nginx's return does) defeats HoldLastByte, and the burst says so.
 func TestSinglePacketNotesEarlyAnswers(t *testing.T) {
 	url := rawH2Server(t, rawSettings, 0, func(rc *rawConn, ids []uint32) { rc.headers(ids[0], "200", true) })
-	b := runRaw(t, context.Background(), url, 3, Options{Hold: HoldLastByte})
+	b := runRaw(t, context.Background(), url, 3, Options{Sync: Sync{Hold: HoldLastByte}})
 	wantKinds(t, b, KindNone, KindNone, KindNone)
 	if len(b.Notes) != 1 || !strings.HasPrefix(b.Notes[0], "3 of 3 responses arrived before the release") {
 		t.Errorf("notes %q", b.Notes)
@@ -79,7 +79,7 @@ func TestSinglePacketSilentServerTimesOut(t *testing.T) {
 	url := rawH2Server(t, rawSettings, 3, func(*rawConn, []uint32) {})
 	const timeout = 300 * time.Millisecond
 	start := time.Now()
-	b := runRaw(t, context.Background(), url, 3, Options{Timeout: timeout})
+	b := runRaw(t, context.Background(), url, 3, Options{Client: Client{Timeout: timeout}})
 	if took := time.Since(start); took > 10*timeout {
 		t.Errorf("burst took %v with a %v timeout", took, timeout)
 	}
@@ -97,7 +97,7 @@ func TestSinglePacketCancelUnblocks(t *testing.T) {
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	b := runRaw(t, ctx, url, 2, Options{Timeout: time.Minute})
+	b := runRaw(t, ctx, url, 2, Options{Client: Client{Timeout: time.Minute}})
 	if took := time.Since(start); took > 10*time.Second {
 		t.Errorf("cancelled burst took %v", took)
 	}
@@ -119,7 +119,7 @@ func TestSinglePacketRespectsFlowControl(t *testing.T) {
 	// bodies, so twelve go over two connections.
 	url := rawH2Server(t, rawSettings, 6, ok)
 	body := make([]byte, 65535/6)
-	b, err := Run(context.Background(), Plan{Requests: burstOf(12, http.MethodPost, url, body), Options: Options{Mode: ModeSinglePacket}})
+	b, err := Run(context.Background(), Plan{Requests: burstOf(12, http.MethodPost, url, body), Options: Options{Sync: Sync{Mode: ModeSinglePacket}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestSinglePacketRespectsFlowControl(t *testing.T) {
 	// A body larger than a stream's window cannot be held at all.
 	small := append([]http2.Setting{{ID: http2.SettingInitialWindowSize, Val: 1000}}, rawSettings...)
 	url = rawH2Server(t, small, 1, ok)
-	_, err = Run(context.Background(), Plan{Requests: burstOf(2, http.MethodPost, url, make([]byte, 2000)), Options: Options{Mode: ModeSinglePacket}})
+	_, err = Run(context.Background(), Plan{Requests: burstOf(2, http.MethodPost, url, make([]byte, 2000)), Options: Options{Sync: Sync{Mode: ModeSinglePacket}}})
 	if !errors.Is(err, ErrInvalidPlan) || !strings.Contains(err.Error(), "stream window") {
 		t.Errorf("err %v, want ErrInvalidPlan about the stream window", err)
 	}

@@ -16,7 +16,7 @@ import (
 // are in h2_fail_test.go.
 
 func TestSinglePacketRefused(t *testing.T) {
-	b := runRaw(t, context.Background(), strings.TrimSuffix(closedURL(t), "/"), 3, Options{Timeout: time.Second})
+	b := runRaw(t, context.Background(), strings.TrimSuffix(closedURL(t), "/"), 3, Options{Client: Client{Timeout: time.Second}})
 	wantKinds(t, b, KindRefused, KindRefused, KindRefused)
 	if b.Connections != 0 {
 		t.Errorf("connections %d, want 0", b.Connections)
@@ -36,7 +36,7 @@ func TestSinglePacketResetMidResponse(t *testing.T) {
 		rc.nc.(*net.TCPConn).SetLinger(0)
 		rc.nc.Close()
 	})
-	b := runRaw(t, context.Background(), url, 3, Options{Timeout: 5 * time.Second})
+	b := runRaw(t, context.Background(), url, 3, Options{Client: Client{Timeout: 5 * time.Second}})
 	wantKinds(t, b, KindReset, KindReset, KindReset)
 	for _, r := range b.Results {
 		if r.Status != 200 || string(r.Body) != "partial" || r.BodyBytes != 7 {
@@ -65,7 +65,7 @@ func TestSinglePacketSlowBody(t *testing.T) {
 	})
 	const timeout = 300 * time.Millisecond
 	start := time.Now()
-	b := runRaw(t, context.Background(), url, 3, Options{Timeout: timeout})
+	b := runRaw(t, context.Background(), url, 3, Options{Client: Client{Timeout: timeout}})
 	if took := time.Since(start); took > 10*timeout {
 		t.Errorf("took %v with a %v timeout", took, timeout)
 	}
@@ -83,7 +83,7 @@ func TestSinglePacketSilentWarmup(t *testing.T) {
 	url := rawH2Server(t, rawSettings, 0, func(*rawConn, []uint32) {})
 	const timeout = 300 * time.Millisecond
 	start := time.Now()
-	b := runRaw(t, context.Background(), url, 3, Options{Timeout: timeout, Warmup: 1})
+	b := runRaw(t, context.Background(), url, 3, Options{Client: Client{Timeout: timeout}, Sync: Sync{Warmup: 1}})
 	if took := time.Since(start); took > 10*timeout {
 		t.Errorf("took %v with a %v timeout", took, timeout)
 	}

@@ -74,7 +74,7 @@ func TestSinglePacketFinalFramesInOneWrite(t *testing.T) {
 		for _, hold := range []Hold{HoldLastByte, HoldHeaders} {
 			logs := logConns(t)
 			srv := h2Server(t, &arrivals{}, h2c, 10)
-			b := singlePacket(t, burstOf(n, http.MethodPost, srv.URL, []byte("body")), Options{Hold: hold, Warmup: 1})
+			b := singlePacket(t, burstOf(n, http.MethodPost, srv.URL, []byte("body")), Options{Sync: Sync{Hold: hold, Warmup: 1}})
 			if b.Connections != 3 || len(*logs) != 3 {
 				t.Fatalf("connections %d, logged %d, want 3", b.Connections, len(*logs))
 			}
@@ -130,7 +130,7 @@ func TestSinglePacketLargeMessages(t *testing.T) {
 		for i := range reqs {
 			reqs[i].Header.Set("X-Big", big[:40_000])
 		}
-		b := singlePacket(t, reqs, Options{Hold: hold, BodyLimit: 1000})
+		b := singlePacket(t, reqs, Options{Client: Client{BodyLimit: 1000}, Sync: Sync{Hold: hold}})
 		for _, r := range b.Results {
 			if r.Status != 200 || len(r.Body) != 1000 || r.BodyBytes != 100_000 || !r.Truncated {
 				t.Errorf("%s request %d: status %d body %d/%d truncated %v err %v", hold, r.Index, r.Status, len(r.Body), r.BodyBytes, r.Truncated, r.Err)

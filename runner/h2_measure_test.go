@@ -91,7 +91,7 @@ func measure(t *testing.T, tg measureTarget, c struct {
 			tg.s.reset()
 		}
 		b, err := Run(context.Background(), Plan{Requests: burstOf(n, c.method, tg.url, c.body),
-			Options: Options{Mode: ModeSinglePacket, Hold: c.hold, Insecure: true, Warmup: 1}})
+			Options: Options{Client: Client{Insecure: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: c.hold, Warmup: 1}}})
 		if err != nil {
 			t.Fatal(err)
 		}

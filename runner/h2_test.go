@@ -78,7 +78,7 @@ func TestSinglePacketHoldsUntilRelease(t *testing.T) {
 			}
 			s := &starts{}
 			srv := h2Server(t, s, h2c, 0)
-			b := singlePacket(t, burstOf(n, method, srv.URL+"/x", body), Options{Hold: hold, Warmup: 1})
+			b := singlePacket(t, burstOf(n, method, srv.URL+"/x", body), Options{Sync: Sync{Hold: hold, Warmup: 1}})
 			if b.Hold != hold || b.Connections != 1 {
 				t.Errorf("h2c %v %s: burst hold %s connections %d", h2c, hold, b.Hold, b.Connections)
 			}
@@ -122,7 +122,7 @@ func TestSinglePacketNeedsHTTP2(t *testing.T) {
 	for url, want := range map[string]string{plain.URL: "does not speak h2c", secure.URL: "did not offer HTTP/2"} {
 		_, err := Run(context.Background(), Plan{
 			Requests: burstOf(2, http.MethodGet, url, nil),
-			Options:  Options{Mode: ModeSinglePacket, Insecure: true, Timeout: 2 * time.Second},
+			Options:  Options{Client: Client{Insecure: true, Timeout: 2 * time.Second}, Sync: Sync{Mode: ModeSinglePacket}},
 		})
 		t.Log(err)
 		if !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), want) {
@@ -146,12 +146,12 @@ func TestResolveAuto(t *testing.T) {
 		{"http://127.0.0.1:1", false, ModeLastByte},
 		{"https://127.0.0.1:1", false, ModeLastByte}, // unreachable: the engine records it
 	} {
-		p := &Plan{Requests: burstOf(1, http.MethodGet, c.url, nil), Options: Options{Insecure: true, H2C: c.h2c}.withDefaults()}
+		p := &Plan{Requests: burstOf(1, http.MethodGet, c.url, nil), Options: Options{Client: Client{Insecure: true, H2C: c.h2c}}.withDefaults()}
 		if got, err := resolveAuto(context.Background(), p); err != nil || got != c.want {
 			t.Errorf("%s h2c %v: %s %v, want %s", c.url, c.h2c, got, err, c.want)
 		}
 	}
-	b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, h2.URL, nil), Options: Options{Insecure: true}})
+	b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, h2.URL, nil), Options: Options{Client: Client{Insecure: true}}})
 	if err != nil || b.Mode != ModeSinglePacket || len(b.Notes) == 0 || !strings.Contains(b.Notes[0], "h2 in TLS ALPN") {
 		t.Fatalf("auto against h2: %+v %v", b, err)
 	}
@@ -159,7 +159,7 @@ func TestResolveAuto(t *testing.T) {
 
 func TestSinglePacketUntrustedCertificateIsTallied(t *testing.T) {
 	srv := h2Server(t, &arrivals{}, false, 0)
-	b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, srv.URL, nil), Options: Options{Mode: ModeSinglePacket}})
+	b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, srv.URL, nil), Options: Options{Sync: Sync{Mode: ModeSinglePacket}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestLastByteRefused(t *testing.T) {
 func TestLastByteSilentServerTimesOut(t *testing.T) {
 	url := silentServer(t)
 	start := time.Now()
-	b := lbRunFault(t, context.Background(), url, Options{Timeout: 200 * time.Millisecond})
+	b := lbRunFault(t, context.Background(), url, Options{Client: Client{Timeout: 200 * time.Millisecond}})
 	if el := time.Since(start); el > 3*time.Second {
 		t.Errorf("burst took %v with a 200ms timeout", el)
 	}
@@ -76,7 +76,7 @@ func TestLastByteResetMidResponse(t *testing.T) {
 		c.(*net.TCPConn).SetLinger(0)     // close with RST
 		c.Close()
 	})
-	b := lbRunFault(t, context.Background(), url, Options{Timeout: 5 * time.Second})
+	b := lbRunFault(t, context.Background(), url, Options{Client: Client{Timeout: 5 * time.Second}})
 	lbAssertKind(t, b, KindReset)
 	for _, r := range b.Results {
 		if r.Status != 200 || string(r.Body) != "partial" || r.FirstByte.IsZero() {
@@ -99,7 +99,7 @@ func TestLastByteGarbageIsAProtocolError(t *testing.T) {
 					time.Sleep(50 * time.Millisecond)
 				}
 			})
-			b := lbRunFault(t, context.Background(), url, Options{Timeout: 5 * time.Second})
+			b := lbRunFault(t, context.Background(), url, Options{Client: Client{Timeout: 5 * time.Second}})
 			lbAssertKind(t, b, KindProtocol)
 		})
 	}
@@ -113,7 +113,7 @@ func TestLastByteCancelUnblocks(t *testing.T) {
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	b := lbRunFault(t, ctx, url, Options{Timeout: 30 * time.Second})
+	b := lbRunFault(t, ctx, url, Options{Client: Client{Timeout: 30 * time.Second}})
 	if el := time.Since(start); el > 5*time.Second {
 		t.Errorf("cancelled burst took %v", el)
 	}
@@ -130,7 +130,7 @@ func TestLastByteCancelDuringWarmup(t *testing.T) {
 	start := time.Now()
 	_, err := Run(ctx, Plan{
 		Requests: burstOf(3, "GET", url, nil),
-		Options:  Options{Mode: ModeLastByte, Warmup: 1, Timeout: 30 * time.Second},
+		Options:  Options{Client: Client{Timeout: 30 * time.Second}, Sync: Sync{Mode: ModeLastByte, Warmup: 1}},
 	})
 	if err == nil {
 		t.Error("a burst cancelled before the release returned no error")
@@ -161,7 +161,7 @@ func TestLastByteReleaseDoesNotAllocate(t *testing.T) {
 		final = []byte{'\n'}
 	)
 	for i := range fire {
-		c, err := dial(context.Background(), tg, &Options{Timeout: time.Second}, lbALPN())
+		c, err := dial(context.Background(), tg, &Options{Client: Client{Timeout: time.Second}}, lbALPN())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func TestLastByteEncodesTheRequest(t *testing.T) {
 		{Method: "POST", URL: srv.URL, Body: []byte("x"),
 			Header: http.Header{"host": {"api.example"}, "user-agent": {"mine"}}},
 	}
-	b, err := Run(context.Background(), Plan{Requests: rs, Options: Options{Mode: ModeLastByte}})
+	b, err := Run(context.Background(), Plan{Requests: rs, Options: Options{Sync: Sync{Mode: ModeLastByte}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,8 +94,8 @@ func TestLastByteTLS(t *testing.T) {
 		opts Options
 		kind ErrKind
 	}{
-		{"insecure", Options{Insecure: true}, KindNone},
-		{"root-cas", Options{RootCAs: pool}, KindNone},
+		{"insecure", Options{Client: Client{Insecure: true}}, KindNone},
+		{"root-cas", Options{Client: Client{RootCAs: pool}}, KindNone},
 		{"untrusted", Options{}, KindTLS},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestLastByteWarmup(t *testing.T) {
 	const n = 5
 	b, err := Run(context.Background(), Plan{
 		Requests: burstOf(n, "POST", srv.URL+"/buy", []byte("x")),
-		Options:  Options{Mode: ModeLastByte, Warmup: 2, WarmupURL: "/health"},
+		Options:  Options{Sync: Sync{Mode: ModeLastByte, Warmup: 2, WarmupURL: "/health"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +169,7 @@ func TestLastByteWarmupRedialsClosedConnections(t *testing.T) {
 	const n = 4
 	b, err := Run(context.Background(), Plan{
 		Requests: burstOf(n, "POST", srv.URL, []byte("x")),
-		Options:  Options{Mode: ModeLastByte, Warmup: 2},
+		Options:  Options{Sync: Sync{Mode: ModeLastByte, Warmup: 2}},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func TestLastByteHoldsRequestsUntilRelease(t *testing.T) {
 			const n = 20
 			b, err := Run(context.Background(), Plan{
 				Requests: lbIndexed(burstOf(n, tc.method, srv.URL+"/x", tc.body)),
-				Options:  Options{Mode: ModeLastByte, Hold: tc.hold, Warmup: 1},
+				Options:  Options{Sync: Sync{Mode: ModeLastByte, Hold: tc.hold, Warmup: 1}},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -184,7 +184,7 @@ func TestLastByteHoldLastByteObservation(t *testing.T) {
 	const n = 20
 	b, err := Run(context.Background(), Plan{
 		Requests: lbIndexed(burstOf(n, "POST", srv.URL, []byte(`{"a":1}`))),
-		Options:  Options{Mode: ModeLastByte, Hold: HoldLastByte, Warmup: 1},
+		Options:  Options{Sync: Sync{Mode: ModeLastByte, Hold: HoldLastByte, Warmup: 1}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -200,7 +200,7 @@ func TestLastByteThousand(t *testing.T) {
 	start := time.Now()
 	b, err := Run(context.Background(), Plan{
 		Requests: burstOf(n, "POST", srv.URL, []byte(`{"a":1}`)),
-		Options:  Options{Mode: ModeLastByte, Timeout: 20 * time.Second},
+		Options:  Options{Client: Client{Timeout: 20 * time.Second}, Sync: Sync{Mode: ModeLastByte}},
 	})
 	if err != nil {
 		t.Fatal(err)

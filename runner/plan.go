@@ -32,7 +32,7 @@ type Hold string
 // END_STREAM). HoldHeaders keeps back the end of the request head as well,
 // because servers start handlers as soon as the head is complete.
 const (
-	HoldAuto     Hold = ""
+	HoldAuto     Hold = "auto"
 	HoldLastByte Hold = "last-byte"
 	HoldHeaders  Hold = "headers"
 )
@@ -55,36 +55,48 @@ type Request struct {
 	Body   []byte
 }
 
-// Options tune how a burst is prepared and released. The zero value is
-// usable: auto mode, 10 s timeout, 64 KiB body cap.
-type Options struct {
-	Mode     Mode
-	Hold     Hold
+// Client configures how racetest speaks HTTP to the target: the same for
+// the requests of a burst and for single requests (Do). The zero value is
+// usable: 10 s timeout, 64 KiB body cap, the system's CAs.
+type Client struct {
 	Timeout  time.Duration // per request, counted from the release
 	Insecure bool          // skip TLS certificate verification
 	RootCAs  *x509.CertPool
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
-	H2C bool
-	// Warmup is the number of throwaway requests sent on every connection
-	// before arming, so that the server's accept and first-request paths are
-	// warm. WarmupURL defaults to the request URL, sent with HEAD.
-	Warmup    int
-	WarmupURL string
+	H2C       bool
 	BodyLimit int64 // bytes of each response body kept; the rest is counted
 	// ArrivalHeader names the response header in which the target reports
 	// when it received the request (the demo target sets it).
 	ArrivalHeader string
-	// OnPrepared, when set, is told how many more requests have their
-	// connection dialled and warmed (or have failed trying), for progress
-	// bars. It may be called from several goroutines at once, and never
-	// during the release.
-	OnPrepared func(n int)
 	// FollowRedirects follows 3xx responses with a Location, like curl -L,
 	// after the burst has been collected: the race is the first request,
 	// and what checks see is where the redirects led. MaxRedirects bounds
 	// the hops per request (DefaultMaxRedirects when zero).
 	FollowRedirects bool
 	MaxRedirects    int
+}
+
+// Sync configures how a burst is synchronised. The zero value is auto mode
+// with the engine's measured default hold and no warm-up.
+type Sync struct {
+	Mode Mode
+	Hold Hold
+	// Warmup is the number of throwaway requests sent on every connection
+	// before arming, so that the server's accept and first-request paths are
+	// warm. WarmupURL defaults to the request URL, sent with HEAD.
+	Warmup    int
+	WarmupURL string
+	// OnPrepared, when set, is told how many more requests have their
+	// connection dialled and warmed (or have failed trying), for progress
+	// bars. It may be called from several goroutines at once, and never
+	// during the release.
+	OnPrepared func(n int)
+}
+
+// Options are the client and synchronisation settings of a burst.
+type Options struct {
+	Client
+	Sync
 }
 
 // Plan is one burst: the requests to release together and how.
@@ -101,6 +113,9 @@ var ErrInvalidPlan = errors.New("invalid plan")
 func (o Options) withDefaults() Options {
 	if o.Mode == "" {
 		o.Mode = ModeAuto
+	}
+	if o.Hold == "" {
+		o.Hold = HoldAuto
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout

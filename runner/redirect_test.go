@@ -79,7 +79,7 @@ func TestRedirectsAreNotFollowedByDefault(t *testing.T) {
 func TestRedirectsFollowed(t *testing.T) {
 	h := &redirects{}
 	srv := h2Server(t, h, true, 0)
-	o := Options{FollowRedirects: true}
+	o := Options{Client: Client{FollowRedirects: true}}
 	for _, mode := range redirectEngines {
 		for _, r := range sendWith(t, mode, srv.URL+"/found", o) {
 			want := []Redirect{{Status: http.StatusFound, Location: srv.URL + "/final"}}
@@ -109,7 +109,7 @@ func TestRedirectsFollowed(t *testing.T) {
 func TestRedirectMethods(t *testing.T) {
 	h := &redirects{}
 	srv := h2Server(t, h, true, 0)
-	o := Options{FollowRedirects: true, Mode: ModeLastByte}
+	o := Options{Client: Client{FollowRedirects: true}, Sync: Sync{Mode: ModeLastByte}}
 	for _, path := range []string{"/found", "/temporary"} {
 		b, err := Run(t.Context(), Plan{Requests: burstOf(2, http.MethodPost, srv.URL+path, []byte("body")), Options: o})
 		if err != nil {
@@ -132,7 +132,7 @@ func TestRedirectLoopIsBounded(t *testing.T) {
 	h := &redirects{}
 	srv := h2Server(t, h, true, 0)
 	for _, mode := range redirectEngines {
-		rs := sendWith(t, mode, srv.URL+"/loop", Options{FollowRedirects: true, MaxRedirects: 3})
+		rs := sendWith(t, mode, srv.URL+"/loop", Options{Client: Client{FollowRedirects: true, MaxRedirects: 3}})
 		for _, r := range rs {
 			var re *RedirectError
 			if r.ErrKind != KindRedirect || !errors.As(r.Err, &re) || r.Err.Error() != "stopped after 3 redirects (the next one to /loop)" {
@@ -148,7 +148,7 @@ func TestRedirectLoopIsBounded(t *testing.T) {
 		t.Errorf("server saw %d requests, want %d", n, want)
 	}
 	// The default bound is curl's.
-	r := sendWith(t, "do", srv.URL+"/loop", Options{FollowRedirects: true})[0]
+	r := sendWith(t, "do", srv.URL+"/loop", Options{Client: Client{FollowRedirects: true}})[0]
 	if len(r.Redirects) != DefaultMaxRedirects || r.ErrKind != KindRedirect {
 		t.Errorf("default: %d redirects, kind %q", len(r.Redirects), r.ErrKind)
 	}
@@ -166,17 +166,17 @@ func TestRedirectElsewhere(t *testing.T) {
 	h := &redirects{}
 	mux.Handle("/", h)
 	srv := h2Server(t, mux, true, 0)
-	o := Options{FollowRedirects: true}
+	o := Options{Client: Client{FollowRedirects: true}}
 	auth := http.Header{"Authorization": {"Bearer sekrit"}}
-	r := Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/found", Header: auth}, o)
-	r2 := Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/away", Header: auth}, o)
+	r := Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/found", Header: auth}, o.Client)
+	r2 := Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/away", Header: auth}, o.Client)
 	if r.Status != 200 || r2.Status != 200 {
 		t.Fatalf("statuses %d %d: %v %v", r.Status, r2.Status, r.Err, r2.Err)
 	}
 	if h.count("GET /final  Bearer sekrit") != 1 || other.count("GET /final") != 1 || other.count("GET /final  Bearer") != 0 {
 		t.Errorf("same host saw %q, other host saw %q", h.seen, other.seen)
 	}
-	r = Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/ftp"}, o)
+	r = Do(t.Context(), Request{Method: http.MethodGet, URL: srv.URL + "/ftp"}, o.Client)
 	if r.ErrKind != KindProtocol || r.Status != http.StatusMovedPermanently || !strings.Contains(r.Err.Error(), `redirect to "ftp://127.0.0.1/"`) {
 		t.Errorf("ftp redirect: status %d kind %q err %v", r.Status, r.ErrKind, r.Err)
 	}

@@ -82,7 +82,7 @@ func FuzzLastByteResponse(f *testing.F) {
 		s := &lbSlot{res: &Result{Released: time.Now()}, enc: enc, conn: client, armed: true}
 		s.in = &lbStampReader{c: client}
 		s.br = bufio.NewReader(s.in)
-		p := &Plan{Options: Options{BodyLimit: fuzzBodyLimit}.withDefaults()}
+		p := &Plan{Options: Options{Client: Client{BodyLimit: fuzzBodyLimit}}.withDefaults()}
 		start := make(chan struct{})
 		close(start)
 		var abort error
@@ -198,7 +198,7 @@ func FuzzH2Response(f *testing.F) {
 	f.Fuzz(func(t *testing.T, answer []byte) {
 		rs := make([]Result, h2FuzzStreams)
 		c := h2FuzzConn(answer, rs)
-		p := &Plan{Options: Options{BodyLimit: fuzzBodyLimit}.withDefaults()}
+		p := &Plan{Options: Options{Client: Client{BodyLimit: fuzzBodyLimit}}.withDefaults()}
 		go c.collect(context.Background(), p)
 		select {
 		case <-c.done:

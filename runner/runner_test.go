@@ -149,7 +149,7 @@ func TestBarrierHoldsRequestsUntilRelease(t *testing.T) {
 	const n = 20
 	b, err := Run(context.Background(), Plan{
 		Requests: burstOf(n, "POST", srv.URL+"/x", []byte(`{"a":1}`)),
-		Options:  Options{Mode: ModeBarrier, Warmup: 1},
+		Options:  Options{Sync: Sync{Mode: ModeBarrier, Warmup: 1}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -172,13 +172,13 @@ func TestBarrierTLS(t *testing.T) {
 	defer srv.Close()
 	_, err := Run(context.Background(), Plan{
 		Requests: burstOf(3, "GET", srv.URL, nil),
-		Options:  Options{Mode: ModeBarrier},
+		Options:  Options{Sync: Sync{Mode: ModeBarrier}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Without -k an untrusted certificate is a per-request TLS failure.
-	b, err := Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Mode: ModeBarrier}})
+	b, err := Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Sync: Sync{Mode: ModeBarrier}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestBarrierTLS(t *testing.T) {
 			t.Errorf("request %d: kind %q err %v, want tls", r.Index, r.ErrKind, r.Err)
 		}
 	}
-	b, err = Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Mode: ModeBarrier, Insecure: true}})
+	b, err = Run(context.Background(), Plan{Requests: burstOf(2, "GET", srv.URL, nil), Options: Options{Client: Client{Insecure: true}, Sync: Sync{Mode: ModeBarrier}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestBarrierTLS(t *testing.T) {
 func TestRefusedIsTallied(t *testing.T) {
 	url := closedURL(t)
 	addr := strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")
-	b, err := Run(context.Background(), Plan{Requests: burstOf(3, "GET", url, nil), Options: Options{Mode: ModeBarrier}})
+	b, err := Run(context.Background(), Plan{Requests: burstOf(3, "GET", url, nil), Options: Options{Sync: Sync{Mode: ModeBarrier}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +219,7 @@ func TestTimeoutBoundsASilentServer(t *testing.T) {
 	url := silentServer(t)
 	b, err := Run(context.Background(), Plan{
 		Requests: burstOf(2, "GET", url, nil),
-		Options:  Options{Mode: ModeBarrier, Timeout: 200 * time.Millisecond},
+		Options:  Options{Client: Client{Timeout: 200 * time.Millisecond}, Sync: Sync{Mode: ModeBarrier}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +236,7 @@ func TestInvalidPlan(t *testing.T) {
 		{},
 		{Requests: burstOf(1, "GET", "ftp://x/", nil)},
 		{Requests: burstOf(1, "GET", "http:///nohost", nil)},
-		{Requests: burstOf(1, "GET", "http://x/", nil), Options: Options{Mode: "fast"}},
+		{Requests: burstOf(1, "GET", "http://x/", nil), Options: Options{Sync: Sync{Mode: "fast"}}},
 	} {
 		if _, err := Run(context.Background(), p); !errors.Is(err, ErrInvalidPlan) {
 			t.Errorf("%+v: err %v, want ErrInvalidPlan", p, err)
@@ -266,11 +266,11 @@ func TestOnPreparedCountsEveryRequest(t *testing.T) {
 		total := 0
 		_, err := Run(context.Background(), Plan{
 			Requests: burstOf(7, "GET", srv.URL, nil),
-			Options: Options{Mode: mode, OnPrepared: func(n int) {
+			Options: Options{Sync: Sync{Mode: mode, OnPrepared: func(n int) {
 				mu.Lock()
 				total += n
 				mu.Unlock()
-			}},
+			}}},
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -20,8 +20,8 @@ import (
 // a separate error. Redirects are followed only with
 // Options.FollowRedirects, as curl follows them only with -L; each hop has
 // its own timeout.
-func Do(ctx context.Context, req Request, o Options) Result {
-	o = o.withDefaults()
+func Do(ctx context.Context, req Request, c Client) Result {
+	o := Options{Client: c}.withDefaults()
 	r := doOnce(ctx, req, o)
 	if o.FollowRedirects {
 		follow(ctx, req, &r, o)

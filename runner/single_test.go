@@ -27,7 +27,7 @@ func TestDoSendsOneRequest(t *testing.T) {
 	defer srv.Close()
 	req := Request{Method: "POST", URL: srv.URL + "/p", Body: []byte(`{"a":1}`),
 		Header: http.Header{"Content-Type": {"application/json"}, "Host": {"shop.test"}}}
-	r := Do(context.Background(), req, Options{BodyLimit: 10})
+	r := Do(context.Background(), req, Client{BodyLimit: 10})
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -41,7 +41,7 @@ func TestDoSendsOneRequest(t *testing.T) {
 		t.Errorf("timings: released %v first %v done %v arrival %v", r.Released, r.FirstByte, r.Done, r.Arrival)
 	}
 	// A GET without a body goes out without one.
-	r = Do(context.Background(), Request{Method: "GET", URL: srv.URL}, Options{})
+	r = Do(context.Background(), Request{Method: "GET", URL: srv.URL}, Client{})
 	if r.Err != nil || got.method != "GET" || got.length != 0 {
 		t.Errorf("GET: err %v, server saw %+v", r.Err, got)
 	}
@@ -71,7 +71,7 @@ func TestDoClassifiesFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			r := Do(tt.ctx, Request{Method: "GET", URL: tt.url}, Options{Timeout: 200 * time.Millisecond})
+			r := Do(tt.ctx, Request{Method: "GET", URL: tt.url}, Client{Timeout: 200 * time.Millisecond})
 			if r.Err == nil || r.ErrKind != tt.kind {
 				t.Fatalf("err %v kind %q, want kind %q", r.Err, r.ErrKind, tt.kind)
 			}
@@ -80,7 +80,7 @@ func TestDoClassifiesFailures(t *testing.T) {
 			}
 		})
 	}
-	r := Do(context.Background(), Request{Method: "GET", URL: "ftp://127.0.0.1/"}, Options{})
+	r := Do(context.Background(), Request{Method: "GET", URL: "ftp://127.0.0.1/"}, Client{})
 	if !errors.Is(r.Err, ErrInvalidPlan) {
 		t.Errorf("bad scheme: %v does not wrap ErrInvalidPlan", r.Err)
 	}

@@ -25,8 +25,8 @@ func TestUntrustedCertificate(t *testing.T) {
 			kind ErrKind
 		}{
 			{"untrusted", Options{}, KindTLS},
-			{"insecure", Options{Insecure: true}, KindNone},
-			{"root-cas", Options{RootCAs: pool}, KindNone},
+			{"insecure", Options{Client: Client{Insecure: true}}, KindNone},
+			{"root-cas", Options{Client: Client{RootCAs: pool}}, KindNone},
 		} {
 			t.Run(string(mode)+"/"+tc.name, func(t *testing.T) {
 				rs := sendWith(t, mode, srv.URL, tc.o)
@@ -51,7 +51,7 @@ func TestUntrustedCertificate(t *testing.T) {
 func sendWith(t *testing.T, mode Mode, url string, o Options) []Result {
 	t.Helper()
 	if mode == "do" {
-		return []Result{Do(context.Background(), Request{Method: http.MethodGet, URL: url}, o)}
+		return []Result{Do(context.Background(), Request{Method: http.MethodGet, URL: url}, o.Client)}
 	}
 	o.Mode = mode
 	b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, url, nil), Options: o})

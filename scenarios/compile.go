@@ -2,11 +2,10 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"path/filepath"
 	"regexp"
 	"strings"
-
-	"github.com/expr-lang/expr"
 )
 
 // compile turns the decoded file into a Scenario, collecting every
@@ -71,7 +70,7 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 	}
 	if rs.Request == nil {
 		p.at(path, "missing required field request; a step is a request with an optional capture and expect")
-		st.Request = &RequestTemplate{URL: &Template{}}
+		st.Request = &RequestTemplate{URL: &expressions.Template{}}
 	} else {
 		st.Request = compileRequest(p, sc, path+".request", rs.Request)
 		staticBodySize(p, st.Request)
@@ -83,19 +82,19 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 			continue
 		}
 		csrc := rs.Capture[name]
-		prog, err := expr.Compile(csrc, expr.Env(StepEnv{}))
+		c, err := expressions.CompileCapture(name, csrc)
 		if err != nil {
-			p.expr(cpath, csrc, exprError(csrc, err))
+			p.exprFailed(cpath, csrc, err)
 			continue
 		}
 		sc.check(p, cpath, csrc, csrc, 0)
-		st.Captures = append(st.Captures, Capture{Name: name, Source: csrc, prog: prog})
+		st.Captures = append(st.Captures, c)
 	}
 	for _, c := range st.Captures {
 		sc.define(c.Name)
 	}
 	for i, src := range rs.Expect {
-		if c := compileCheckAt(p, sc, fmt.Sprintf("%s.expect[%d]", path, i), src, CompileStepCheck); c != nil {
+		if c := compileCheckAt(p, sc, fmt.Sprintf("%s.expect[%d]", path, i), src, expressions.CompileStepCheck); c != nil {
 			st.Expect = append(st.Expect, c)
 		}
 	}
@@ -103,7 +102,7 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 }
 
 // compileCheckAt compiles one check of the file and checks its references.
-func compileCheckAt(p *problems, sc *scope, path, src string, compile func(string) (*Check, error)) *Check {
+func compileCheckAt(p *problems, sc *scope, path, src string, compile func(string) (*expressions.Check, error)) *expressions.Check {
 	c, err := compile(src)
 	if err != nil {
 		p.exprFailed(path, src, err)
@@ -114,8 +113,8 @@ func compileCheckAt(p *problems, sc *scope, path, src string, compile func(strin
 }
 
 // compileString compiles a template field and checks its references.
-func compileString(p *problems, sc *scope, path, s string) *Template {
-	t, err := CompileTemplate(s)
+func compileString(p *problems, sc *scope, path, s string) *expressions.Template {
+	t, err := expressions.CompileTemplate(s)
 	if err != nil {
 		p.exprFailed(path, s, err)
 		return nil

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ const (
 
 // compileRequest compiles the request at path.
 func compileRequest(p *problems, sc *scope, path string, r *rawRequest) *RequestTemplate {
-	rt := &RequestTemplate{Path: path, Method: strings.ToUpper(r.Method), URL: &Template{}}
+	rt := &RequestTemplate{Path: path, Method: strings.ToUpper(r.Method), URL: &expressions.Template{}}
 	if r.URL == "" {
 		p.at(path, "missing required field url; the path after target, such as /reset, or a full URL")
 	} else if t := compileString(p, sc, path+".url", r.URL); t != nil {
@@ -63,7 +64,8 @@ func compileRequest(p *problems, sc *scope, path string, r *rawRequest) *Request
 
 // compileRace compiles race:, with one request or a list of them.
 func compileRace(p *problems, sc *scope, r *rawRace) *Race {
-	race := &Race{Rounds: r.Rounds, Mode: runner.Mode(r.Mode), Hold: runner.Hold(r.Hold), Warmup: r.Warmup}
+	race := &Race{Rounds: r.Rounds, H2C: r.H2C}
+	race.Mode, race.Hold, race.Warmup, race.WarmupURL = runner.Mode(r.Mode), runner.Hold(r.Hold), r.Warmup, r.WarmupURL
 	_, hasN := p.src.values["race.n"]
 	switch {
 	case r.Request != nil && len(r.Requests) > 0:
@@ -102,7 +104,7 @@ func compileRace(p *problems, sc *scope, r *rawRace) *Race {
 	compileRaceOptions(p, race, r)
 	checkStaticBodies(p, race)
 	for i, src := range r.Expect {
-		if c := compileCheckAt(p, sc, fmt.Sprintf("race.expect[%d]", i), src, CompileBurstCheck); c != nil {
+		if c := compileCheckAt(p, sc, fmt.Sprintf("race.expect[%d]", i), src, expressions.CompileBurstCheck); c != nil {
 			race.Expect = append(race.Expect, c)
 		}
 	}
@@ -144,7 +146,7 @@ func compileRaceOptions(p *problems, race *Race, r *rawRace) {
 		p.at("race.mode", "mode %q: choose one of %s", r.Mode, modeNames())
 	}
 	switch race.Hold {
-	case "auto":
+	case "":
 		race.Hold = runner.HoldAuto
 	case runner.HoldAuto, runner.HoldLastByte, runner.HoldHeaders:
 	default:

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"errors"
+	"github.com/racetest/racetest/expressions"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,7 +100,7 @@ func checkLoadErrors(t *testing.T, data []byte, err error) {
 	}
 }
 
-// FuzzTemplate: CompileTemplate returns a template or an error positioned
+// FuzzTemplate: expressions.CompileTemplate returns a template or an error positioned
 // inside the source; a static template renders to its source; rendering
 // never panics.
 func FuzzTemplate(f *testing.F) {
@@ -111,13 +112,13 @@ func FuzzTemplate(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	env := &TemplateEnv{
+	env := &expressions.TemplateEnv{
 		Vars:  map[string]any{"user": "bob", "n": 3, "tags": []any{"a"}, "m": map[string]any{}},
 		Env:   map[string]any{"TOKEN": "t0k3n"},
 		Index: 7, Round: 2,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		tp, err := CompileTemplate(src)
+		tp, err := expressions.CompileTemplate(src)
 		if err != nil {
 			checkExprError(t, src, err)
 			return
@@ -132,11 +133,11 @@ func FuzzTemplate(f *testing.F) {
 	})
 }
 
-// checkExprError checks that err is an *ExprError that points inside src,
+// checkExprError checks that err is an *expressions.ExprError that points inside src,
 // where a caret can be drawn under it.
 func checkExprError(t *testing.T, src string, err error) {
 	t.Helper()
-	var e *ExprError
+	var e *expressions.ExprError
 	if !errors.As(err, &e) {
 		t.Fatalf("%q: error %T is not an *ExprError: %v", src, err, err)
 	}
@@ -165,9 +166,9 @@ func FuzzCheck(f *testing.F) {
 		{Index: 1, Status: 409, Body: []byte("not json"), BodyBytes: 8},
 		{Index: 2, ErrKind: runner.KindReset},
 	}}
-	env := NewBurstEnv(b, map[string]any{"x": 1}, nil, 1)
+	env := expressions.NewBurstEnv(b, map[string]any{"x": 1}, nil, 1)
 	f.Fuzz(func(t *testing.T, src string) {
-		c, err := CompileBurstCheck(src)
+		c, err := expressions.CompileBurstCheck(src)
 		if err != nil {
 			checkExprError(t, src, err)
 			return

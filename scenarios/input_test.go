@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"strings"
 	"testing"
 )
@@ -125,7 +126,7 @@ func TestParseVarInvalidUTF8(t *testing.T) {
 }
 
 func TestCheckInvalidUTF8(t *testing.T) {
-	_, err := CompileBurstCheck("count(status == 200) == 1 && \xff")
+	_, err := expressions.CompileBurstCheck("count(status == 200) == 1 && \xff")
 	if want := "column 30: invalid UTF-8 (byte 0xFF); retype the expression"; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"strings"
 )
 
@@ -128,7 +129,7 @@ func staticBodySize(p *problems, rt *RequestTemplate) (int64, bool) {
 	case rt.Body != nil && rt.Body.Static():
 		return int64(len(rt.Body.Source)), true
 	case rt.json != nil && rt.json.static():
-		v, err := rt.json.eval(&TemplateEnv{})
+		v, err := rt.json.eval(&expressions.TemplateEnv{})
 		if err != nil {
 			return 0, true
 		}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"strings"
 )
 
@@ -116,7 +117,7 @@ func (p *problems) add(path string, line, col int, msg string) {
 // expr records an error inside the expression or template value at path,
 // pointing at the column of the expression the error is about. value is
 // the whole string as written in the file.
-func (p *problems) expr(path, value string, e *ExprError) {
+func (p *problems) expr(path, value string, e *expressions.ExprError) {
 	lines := strings.Split(value, "\n")
 	text := ""
 	if e.Line >= 1 && e.Line <= len(lines) {
@@ -130,10 +131,10 @@ func (p *problems) expr(path, value string, e *ExprError) {
 }
 
 // exprFailed records an error from compiling the expression or template
-// value at path, an *ExprError pointing inside it; anything else is shown
+// value at path, an *expressions.ExprError pointing inside it; anything else is shown
 // at the start of the value.
 func (p *problems) exprFailed(path, value string, err error) {
-	var e *ExprError
+	var e *expressions.ExprError
 	if !errors.As(err, &e) {
 		p.at(path, "%v", err)
 		return

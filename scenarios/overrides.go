@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"strings"
 	"unicode/utf8"
 
@@ -17,7 +18,7 @@ func ParseVar(s string) (string, any, error) {
 	if !ok || name == "" {
 		return "", nil, fmt.Errorf("%q: write NAME=VALUE, for example user=qa-1", s)
 	}
-	if i := InvalidUTF8(s); i >= 0 {
+	if i := expressions.InvalidUTF8(s); i >= 0 {
 		return "", nil, fmt.Errorf("%q is not valid UTF-8 (byte 0x%02X at column %d); retype it", s, s[i], utf8.RuneCountInString(s[:i])+1)
 	}
 	if strings.TrimSpace(raw) == "" {

@@ -41,13 +41,15 @@ type rawGroup struct {
 }
 
 type rawRace struct {
-	N        int         `yaml:"n"`
-	Rounds   int         `yaml:"rounds"`
-	Mode     string      `yaml:"mode"`
-	Hold     string      `yaml:"hold"`
-	Timeout  string      `yaml:"timeout"`
-	Warmup   int         `yaml:"warmup"`
-	Request  *rawRequest `yaml:"request"`
-	Requests []rawGroup  `yaml:"requests"`
-	Expect   []string    `yaml:"expect"`
+	N         int         `yaml:"n"`
+	Rounds    int         `yaml:"rounds"`
+	Mode      string      `yaml:"mode"`
+	Hold      string      `yaml:"hold"`
+	Timeout   string      `yaml:"timeout"`
+	Warmup    int         `yaml:"warmup"`
+	WarmupURL string      `yaml:"warmup_url"`
+	H2C       bool        `yaml:"h2c"`
+	Request   *rawRequest `yaml:"request"`
+	Requests  []rawGroup  `yaml:"requests"`
+	Expect    []string    `yaml:"expect"`
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"slices"
 	"strings"
 
@@ -74,8 +75,7 @@ func (s *scope) check(p *problems, path, value, src string, base int) {
 		if s.names[r.name] {
 			continue
 		}
-		line, col := position(value, base+r.at)
-		p.expr(path, value, &ExprError{Source: value, Line: line, Column: col, Msg: s.undefined(r.name)})
+		p.expr(path, value, expressions.ErrorAt(value, base+r.at, s.undefined(r.name)))
 	}
 }
 
@@ -97,14 +97,12 @@ func (s *scope) undefined(name string) string {
 }
 
 // checkTemplate checks every expression of t and records its ${NAME}s.
-func (s *scope) checkTemplate(p *problems, path string, t *Template) {
-	for _, part := range t.parts {
-		if part.env != "" {
-			s.env[part.env] = true
-			s.shorthand[part.env] = true
-		}
-		if part.prog != nil {
-			s.check(p, path, t.Source, part.src, part.at)
-		}
+func (s *scope) checkTemplate(p *problems, path string, t *expressions.Template) {
+	for _, name := range t.Shorthands() {
+		s.env[name] = true
+		s.shorthand[name] = true
+	}
+	for _, sp := range t.Spans() {
+		s.check(p, path, t.Source, sp.Source, sp.At)
 	}
 }

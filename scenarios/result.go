@@ -3,6 +3,7 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -29,7 +30,7 @@ type Round struct {
 	Requests []runner.Request
 	// Checks are the race's expect: judged on the burst, unless an
 	// interrupt cut it short (Interrupted), when nothing is judged.
-	Checks      []CheckResult
+	Checks      []expressions.CheckResult
 	Interrupted bool
 	After       []StepResult
 	// Vars are the variables at the end of the round, captures included.
@@ -60,23 +61,7 @@ type StepResult struct {
 	Request  runner.Request
 	Response runner.Result
 	Captured map[string]any
-	Checks   []CheckResult
-}
-
-// CheckResult is a check and its outcome.
-type CheckResult struct {
-	Check *Check
-	Outcome
-}
-
-// Judge evaluates checks against env (a BurstEnv or a StepEnv): the one
-// place where fire, scenario races and steps judge their checks.
-func Judge(checks []*Check, env any) []CheckResult {
-	out := make([]CheckResult, len(checks))
-	for i, c := range checks {
-		out[i] = CheckResult{Check: c, Outcome: c.Eval(env)}
-	}
-	return out
+	Checks   []expressions.CheckResult
 }
 
 // StepError is a step that could not do its job: its request failed, a

@@ -1,9 +1,10 @@
 package scenarios
 
 import (
+	"cmp"
 	"context"
-	"crypto/x509"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"maps"
 	"strings"
 	"time"
@@ -19,26 +20,19 @@ type RunOptions struct {
 	Target string
 	// Vars replace the values of vars of the same name.
 	Vars map[string]any
-	// Rounds replaces race.rounds when positive; Mode replaces race.mode
-	// when set.
+	// Rounds replaces race.rounds when positive.
 	Rounds int
-	Mode   runner.Mode
-	// Insecure skips TLS certificate verification; RootCAs, when set,
-	// are the CAs trusted instead of the system's.
-	Insecure bool
-	RootCAs  *x509.CertPool
-	// FollowRedirects follows the redirects of every request, at most
-	// MaxRedirects per request (runner.DefaultMaxRedirects when zero).
-	FollowRedirects bool
-	MaxRedirects    int
+	// Client is how every request of the run is sent. Its Timeout, when
+	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
+	Client runner.Client
+	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
+	// where its fields are set; its OnPrepared feeds progress bars.
+	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool
 	// Getenv reads the environment for env.NAME and ${NAME}. Only the names
 	// the scenario uses are read; nil reads nothing.
 	Getenv func(string) string
-	// ArrivalHeader names the response header with the server's arrival
-	// time; the runner's default when empty.
-	ArrivalHeader string
 	// OnRound, when set, is called after each round with its number and
 	// the number of rounds, for progress bars.
 	OnRound func(round, rounds int)
@@ -130,7 +124,7 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 	for k, v := range r.env {
 		r.tenv[k] = v
 	}
-	venv := &TemplateEnv{Vars: map[string]any{}, Env: r.tenv}
+	venv := &expressions.TemplateEnv{Vars: map[string]any{}, Env: r.tenv}
 	for _, v := range s.vars {
 		if x, ok := o.Vars[v.name]; ok {
 			r.vars[v.name] = x
@@ -144,7 +138,7 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 	}
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
-		t, err := s.target.Render(&TemplateEnv{Vars: r.vars, Env: r.tenv})
+		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
 		if err != nil {
 			return nil, s.runError("target", err)
 		}
@@ -209,13 +203,24 @@ func (r *run) roundVars() map[string]any {
 	return v
 }
 
-// options are the runner options of a request with its own timeout.
-func (r *run) options(timeout time.Duration) runner.Options {
-	if timeout == 0 {
-		timeout = r.s.Race.Timeout
+// client is how a request with its own timeout (0 for none) is sent: the
+// run's Client, with the file's timeout where the Client sets none.
+func (r *run) client(timeout time.Duration) runner.Client {
+	c := r.o.Client
+	if c.Timeout == 0 {
+		c.Timeout = cmp.Or(timeout, r.s.Race.Timeout)
 	}
-	return runner.Options{
-		Timeout: timeout, Insecure: r.o.Insecure, RootCAs: r.o.RootCAs, ArrivalHeader: r.o.ArrivalHeader,
-		FollowRedirects: r.o.FollowRedirects, MaxRedirects: r.o.MaxRedirects,
-	}
+	c.H2C = c.H2C || r.s.Race.H2C
+	return c
+}
+
+// sync is the race's synchronisation with the run's overrides.
+func (r *run) sync() runner.Sync {
+	s, o := r.s.Race.Sync, r.o.Sync
+	s.Mode = cmp.Or(o.Mode, s.Mode)
+	s.Hold = cmp.Or(o.Hold, s.Hold)
+	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
+	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
+	s.OnPrepared = o.OnPrepared
+	return s
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -43,7 +44,7 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 		rd.Interrupted = true
 		return rd, fmt.Errorf("round %d: race: %w", n, ctx.Err())
 	}
-	rd.Checks = Judge(r.s.Race.Expect, NewBurstEnv(b, vars, r.env, n))
+	rd.Checks = expressions.Judge(r.s.Race.Expect, expressions.NewBurstEnv(b, vars, r.env, n))
 	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
 	rd.Vars = vars
 	return rd, err
@@ -51,14 +52,7 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 
 // plan is the runner plan of the race.
 func (r *run) plan(reqs []runner.Request) runner.Plan {
-	race := r.s.Race
-	mode := race.Mode
-	if r.o.Mode != "" {
-		mode = r.o.Mode
-	}
-	o := r.options(race.Timeout)
-	o.Mode, o.Hold, o.Warmup = mode, race.Hold, race.Warmup
-	return runner.Plan{Requests: reqs, Options: o}
+	return runner.Plan{Requests: reqs, Options: runner.Options{Client: r.client(0), Sync: r.sync()}}
 }
 
 // burstRequests expands the race's requests, group after group, each with

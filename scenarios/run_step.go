@@ -3,11 +3,11 @@ package scenarios
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"net/http"
 	"strings"
-
-	"github.com/expr-lang/expr"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -25,7 +25,7 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 		return fail(err)
 	}
 	sr.Request = req
-	sr.Response = runner.Do(ctx, req, r.options(st.Request.Timeout))
+	sr.Response = runner.Do(ctx, req, r.client(st.Request.Timeout))
 	resp := &sr.Response
 	if resp.Err != nil {
 		if ctx.Err() != nil {
@@ -37,12 +37,14 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 		}
 		return fail(fmt.Errorf("%s %s: %w%s", req.Method, req.URL, resp.Err, hint))
 	}
-	env := NewStepEnv(resp, vars, r.env, round)
+	env := expressions.NewStepEnv(resp, vars, r.env, round)
 	sr.Captured = map[string]any{}
 	for _, c := range st.Captures {
-		v, err := expr.Run(c.prog, env)
+		v, err := c.Run(env)
 		if err != nil {
-			return fail(fmt.Errorf("capture %s: %s: %s", c.Name, c.Source, exprError(c.Source, err).Msg))
+			var ee *expressions.ExprError
+			errors.As(err, &ee)
+			return fail(fmt.Errorf("capture %s: %s: %s", c.Name, c.Source, ee.Msg))
 		}
 		if v == nil {
 			return fail(fmt.Errorf("capture %s: %s found nothing in the response (status %d, body %s)",
@@ -52,7 +54,7 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 		sr.Captured[c.Name] = v
 	}
 	env.Vars = vars
-	sr.Checks = Judge(st.Expect, env)
+	sr.Checks = expressions.Judge(st.Expect, env)
 	if len(st.Expect) == 0 && (resp.Status < 200 || resp.Status >= 400) {
 		return fail(fmt.Errorf("%s %s answered %d (body %s); add expect: [status == %d] if that is intended",
 			req.Method, req.URL, resp.Status, snippet(resp.Body), resp.Status))
@@ -82,7 +84,7 @@ func snippet(body []byte) string {
 
 // build expands a request template for the request at index of the round.
 func (r *run) build(rt *RequestTemplate, vars map[string]any, index, round int) (runner.Request, error) {
-	env := &TemplateEnv{Vars: vars, Env: r.tenv, Index: index, Round: round}
+	env := &expressions.TemplateEnv{Vars: vars, Env: r.tenv, Index: index, Round: round}
 	u, err := rt.URL.Render(env)
 	if err != nil {
 		return runner.Request{}, fmt.Errorf("%s.url: %w", rt.Path, err)

@@ -212,7 +212,7 @@ func TestRunModeOverride(t *testing.T) {
 	srv := httptest.NewServer(&recorder{})
 	defer srv.Close()
 	s := mustParse(t, "version: 1\nrace:\n  n: 3\n  rounds: 4\n  mode: single-packet\n  request: {url: /r}\n")
-	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Mode: runner.ModeBarrier, Rounds: 1})
+	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Sync: runner.Sync{Mode: runner.ModeBarrier}, Rounds: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

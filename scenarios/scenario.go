@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"os"
 	"time"
-
-	"github.com/expr-lang/expr/vm"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -24,7 +23,7 @@ type Scenario struct {
 	After    []*Step
 	Teardown []*Step
 
-	target *Template // nil when the file names no target
+	target *expressions.Template // nil when the file names no target
 	vars   []namedValue
 	// env lists the environment variables the scenario reads, so that
 	// nothing else is taken from the environment.
@@ -42,14 +41,15 @@ type namedValue struct {
 type Race struct {
 	// N is the number of requests in the burst: the sum of the counts of
 	// Groups.
-	N       int
-	Rounds  int
-	Mode    runner.Mode
-	Hold    runner.Hold
+	N      int
+	Rounds int
+	// Sync is race.mode, race.hold, race.warmup and race.warmup_url.
+	runner.Sync
 	Timeout time.Duration // 0 for the runner's default
-	Warmup  int
-	Groups  []Group
-	Expect  []*Check
+	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
+	H2C    bool
+	Groups []Group
+	Expect []*expressions.Check
 	// large, when set, says that N is more than DefaultMaxN: the race
 	// runs only with RunOptions.AllowLarge.
 	large *LoadError
@@ -71,8 +71,8 @@ type Step struct {
 	// stays defined in the rounds after.
 	Once     bool
 	Request  *RequestTemplate
-	Captures []Capture
-	Expect   []*Check
+	Captures []*expressions.Capture
+	Expect   []*expressions.Check
 }
 
 // Label names the step in messages: its name, or where it is and what it
@@ -93,28 +93,22 @@ func (s *Step) phase() string {
 	return s.Path
 }
 
-// Capture is a value taken from a step's response into vars.
-type Capture struct {
-	Name, Source string
-	prog         *vm.Program
-}
-
 // RequestTemplate is a request whose strings are templates, expanded for
 // every request sent.
 type RequestTemplate struct {
 	Path    string // where it is in the file, such as race.request
 	Method  string
-	URL     *Template
+	URL     *expressions.Template
 	Headers []Header
-	Body    *Template // nil unless body: was given
-	json    *value    // nil unless json: was given
+	Body    *expressions.Template // nil unless body: was given
+	json    *value                // nil unless json: was given
 	Timeout time.Duration
 }
 
 // Header is one request header with a templated value.
 type Header struct {
 	Name  string
-	Value *Template
+	Value *expressions.Template
 }
 
 // Load reads and compiles the scenario file at path. Every problem in the

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -154,7 +155,7 @@ func (s *source) within(path, text string, col int) (int, int) {
 		for l := line; l <= len(s.lines) && l < line+maxValueLines; l++ {
 			from := 0
 			if l == line {
-				from = byteOffset(s.lines[l-1], start-1)
+				from = expressions.ByteOffset(s.lines[l-1], start-1)
 			}
 			if i := strings.Index(s.lines[l-1][from:], text); i >= 0 {
 				return l, utf8.RuneCountInString(s.lines[l-1][:from+i]) + col
@@ -166,17 +167,6 @@ func (s *source) within(path, text string, col int) (int, int) {
 
 // maxValueLines bounds how far within looks for a line of a block scalar.
 const maxValueLines = 200
-
-// byteOffset is the byte offset of the rune at index runes of s.
-func byteOffset(s string, runes int) int {
-	for i := range s {
-		if runes == 0 {
-			return i
-		}
-		runes--
-	}
-	return len(s)
-}
 
 // excerpt is the file's line with a caret under col, behind a gutter with
 // the line number:

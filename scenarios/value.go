@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"github.com/racetest/racetest/expressions"
 	"slices"
 )
 
@@ -9,7 +10,7 @@ import (
 // templates. Everything else is kept as it was decoded.
 type value struct {
 	lit  any
-	tmpl *Template
+	tmpl *expressions.Template
 	obj  map[string]*value
 	arr  []*value
 }
@@ -19,7 +20,7 @@ type value struct {
 func compileValue(p *problems, sc *scope, path string, v any) *value {
 	switch x := v.(type) {
 	case string:
-		t, err := CompileTemplate(x)
+		t, err := expressions.CompileTemplate(x)
 		if err != nil {
 			p.exprFailed(path, x, err)
 			return &value{lit: x}
@@ -52,7 +53,7 @@ func compileValue(p *problems, sc *scope, path string, v any) *value {
 }
 
 // eval expands the templates of the value.
-func (v *value) eval(env *TemplateEnv) (any, error) {
+func (v *value) eval(env *expressions.TemplateEnv) (any, error) {
 	switch {
 	case v.tmpl != nil:
 		return v.tmpl.Value(env)

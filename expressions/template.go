@@ -1,4 +1,4 @@
-package scenarios
+package expressions
 
 import (
 	"crypto/rand"
@@ -144,7 +144,7 @@ func byteOffsetOf(s string, line, col int) int {
 		}
 		off += i + 1
 	}
-	return off + byteOffset(s[off:], col-1)
+	return off + ByteOffset(s[off:], col-1)
 }
 
 // Static tells whether the template has nothing to expand.
@@ -221,4 +221,44 @@ func newUUID() (string, error) {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:]), nil
+}
+
+// ByteOffset is the byte offset of the rune at index runes of s.
+func ByteOffset(s string, runes int) int {
+	for i := range s {
+		if runes == 0 {
+			return i
+		}
+		runes--
+	}
+	return len(s)
+}
+
+// Span is one {{ }} expression of a template: its source and the rune
+// offset of that source in the template, for messages that point into it.
+type Span struct {
+	Source string
+	At     int
+}
+
+// Spans lists the {{ }} expressions of t in order.
+func (t *Template) Spans() []Span {
+	var out []Span
+	for _, p := range t.parts {
+		if p.prog != nil {
+			out = append(out, Span{Source: p.src, At: p.at})
+		}
+	}
+	return out
+}
+
+// Shorthands lists the environment variables t reads with ${NAME}.
+func (t *Template) Shorthands() []string {
+	var out []string
+	for _, p := range t.parts {
+		if p.env != "" {
+			out = append(out, p.env)
+		}
+	}
+	return out
 }

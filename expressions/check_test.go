@@ -1,4 +1,4 @@
-package scenarios
+package expressions
 
 import (
 	"errors"
@@ -209,9 +209,9 @@ func TestEvalEnvKinds(t *testing.T) {
 		env  any
 		seen string
 	}{
-		{burst, se, "burst check evaluated against scenarios.StepEnv"},
-		{step, be, "step check evaluated against scenarios.BurstEnv"},
-		{step, (*StepEnv)(nil), "step check evaluated against *scenarios.StepEnv"},
+		{burst, se, "burst check evaluated against expressions.StepEnv"},
+		{step, be, "step check evaluated against expressions.BurstEnv"},
+		{step, (*StepEnv)(nil), "step check evaluated against *expressions.StepEnv"},
 		{burst, nil, "burst check evaluated against <nil>"},
 	}
 	for _, w := range wrong {

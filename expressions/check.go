@@ -1,4 +1,4 @@
-package scenarios
+package expressions
 
 import (
 	"fmt"
@@ -164,4 +164,20 @@ func (c *Check) Eval(env any) Outcome {
 		return Outcome{Seen: "false"}
 	}
 	return Outcome{Seen: c.cmp.seen(e)}
+}
+
+// CheckResult is a check and its outcome.
+type CheckResult struct {
+	Check *Check
+	Outcome
+}
+
+// Judge evaluates checks against env (a BurstEnv or a StepEnv): the one
+// place where fire, scenario races and steps judge their checks.
+func Judge(checks []*Check, env any) []CheckResult {
+	out := make([]CheckResult, len(checks))
+	for i, c := range checks {
+		out[i] = CheckResult{Check: c, Outcome: c.Eval(env)}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package scenarios
+package expressions
 
 import (
 	"errors"
@@ -135,4 +135,10 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// ErrorAt is an *ExprError with msg at rune offset at of src.
+func ErrorAt(src string, at int, msg string) *ExprError {
+	line, col := position(src, at)
+	return &ExprError{Source: src, Line: line, Column: col, Msg: msg}
 }
