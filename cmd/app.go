@@ -40,9 +40,6 @@ func NewSystemApp() *App {
 	}
 }
 
-// errInterrupted marks a run stopped by a signal.
-var errInterrupted = errors.New("interrupted")
-
 // Execute runs racetest with args and returns the process exit code. It
 // prints an error once, as one line (plus a caret excerpt or a usage hint
 // where that helps).
@@ -52,21 +49,22 @@ func Execute(ctx context.Context, app *App, args []string) int {
 	root.SetIn(app.Stdin)
 	root.SetOut(app.Stdout)
 	root.SetErr(app.Stderr)
+	// Whatever fails before a command starts (an unknown command, a bad
+	// argument count) is a mistake on the command line.
+	started := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	cmd, err := root.ExecuteContextC(ctx)
-	if err != nil && ctx.Err() != nil {
+	var ue *usageError
+	switch {
+	case ctx.Err() != nil:
 		err = errInterrupted
-	}
-	if ctx.Err() != nil && err == nil {
-		err = errInterrupted
-	}
-	code := codeOf(err)
-	if errors.Is(err, errInterrupted) {
-		code = ExitInterrupted
+	case err != nil && !started && !errors.As(err, &ue):
+		err = &usageError{err: err}
 	}
 	if err != nil && !errors.Is(err, errChecksFailed) {
 		printError(app.Stderr, cmd, err)
 	}
-	return int(code)
+	return int(exitCode(err))
 }
 
 func printError(w io.Writer, cmd *cobra.Command, err error) {
@@ -74,9 +72,8 @@ func printError(w io.Writer, cmd *cobra.Command, err error) {
 	// every report (secret header values never reach error messages).
 	msg := report.Redact(err.Error(), false)
 	fmt.Fprintf(w, "racetest: %s\n", strings.TrimRight(msg, "\n"))
-	var ee *exitError
-	usage := !errors.As(err, &ee) || ee.usage
-	if usage && cmd != nil && codeOf(err) == ExitUsage {
+	var ue *usageError
+	if errors.As(err, &ue) && cmd != nil {
 		fmt.Fprintf(w, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 }

@@ -107,7 +107,7 @@ func TestFireExitCodes(t *testing.T) {
 		{"bad duration", nil, []string{"fire", "--timeout", "soon", base}, 2, []string{`--timeout "soon": not a duration; write it like 500ms, 10s or 1m`}},
 		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
-		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose auto, headers or last-byte`}},
+		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose one of auto, headers, last-byte`}},
 		{"demo bad n", nil, []string{"demo", "--n", "0"}, 2, []string{"--n 0: the demo fires 1 to 1000 requests"}},
 		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
 		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},

@@ -64,12 +64,12 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 	case o.Latency < 0:
 		return usageErrorf("--latency %s: cannot be negative; 0 turns the simulated storage latency off", o.Latency)
 	}
-	if err := checkMode(o.Mode); err != nil {
-		return err
+	if _, err := runner.ParseMode(o.Mode); err != nil {
+		return usageErrorf("--mode %q: %w", o.Mode, err)
 	}
 	plain, _, stop, err := demo.Start(demo.Config{Latency: o.Latency})
 	if err != nil {
-		return runtimeError(fmt.Errorf("start the demo target: %w", err))
+		return fmt.Errorf("start the demo target: %w", err)
 	}
 	defer stop()
 	fmt.Fprintf(o.App.Stdout, "demo target on %s (latency %s)\n\n", plain, o.Latency)
@@ -80,8 +80,10 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 		fo := &FireOptions{
 			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
 			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
-			N: o.N, Rounds: 1, Mode: o.Mode, Timeout: runner.DefaultTimeout,
-			Arrival: runner.DefaultArrivalHeader, ExpectStatus: []string{"200=1"},
+			N: o.N, Rounds: 1, ExpectStatus: []string{"200=1"},
+			SendOptions: SendOptions{
+				Mode: o.Mode, Hold: string(runner.HoldAuto), Timeout: runner.DefaultTimeout, Arrival: runner.DefaultArrivalHeader,
+			},
 			OutputOptions: OutputOptions{Output: "text", Color: "auto", Quiet: true},
 		}
 		fmt.Fprintf(o.App.Stdout, "== %s: %s\n", s.label, fo.URL)
@@ -89,7 +91,7 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 			return err
 		}
 		if paid[i], err = demoGrants(ctx, plain, s.variant); err != nil {
-			return runtimeError(err)
+			return err
 		}
 	}
 	return demoVerdict(o.App.Stdout, paid)
@@ -101,7 +103,7 @@ func demoVerdict(w io.Writer, paid []int) error {
 	fmt.Fprintf(w, "found: the vulnerable endpoint paid the reward %d times for one mission\n", paid[0])
 	fmt.Fprintf(w, "fixed: the locked endpoint paid it %d time(s); its check held\n", paid[1])
 	if paid[0] <= 1 || paid[1] != 1 {
-		return runtimeError(fmt.Errorf("the demo did not reproduce the race this time (paid %d and %d); try --latency 50ms", paid[0], paid[1]))
+		return fmt.Errorf("the demo did not reproduce the race this time (paid %d and %d); try --latency 50ms", paid[0], paid[1])
 	}
 	return nil
 }
@@ -181,7 +183,7 @@ func demoServe(ctx context.Context, o *DemoServeOptions) error {
 	}
 	for range servers {
 		if err := <-errc; err != nil {
-			return runtimeError(err)
+			return err
 		}
 	}
 	if ctx.Err() != nil {

@@ -1,8 +1,12 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
+
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
 )
 
 // ExitCode is racetest's process exit status. This table is the only place
@@ -13,7 +17,7 @@ type ExitCode int
 const (
 	ExitOK           ExitCode = 0   // every check held in every round
 	ExitCheckFailed  ExitCode = 1   // a check failed: a race was found
-	ExitUsage        ExitCode = 2   // bad flag, YAML or expression
+	ExitUsage        ExitCode = 2   // bad flag, file, YAML or expression
 	ExitRuntime      ExitCode = 3   // the race could not be judged: target unreachable, setup failed
 	ExitInconclusive ExitCode = 4   // the requested synchronisation could not be achieved
 	ExitInterrupted  ExitCode = 130 // interrupted by a signal
@@ -28,42 +32,58 @@ const exitCodesHelp = `Exit codes:
   4    inconclusive: the requested synchronisation could not be achieved
   130  interrupted`
 
-// exitError carries an exit code up to Execute. hint, when set, is printed
-// on its own line after the message.
-type exitError struct {
-	code  ExitCode
-	err   error
-	usage bool // print "see --help" after the message
-}
+// usageError is a mistake on the command line: exit 2, and the message is
+// followed by a pointer to --help.
+type usageError struct{ err error }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
-// usageErrorf is bad input from the user: exit 2.
+// usageErrorf is bad input on the command line: exit 2.
 func usageErrorf(format string, args ...any) error {
-	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...), usage: true}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
-// runtimeError is a fault that stopped the race before it could be judged.
-func runtimeError(err error) error { return &exitError{code: ExitRuntime, err: err} }
+// codedError carries an exit code that was decided where no error type
+// says it: the worst outcome of several scenarios, or a saved run's.
+type codedError struct {
+	code ExitCode
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
 
 // errChecksFailed is returned when the run worked and found a race. It is
 // not printed as an error: the report already says what failed.
 var errChecksFailed = errors.New("a check failed")
 
-// codeOf maps an error from a command to its exit code.
-func codeOf(err error) ExitCode {
-	var ee *exitError
+// errInterrupted marks a run stopped by a signal.
+var errInterrupted = errors.New("interrupted")
+
+// exitCode maps an error to its exit code: the one place where that is
+// decided. Errors carry their meaning from where it is known; what no
+// type claims is a runtime fault (3), never a usage error.
+func exitCode(err error) ExitCode {
+	var (
+		ce *codedError
+		ue *usageError
+		le *scenarios.LoadError
+		fe scenarios.Errors
+	)
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, errInterrupted):
+	case errors.As(err, &ce):
+		return ce.code
+	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
 	case errors.Is(err, errChecksFailed):
 		return ExitCheckFailed
-	case errors.As(err, &ee):
-		return ee.code
+	case errors.As(err, &ue), errors.As(err, &le), errors.As(err, &fe), errors.Is(err, runner.ErrInvalidPlan):
+		return ExitUsage
+	case errors.Is(err, runner.ErrSyncUnavailable):
+		return ExitInconclusive
 	}
-	// Anything cobra itself rejects (unknown flag, bad value) is usage.
-	return ExitUsage
+	return ExitRuntime
 }

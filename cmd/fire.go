@@ -2,15 +2,12 @@ package cmd
 
 import (
 	"context"
-	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/racetest/racetest/runner"
 )
 
-// FireOptions holds the flags of `racetest fire` and what RunE derives from
-// them.
+// FireOptions holds the flags of `racetest fire`. fire turns them into a
+// scenario (fireScenario) and runs it like any other.
 type FireOptions struct {
 	App *App
 
@@ -19,17 +16,9 @@ type FireOptions struct {
 	Headers      []string
 	Data         string
 	JSON         string
-	Timeout      time.Duration
-	Insecure     bool
 	N            int
 	AllowLarge   bool // lets N go past scenarios.DefaultMaxN
 	Rounds       int
-	Mode         string
-	Warmup       int
-	WarmupURL    string
-	Hold         string
-	H2C          bool
-	Arrival      string
 	Expect       []string
 	ExpectStatus []string
 	// After is a URL fetched with GET after every round, and ExpectAfter
@@ -37,11 +26,11 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
-	NetOptions
+	SendOptions
 	OutputOptions
 }
 
-// Defaults and limits of fire.
+// Defaults of fire.
 const (
 	defaultN      = 20
 	defaultRounds = 1
@@ -97,17 +86,18 @@ They are compiled before anything is sent; a typo exits 2.
 	f.StringVar(&o.After, "after", "", "URL to GET after every round, judged with --expect-after (may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
 	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
-	f.StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
-	f.IntVar(&o.Warmup, "warmup", 0, "throwaway HEAD requests per connection before arming")
-	f.StringVar(&o.WarmupURL, "warmup-url", "", "URL or path for the warm-up requests (default: the target URL)")
-	f.StringVar(&o.Hold, "hold", "auto", "what is held back until the release: auto (= headers), headers or last-byte")
-	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
-	f.DurationVar(&o.Timeout, "timeout", runner.DefaultTimeout, "per-request timeout, counted from the release")
-	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
-	o.NetOptions.addFlags(f)
-	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")
+	o.SendOptions.addFlags(f, false)
 	o.OutputOptions.addFlags(f)
 	return cmd
+}
+
+// fireRun runs the scenario the flags describe and writes its report.
+func fireRun(ctx context.Context, o *FireOptions) error {
+	s, ro, err := o.scenario()
+	if err != nil {
+		return err
+	}
+	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

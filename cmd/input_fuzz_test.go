@@ -20,7 +20,7 @@ func FuzzParseTargetURL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := parseTargetURL("URL", raw)
 		if err != nil {
-			if codeOf(err) != ExitUsage {
+			if exitCode(err) != ExitUsage {
 				t.Fatalf("%q: %v is not a usage error", raw, err)
 			}
 			return
@@ -43,7 +43,7 @@ func FuzzCheckJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		err := checkJSON("--json", body)
 		switch {
-		case err != nil && codeOf(err) != ExitUsage:
+		case err != nil && exitCode(err) != ExitUsage:
 			t.Fatalf("%q: %v is not a usage error", body, err)
 		case err == nil && (!json.Valid(body) || !utf8.Valid(body)):
 			t.Fatalf("%q accepted", body)

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -192,9 +193,9 @@ func TestInterrupt(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served.Add(1) }))
 		t.Cleanup(srv.Close)
 		// -v keeps every round in full, so that its checks can be seen.
-		p := start(t, bin, "fire", "-v", "-n", "2", "--rounds", "100000", "--expect-status", "200=2", srv.URL)
+		p := start(t, bin, "fire", "-v", "-n", "2", "--rounds", "10000", "--expect-status", "200=2", srv.URL)
 		waitFor(t, "three rounds", func() bool { return served.Load() >= 6 })
-		wantInterrupted(t, p, p.interrupt(t), "round 1/100000", "round 2/100000", "pass  count(status == 200) == 2", "error interrupted in round ")
+		wantInterrupted(t, p, p.interrupt(t), "round 1/10000", "round 2/10000", "pass  count(status == 200) == 2", "error interrupted in round ")
 	})
 	t.Run("run during the race", func(t *testing.T) {
 		url, started := slowServer(t)
@@ -210,7 +211,7 @@ func TestInterrupt(t *testing.T) {
 		waitFor(t, "the race", func() bool { return started.Load() == 3 })
 		took := p.interrupt(t)
 		wantInterrupted(t, p, took-scenarios.TeardownGrace, "slow (", "round 1/2: last-byte", "responses  canceled x3",
-			interruptedNote, "error interrupted in round 1 of 2")
+			report.InterruptedNote, "error interrupted in round 1 of 2")
 		if strings.Contains(p.out.String(), "count(status == 200)") {
 			t.Errorf("the interrupted round was judged:\n%s", p.out.String())
 		}

@@ -68,12 +68,12 @@ func (o *OutputOptions) write(app *App, doc *report.Document) error {
 	}
 	if o.JUnit != "" {
 		if err := writeFileAtomic(o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, doc) }); err != nil {
-			return runtimeError(fmt.Errorf("--junit %s: %w", o.JUnit, err))
+			return fmt.Errorf("--junit %s: %w", o.JUnit, err)
 		}
 	}
 	if o.HTML != "" {
 		if err := writeFileAtomic(o.HTML, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
-			return runtimeError(fmt.Errorf("--html %s: %w", o.HTML, err))
+			return fmt.Errorf("--html %s: %w", o.HTML, err)
 		}
 	}
 	if app.Getenv("GITHUB_ACTIONS") == "true" {

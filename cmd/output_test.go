@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,5 +139,24 @@ func TestRunRedirectedToAFileIsPlain(t *testing.T) {
 	}
 	if !strings.Contains(out, "race found: a check failed in 3 of 3 rounds") {
 		t.Errorf("report missing:\n%s", out)
+	}
+}
+
+// failingWriter fails every write, as stdout redirected to /dev/full does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// A report that cannot be written is a runtime fault: exit 3 and one line,
+// with no usage hint, since the command line was right.
+func TestReportWriteFailureIsRuntime(t *testing.T) {
+	app, _, errb := testApp("")
+	app.Stdout = failingWriter{}
+	code := Execute(context.Background(), app, []string{"report", "../report/testdata/report.json"})
+	if code != int(ExitRuntime) {
+		t.Errorf("exit %d, want %d", code, ExitRuntime)
+	}
+	if lines := strings.Count(errb.String(), "\n"); lines != 1 || strings.Contains(errb.String(), "--help") {
+		t.Errorf("stderr %q, want one line and no usage", errb)
 	}
 }

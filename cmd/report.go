@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -62,16 +63,35 @@ func reportRun(o *ReportOptions) error {
 	if err := o.write(o.App, doc); err != nil {
 		return err
 	}
-	// The verdict of the saved run is the exit code, as it was when it ran.
+	return savedOutcome(doc)
+}
+
+// savedOutcome is the exit code of a saved run, as it was when it ran.
+// Documents from before exit_code was saved fall back to what the runs
+// say: an error is 3, a failed check 1.
+func savedOutcome(doc *report.Document) error {
+	code := ExitOK
+	var first error
 	for i := range doc.Runs {
-		if doc.Runs[i].Error != "" {
-			return runtimeError(errors.New(doc.Runs[i].Name + ": " + doc.Runs[i].Error))
+		r := &doc.Runs[i]
+		if r.Error != "" && first == nil {
+			first = errors.New(r.Name + ": " + r.Error)
+			code = max(code, ExitRuntime)
+		}
+		if r.FailedRounds() > 0 {
+			code = max(code, ExitCheckFailed)
 		}
 	}
-	for i := range doc.Runs {
-		if doc.Runs[i].FailedRounds() > 0 {
-			return errChecksFailed
-		}
+	if doc.ExitCode != nil {
+		code = ExitCode(*doc.ExitCode)
 	}
-	return nil
+	switch {
+	case code == ExitOK:
+		return nil
+	case code == ExitCheckFailed:
+		return errChecksFailed
+	case first == nil:
+		first = fmt.Errorf("the saved run ended with exit code %d", code)
+	}
+	return &codedError{code: code, err: first}
 }

@@ -17,7 +17,7 @@ func FuzzParseHeaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		h, err := parseHeaders("--header", []string{raw})
 		if err != nil {
-			if codeOf(err) != ExitUsage {
+			if exitCode(err) != ExitUsage {
 				t.Fatalf("%q: error %v is not a usage error", raw, err)
 			}
 			return
@@ -52,7 +52,7 @@ func FuzzReadData(f *testing.F) {
 			if err != nil || string(b) != stdin {
 				t.Fatalf("@-: got %q, %v", b, err)
 			}
-		case err != nil && codeOf(err) != ExitUsage:
+		case err != nil && exitCode(err) != ExitUsage:
 			t.Fatalf("%q: error %v is not a usage error", v, err)
 		}
 	})

@@ -3,6 +3,8 @@ package cmd
 import (
 	"context"
 
+	"github.com/racetest/racetest/scenarios"
+
 	"github.com/spf13/cobra"
 )
 
@@ -10,15 +12,13 @@ import (
 type RunOptions struct {
 	App *App
 
-	Files    []string
-	Target   string
-	Vars     []string
-	Rounds   int
-	Mode     string
-	Insecure bool
+	Files  []string
+	Target string
+	Vars   []string
+	Rounds int
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
-	NetOptions
+	SendOptions
 	OutputOptions
 }
 
@@ -50,7 +50,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return scenarioRun(c.Context(), o)
+			return runFiles(c.Context(), o)
 		},
 	}
 	f := cmd.Flags()
@@ -58,9 +58,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
 	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
-	f.StringVar(&o.Mode, "mode", "", "override race.mode: auto, single-packet, last-byte or barrier")
-	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
-	o.NetOptions.addFlags(f)
+	o.SendOptions.addFlags(f, true)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
 	o.OutputOptions.addFlags(f)
 	return cmd
@@ -68,11 +66,13 @@ target: in the file. The format is in docs/scenarios.md.`,
 
 // validateFlags checks the flags that do not depend on the files.
 func (o *RunOptions) validateFlags() error {
-	switch {
-	case o.Rounds < 0:
-		return usageErrorf("--rounds %d: run at least one round", o.Rounds)
-	case o.Mode != "" && checkMode(o.Mode) != nil:
-		return checkMode(o.Mode)
+	if o.Rounds != 0 {
+		if err := scenarios.CheckRounds(o.Rounds); err != nil {
+			return usageErrorf("--rounds %d: %w", o.Rounds, err)
+		}
+	}
+	if err := o.SendOptions.validate(); err != nil {
+		return err
 	}
 	return o.OutputOptions.validate()
 }

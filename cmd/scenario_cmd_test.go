@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/racetest/racetest/runner"
 )
 
 func TestRunFlagParsing(t *testing.T) {
@@ -14,12 +17,17 @@ func TestRunFlagParsing(t *testing.T) {
 	var got *RunOptions
 	cmd := newCmdRun(app, func(_ context.Context, o *RunOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--target", "http://h:1", "--var", "a=1", "--var", "b=x", "--rounds", "5",
-		"--mode", "barrier", "-k", "-o", "json", "--show-secrets", "-v", "a.yaml", "b/*.yaml"})
+		"--mode", "barrier", "--hold", "last-byte", "--warmup", "2", "--timeout", "3s", "--h2c",
+		"-k", "-o", "json", "--show-secrets", "-v", "a.yaml", "b/*.yaml"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	want := &RunOptions{App: app, Files: []string{"a.yaml", "b/*.yaml"}, Target: "http://h:1",
-		Vars: []string{"a=1", "b=x"}, Rounds: 5, Mode: "barrier", Insecure: true,
+		Vars: []string{"a=1", "b=x"}, Rounds: 5,
+		SendOptions: SendOptions{
+			Mode: "barrier", Hold: "last-byte", Warmup: 2, Timeout: 3 * time.Second, H2C: true, Insecure: true,
+			Arrival: runner.DefaultArrivalHeader,
+		},
 		OutputOptions: OutputOptions{Output: "json", Color: "auto", ShowSecrets: true, Verbose: true}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
@@ -54,7 +62,7 @@ func TestExpandFiles(t *testing.T) {
 	if want := []string{b, a, "missing.yaml"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	if _, err := expandFiles([]string{filepath.Join(dir, "*.json")}); err == nil || codeOf(err) != ExitUsage {
+	if _, err := expandFiles([]string{filepath.Join(dir, "*.json")}); err == nil || exitCode(err) != ExitUsage {
 		t.Errorf("a glob matching nothing gave %v", err)
 	}
 }
@@ -86,9 +94,9 @@ func TestRunScenarioBehaviour(t *testing.T) {
 	base := demoTarget(t)
 	app, out, errb := testApp("")
 	o := &RunOptions{App: app, Files: []string{"../examples/stock-vulnerable.yaml"}, Target: base, Rounds: 1, OutputOptions: OutputOptions{Output: "text", Color: "auto"}}
-	err := scenarioRun(context.Background(), o)
-	if codeOf(err) != ExitCheckFailed {
-		t.Fatalf("exit %d (%v)\n%s%s", codeOf(err), err, out, errb)
+	err := runFiles(context.Background(), o)
+	if exitCode(err) != ExitCheckFailed {
+		t.Fatalf("exit %d (%v)\n%s%s", exitCode(err), err, out, errb)
 	}
 	for _, s := range []string{"stock is never oversold (vulnerable) (../examples/stock-vulnerable.yaml)",
 		"FAIL  json.stock >= 0", "race found: a check failed in 1 of 1 rounds"} {

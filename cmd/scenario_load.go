@@ -82,5 +82,5 @@ func invalidFiles(bad, total int) error {
 	if total > 1 {
 		what = fmt.Sprintf("%d of %d scenario files are invalid", bad, total)
 	}
-	return &exitError{code: ExitUsage, err: fmt.Errorf("%s; fix the problems above (docs/scenarios.md has the format)", what)}
+	return &codedError{code: ExitUsage, err: fmt.Errorf("%s; fix the problems above (docs/scenarios.md has the format)", what)}
 }

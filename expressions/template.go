@@ -262,3 +262,9 @@ func (t *Template) Shorthands() []string {
 	}
 	return out
 }
+
+// Literal is a template that expands to s as it is, whatever it holds:
+// for values given on the command line, where {{ is not a template.
+func Literal(s string) *Template {
+	return &Template{Source: s, parts: []tmplPart{{lit: s}}}
+}

@@ -18,6 +18,9 @@ type Document struct {
 	Started     time.Time `json:"started"`
 	Runs        []Run     `json:"runs"`
 	Interrupted bool      `json:"interrupted,omitempty"`
+	// ExitCode is the exit status racetest gave for this document, so that
+	// re-rendering it (racetest report) gives the same one.
+	ExitCode *int `json:"exit_code,omitempty"`
 }
 
 // Run is one race: a fire invocation or one scenario.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -23,6 +25,42 @@ const (
 
 // Modes lists every mode in the order help text shows them.
 func Modes() []Mode { return []Mode{ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier} }
+
+// ParseMode reads a mode by name; the error lists the names.
+func ParseMode(s string) (Mode, error) {
+	m := Mode(s)
+	if slices.Contains(Modes(), m) {
+		return m, nil
+	}
+	return "", fmt.Errorf("choose one of %s", join(Modes()))
+}
+
+// Holds lists every hold in the order help text shows them.
+func Holds() []Hold { return []Hold{HoldAuto, HoldHeaders, HoldLastByte} }
+
+// ParseHold reads a hold by name; the error lists the names.
+func ParseHold(s string) (Hold, error) {
+	h := Hold(s)
+	if slices.Contains(Holds(), h) {
+		return h, nil
+	}
+	return "", fmt.Errorf("choose one of %s", join(Holds()))
+}
+
+// join lists names for messages and help: "a, b, c".
+func join[S ~string](names []S) string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = string(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ModeNames is the list of modes for help text: "auto, single-packet, ...".
+func ModeNames() string { return join(Modes()) }
+
+// HoldNames is the list of holds for help text.
+func HoldNames() string { return join(Holds()) }
 
 // Hold says which part of each request the synchronised engines keep back
 // until the release.

@@ -51,7 +51,7 @@ func runMode(ctx context.Context, mode Mode, p *Plan) (*Burst, error) {
 // newBurst allocates the result slots before anything is sent, so that the
 // release path only writes into memory that already exists.
 func newBurst(p *Plan, mode Mode) *Burst {
-	b := &Burst{Mode: mode, Hold: p.Hold, Start: time.Now(), Results: make([]Result, len(p.Requests))}
+	b := &Burst{Mode: mode, Start: time.Now(), Results: make([]Result, len(p.Requests))}
 	for i := range b.Results {
 		b.Results[i].Index = i
 	}

@@ -1,9 +1,9 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"github.com/racetest/racetest/expressions"
-	"slices"
 	"strings"
 	"time"
 
@@ -13,8 +13,7 @@ import (
 // Defaults and limits of the race fields, the same as fire's flags; the
 // limits on n are in limits.go.
 const (
-	defaultN  = 20
-	maxRounds = 10000
+	defaultN = 20
 )
 
 // compileRequest compiles the request at path.
@@ -98,8 +97,8 @@ func compileRace(p *problems, sc *scope, r *rawRace) *Race {
 	}
 	if _, ok := p.src.values["race.rounds"]; !ok {
 		race.Rounds = 1
-	} else if race.Rounds < 1 || race.Rounds > maxRounds {
-		p.at("race.rounds", "rounds must be between 1 and %d", maxRounds)
+	} else if err := CheckRounds(race.Rounds); err != nil {
+		p.at("race.rounds", "rounds %v", err)
 	}
 	compileRaceOptions(p, race, r)
 	checkStaticBodies(p, race)
@@ -139,31 +138,17 @@ func compileGroups(p *problems, sc *scope, groups []rawGroup) ([]Group, int) {
 
 // compileRaceOptions checks mode, hold, timeout and warmup.
 func compileRaceOptions(p *problems, race *Race, r *rawRace) {
-	if race.Mode == "" {
-		race.Mode = runner.ModeAuto
+	var err error
+	if race.Mode, err = runner.ParseMode(cmp.Or(r.Mode, string(runner.ModeAuto))); err != nil {
+		p.at("race.mode", "mode %q: %v", r.Mode, err)
 	}
-	if !slices.Contains(runner.Modes(), race.Mode) {
-		p.at("race.mode", "mode %q: choose one of %s", r.Mode, modeNames())
-	}
-	switch race.Hold {
-	case "":
-		race.Hold = runner.HoldAuto
-	case runner.HoldAuto, runner.HoldLastByte, runner.HoldHeaders:
-	default:
-		p.at("race.hold", "hold %q: choose auto, %s or %s", r.Hold, runner.HoldLastByte, runner.HoldHeaders)
+	if race.Hold, err = runner.ParseHold(cmp.Or(r.Hold, string(runner.HoldAuto))); err != nil {
+		p.at("race.hold", "hold %q: %v", r.Hold, err)
 	}
 	if race.Warmup < 0 {
 		p.at("race.warmup", "warmup cannot be negative")
 	}
 	race.Timeout = parseDuration(p, "race.timeout", r.Timeout)
-}
-
-func modeNames() string {
-	s := make([]string, len(runner.Modes()))
-	for i, m := range runner.Modes() {
-		s[i] = string(m)
-	}
-	return strings.Join(s, ", ")
 }
 
 // parseDuration reads a timeout such as 500ms or 10s; "" is 0, the default.

@@ -16,6 +16,10 @@ const (
 	// docs/PERFORMANCE.md). Past it an extra zero is likelier than intent,
 	// and the target may be someone else's server.
 	DefaultMaxN = 10_000
+	// MaxRounds is the most rounds one run may have, from a file, --rounds
+	// or code: a round takes at least a round trip, and more than this is
+	// a typo, not a plan.
+	MaxRounds = 10_000
 	// MaxN is the largest burst even with --allow-large. One client
 	// address has about 28,000 ephemeral ports per target, and every
 	// engine but single-packet needs a connection per request: past
@@ -46,6 +50,14 @@ const (
 	// has a few thousand tokens.
 	maxTokens = 20_000
 )
+
+// CheckRounds says what is wrong with a number of rounds, or nil.
+func CheckRounds(n int) error {
+	if n < 1 || n > MaxRounds {
+		return fmt.Errorf("must be between 1 and %d", MaxRounds)
+	}
+	return nil
+}
 
 // CheckN says why a burst of n requests may not be sent, or returns nil.
 // allowLarge is --allow-large: it lifts DefaultMaxN up to MaxN.

@@ -14,9 +14,28 @@ import (
 type Result struct {
 	Scenario *Scenario
 	// Target is the target the run used, after overrides.
-	Target   string
+	Target string
+	// Mode is the synchronisation asked for, after overrides; each burst
+	// says which engine it used.
+	Mode runner.Mode
+	// Planned is the number of rounds the run was to have; Rounds has
+	// fewer when it stopped early.
+	Planned  int
 	Rounds   []Round
 	Teardown []StepResult
+	// Interrupted says that the run's context ended before it finished.
+	Interrupted bool
+}
+
+// FailedRounds counts the rounds in which a check failed: the hit rate.
+func (r *Result) FailedRounds() int {
+	n := 0
+	for i := range r.Rounds {
+		if r.Rounds[i].Failed() {
+			n++
+		}
+	}
+	return n
 }
 
 // Round is one round: its setup, the race and its judged checks, and the
@@ -86,15 +105,11 @@ func (e *StepError) Unwrap() error { return e.Err }
 var ErrUnreachable = errors.New("target unreachable")
 
 // unreachable returns an error when no request of the burst even reached
-// the server, because then nothing about the race can be judged.
+// the server, because then nothing about the race can be judged. What to
+// do about it is the caller's to say: it knows its flags.
 func unreachable(b *runner.Burst) error {
-	first := b.ConnectError()
-	if first == nil {
-		return nil
+	if first := b.ConnectError(); first != nil {
+		return fmt.Errorf("%w: %w", ErrUnreachable, first)
 	}
-	hint := "is the target running? check target: or --target"
-	if runner.Classify(first) == runner.KindTLS {
-		hint = "use -k/--insecure to skip certificate verification, or --cacert FILE to trust the CA that signed it"
-	}
-	return fmt.Errorf("%w: %w (%s)", ErrUnreachable, first, hint)
+	return nil
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/racetest/racetest/expressions"
 	"maps"
@@ -62,7 +63,8 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds}
+	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
 	for round := 1; round <= r.rounds && runErr == nil; round++ {
 		rd, err := r.round(ctx, round)
@@ -109,10 +111,7 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 	if err := s.Preflight(o); err != nil {
 		return nil, err
 	}
-	r := &run{s: s, o: o, env: map[string]string{}, vars: map[string]any{}, once: map[string]any{}, rounds: s.Race.Rounds}
-	if o.Rounds > 0 {
-		r.rounds = o.Rounds
-	}
+	r := &run{s: s, o: o, env: map[string]string{}, vars: map[string]any{}, once: map[string]any{}, rounds: cmp.Or(o.Rounds, s.Race.Rounds, 1)}
 	if o.Getenv != nil {
 		for _, name := range s.env {
 			if v := o.Getenv(name); v != "" {
@@ -156,8 +155,17 @@ func (s *Scenario) runError(field string, err error) *LoadError {
 // with o: a burst within the limit, a target for relative URLs, the
 // environment variables ${NAME} asks for, and that overridden vars exist.
 func (s *Scenario) Preflight(o RunOptions) error {
+	if s.Race == nil || len(s.Race.Groups) == 0 {
+		return s.runError("race", errors.New("the scenario has no race: give race.request"))
+	}
 	if s.Race.large != nil && !o.AllowLarge {
 		return s.Race.large
+	}
+	if err := CheckN(s.Race.size(), o.AllowLarge); err != nil {
+		return s.runError("race.n", err)
+	}
+	if err := CheckRounds(cmp.Or(o.Rounds, s.Race.Rounds, 1)); err != nil {
+		return s.runError("race.rounds", fmt.Errorf("rounds %w", err))
 	}
 	if o.Target == "" && s.target == nil && s.relativeURLs() {
 		return s.runError("target", fmt.Errorf("no target for the relative URLs: write target: in the file, or pass --target or RACETEST_TARGET"))

@@ -55,6 +55,19 @@ type Race struct {
 	large *LoadError
 }
 
+// size is the number of requests in the burst: N, or for a race built in
+// code without N, the counts of its groups added up.
+func (r *Race) size() int {
+	if r.N > 0 {
+		return r.N
+	}
+	n := 0
+	for _, g := range r.Groups {
+		n += g.Count
+	}
+	return n
+}
+
 // Group is Count copies of one request in the burst. A race with one
 // request has one group; a mixed race one per entry of requests:.
 type Group struct {

@@ -1,0 +1,208 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/racetest/racetest/expressions"
+	"github.com/racetest/racetest/report"
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// scenario turns the flags into the scenario fire runs: one race of N
+// copies of the request with its checks, and --after as an after step.
+// Every flag is checked here, before anything is sent.
+func (o *FireOptions) scenario() (*scenarios.Scenario, scenarios.RunOptions, error) {
+	var ro scenarios.RunOptions
+	if err := o.validate(); err != nil {
+		return nil, ro, err
+	}
+	if _, err := parseTargetURL("URL", o.URL); err != nil {
+		return nil, ro, err
+	}
+	req, err := o.request()
+	if err != nil {
+		return nil, ro, err
+	}
+	if err := checkBurstBodies(o.N, req.Body); err != nil {
+		return nil, ro, err
+	}
+	checks, err := o.checks()
+	if err != nil {
+		return nil, ro, err
+	}
+	race := scenarios.NewRace(o.N, req, checks...)
+	race.Rounds, race.Sync, race.Timeout, race.H2C = o.Rounds, o.sync(), o.Timeout, o.H2C
+	s := &scenarios.Scenario{
+		Name: "fire " + req.Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
+		Race: race,
+	}
+	after, err := o.afterStep(req)
+	if err != nil {
+		return nil, ro, err
+	}
+	if after != nil {
+		s.After = append(s.After, after)
+	}
+	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge}
+	if ro.Client, err = o.client(); err != nil {
+		return nil, ro, err
+	}
+	return s, ro, nil
+}
+
+// validate checks the numbers and choices among the flags.
+func (o *FireOptions) validate() error {
+	if err := o.OutputOptions.validate(); err != nil {
+		return err
+	}
+	if err := o.SendOptions.validate(); err != nil {
+		return err
+	}
+	if o.Timeout == 0 {
+		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
+	}
+	if err := scenarios.CheckN(o.N, o.AllowLarge); err != nil {
+		return usageErrorf("--n %d: %w", o.N, err)
+	}
+	if err := scenarios.CheckRounds(o.Rounds); err != nil {
+		return usageErrorf("--rounds %d: %w", o.Rounds, err)
+	}
+	return nil
+}
+
+// request builds the one request fire sends N times.
+func (o *FireOptions) request() (runner.Request, error) {
+	h, err := parseHeaders("--header", o.Headers)
+	if err != nil {
+		return runner.Request{}, err
+	}
+	if o.Data != "" && o.JSON != "" {
+		return runner.Request{}, usageErrorf("--data and --json both give a body; use one")
+	}
+	var body []byte
+	switch {
+	case o.JSON != "":
+		if body, err = readData("--json", o.JSON, o.App.Stdin); err != nil {
+			return runner.Request{}, err
+		}
+		if err := checkJSON("--json", body); err != nil {
+			return runner.Request{}, err
+		}
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/json")
+		}
+	case o.Data != "":
+		if body, err = readData("--data", o.Data, o.App.Stdin); err != nil {
+			return runner.Request{}, err
+		}
+		if h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	method := strings.ToUpper(o.Method)
+	if method == "" {
+		method = http.MethodGet
+		if body != nil {
+			method = http.MethodPost
+		}
+	}
+	return runner.Request{Method: method, URL: o.URL, Header: h, Body: body}, nil
+}
+
+// checks compiles --expect and --expect-status before anything is sent.
+func (o *FireOptions) checks() ([]*expressions.Check, error) {
+	var out []*expressions.Check
+	for _, v := range o.ExpectStatus {
+		src, err := parseExpectStatus(v)
+		if err != nil {
+			return nil, err
+		}
+		c, err := expressions.CompileBurstCheck(src)
+		if err != nil {
+			return nil, fmt.Errorf("compile %q: %w", src, err)
+		}
+		out = append(out, c)
+	}
+	for _, src := range o.Expect {
+		c, err := expressions.CompileBurstCheck(src)
+		if err != nil {
+			return nil, exprFlagError("--expect", err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// exprFlagError shows where in a flag's expression the error is.
+func exprFlagError(flag string, err error) error {
+	var ee *expressions.ExprError
+	if !errors.As(err, &ee) {
+		return usageErrorf("%s: %w", flag, err)
+	}
+	return usageErrorf("%s: %s at column %d\n  %s", flag, ee.Msg, ee.Column,
+		strings.ReplaceAll(ee.Snippet(), "\n", "\n  "))
+}
+
+// afterStep is --after: a GET after every round whose response the
+// --expect-after checks judge, so that "stock never negative" needs no
+// scenario file; nil without --after. burst is the request fire sends,
+// whose headers the GET reuses unless --after-header is given: the state
+// is usually behind the same login.
+func (o *FireOptions) afterStep(burst runner.Request) (*scenarios.Step, error) {
+	if o.After == "" {
+		switch {
+		case len(o.ExpectAfter) > 0:
+			return nil, usageErrorf("--expect-after needs --after URL, the response it judges")
+		case len(o.AfterHeaders) > 0:
+			return nil, usageErrorf("--after-header needs --after URL, the request it goes with")
+		}
+		return nil, nil
+	}
+	if len(o.ExpectAfter) == 0 {
+		return nil, usageErrorf("--after %s: nothing to judge; add --expect-after 'EXPR', e.g. 'json.stock >= 0'", o.After)
+	}
+	u, err := o.afterURL()
+	if err != nil {
+		return nil, err
+	}
+	h := burst.Header.Clone()
+	// The GET has no body, so the burst's body headers do not apply.
+	h.Del("Content-Type")
+	h.Del("Content-Length")
+	if len(o.AfterHeaders) > 0 {
+		if h, err = parseHeaders("--after-header", o.AfterHeaders); err != nil {
+			return nil, err
+		}
+	}
+	var checks []*expressions.Check
+	for _, src := range o.ExpectAfter {
+		c, err := expressions.CompileStepCheck(src)
+		if err != nil {
+			return nil, exprFlagError("--expect-after", err)
+		}
+		checks = append(checks, c)
+	}
+	return scenarios.NewStep("--after", runner.Request{Method: http.MethodGet, URL: u, Header: h}, checks...), nil
+}
+
+// afterURL is --after, where a path such as /products/1 is taken on the
+// fire URL's host; either way it is checked like any URL racetest sends to.
+func (o *FireOptions) afterURL() (string, error) {
+	after := o.After
+	if strings.HasPrefix(after, "/") {
+		base, err := url.Parse(o.URL) // checked before, as the fire URL
+		if err != nil {
+			return "", usageErrorf("--after %s: %v", o.After, err)
+		}
+		after = base.Scheme + "://" + base.Host + after
+	}
+	if _, err := parseTargetURL("--after", after); err != nil {
+		return "", err
+	}
+	return after, nil
+}

@@ -1,0 +1,107 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/racetest/racetest/report"
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// scenarioRun is a scenario and the options to run it with.
+type scenarioRun struct {
+	s    *scenarios.Scenario
+	opts scenarios.RunOptions
+}
+
+// runScenarios is the one pipeline of fire, run and demo: it runs the
+// scenarios in order, writes one report of them all and returns the worst
+// outcome as an error for Execute. An interrupt stops it after the
+// scenario it cut short.
+func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scenarioRun) error {
+	doc := report.NewDocument("racetest " + Version)
+	worst, first := ExitOK, error(nil)
+	for _, r := range runs {
+		p := out.newProgress(app, r.s, &r.opts)
+		res, err := r.s.Run(ctx, r.opts)
+		p.finish()
+		code := exitCode(err)
+		if err == nil && res.FailedRounds() > 0 {
+			code = ExitCheckFailed
+		}
+		if res != nil {
+			doc.Runs = append(doc.Runs, report.NewRun(res, err, out.ShowSecrets))
+		}
+		if code > worst {
+			worst = code
+		}
+		if err != nil && first == nil {
+			first = scenarioError(r.s, err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	doc.Interrupted = ctx.Err() != nil
+	if doc.Interrupted {
+		worst = ExitInterrupted
+	}
+	code := int(worst)
+	doc.ExitCode = &code
+	if err := out.write(app, doc); err != nil {
+		return err
+	}
+	switch worst {
+	case ExitOK:
+		return nil
+	case ExitCheckFailed:
+		return errChecksFailed
+	case ExitInterrupted:
+		return errInterrupted
+	}
+	return &codedError{code: worst, err: first}
+}
+
+// scenarioError is the line stderr gets for a scenario that stopped: its
+// file, if it has one, the error, and what to do where racetest knows it.
+func scenarioError(s *scenarios.Scenario, err error) error {
+	var fe *runner.FileLimitError
+	if errors.As(err, &fe) {
+		lower := "--n"
+		if s.File != "" {
+			lower = "race.n"
+		}
+		err = fileLimitError(fe, lower)
+	}
+	switch {
+	case runner.Classify(err) == runner.KindTLS:
+		err = fmt.Errorf("%w (%s)", err, tlsHint)
+	case errors.Is(err, scenarios.ErrUnreachable):
+		err = fmt.Errorf("%w (is the target running?)", err)
+	}
+	if s.File != "" {
+		err = fmt.Errorf("%s: %w", s.File, err)
+	}
+	return err
+}
+
+// fileLimitError says in one line that the open-file limit is too low for
+// the burst and how to raise it; lower names what sets the burst size.
+// Go raises the soft limit to the hard one at start-up, so by now the
+// hard limit is what has to go up.
+func fileLimitError(fe *runner.FileLimitError, lower string) error {
+	if fe.System {
+		return fmt.Errorf("the system's open-file table is full: %d of %d requests could not open a connection; close other programs, raise fs.file-max, or lower %s: %w",
+			fe.Failed, fe.Requests, lower, fe.Err)
+	}
+	limit := "the open-file limit"
+	if fe.Soft > 0 {
+		limit = fmt.Sprintf("the open-file limit (%d)", fe.Soft)
+	}
+	// A connection per request, and some room for everything else.
+	need := (fe.Requests + 100 + 999) / 1000 * 1000
+	return fmt.Errorf("%s is too low for a burst of %d: %d requests could not open a connection; raise it with 'ulimit -n %d' in the shell that runs racetest (past the hard limit only root can), or lower %s",
+		limit, fe.Requests, fe.Failed, need, lower)
+}

@@ -1,0 +1,80 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/racetest/racetest/expressions"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// Scopes of a check.
+const (
+	ScopeBurst = "burst"
+	ScopeAfter = "after"
+)
+
+// InterruptedNote marks a round that an interrupt cut short.
+const InterruptedNote = "interrupted during this round: the responses that came back are shown, the checks were not judged"
+
+// NewDocument is an empty document of the given tool, started now.
+func NewDocument(tool string) *Document {
+	return &Document{Schema: Schema, Tool: tool, Started: time.Now()}
+}
+
+// NewRun is the report of one scenario run: a round per race sent, with
+// the race's checks (scope burst) and the after steps' (scope after), and
+// the error that stopped the run, if any. It is the one place where a run
+// becomes a report; secrets are masked unless showSecrets.
+func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
+	s := res.Scenario
+	run := Run{
+		Name: s.Name, File: s.File, Line: s.Line, Target: RedactURL(res.Target, showSecrets),
+		Mode: string(res.Mode), N: s.Race.N, Planned: res.Planned,
+	}
+	for i := range res.Rounds {
+		rd := &res.Rounds[i]
+		checks := Checks(rd.Checks, ScopeBurst)
+		for _, st := range rd.After {
+			checks = append(checks, Checks(st.Checks, ScopeAfter)...)
+		}
+		round := NewRound(rd.Number, rd.Burst, rd.Requests, checks, showSecrets)
+		if rd.Interrupted {
+			round.Notes = append(slices.Clip(round.Notes), InterruptedNote)
+		}
+		run.Rounds = append(run.Rounds, round)
+	}
+	switch {
+	case err == nil:
+	case res.Interrupted:
+		run.Error = interruptedError(run.Rounds, res.Planned)
+	default:
+		run.Error = Redact(err.Error(), showSecrets)
+	}
+	return run
+}
+
+// interruptedError is the error of a run of total rounds that a signal
+// stopped after rounds were collected.
+func interruptedError(rounds []Round, total int) string {
+	k := len(rounds) + 1
+	if n := len(rounds); n > 0 && slices.Contains(rounds[n-1].Notes, InterruptedNote) {
+		k = n
+	}
+	return fmt.Sprintf("interrupted in round %d of %d", min(k, total), total)
+}
+
+// Checks turns checks judged by expressions.Judge into report checks of the
+// given scope.
+func Checks(cs []expressions.CheckResult, scope string) []Check {
+	out := make([]Check, len(cs))
+	for i, c := range cs {
+		out[i] = Check{Expr: c.Check.Source, Scope: scope, Pass: c.Pass, Seen: c.Seen}
+		if c.Err != nil {
+			out[i].Error = c.Err.Error()
+		}
+	}
+	return out
+}
+
