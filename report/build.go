@@ -77,4 +77,3 @@ func Checks(cs []expressions.CheckResult, scope string) []Check {
 	}
 	return out
 }
-
