@@ -18,9 +18,6 @@ const warmupProgressN = 200
 // being dialled and warmed. Nothing is shown where progress() says not to.
 type runProgress struct {
 	mu     sync.Mutex // OnPrepared is called from the runner's prepare goroutines
-	out    *OutputOptions
-	app    *App
-	name   string
 	n      int
 	round  int
 	rounds *progressbar.ProgressBar
@@ -29,7 +26,7 @@ type runProgress struct {
 
 // newProgress starts the progress of s and hooks it into opts.
 func (o *OutputOptions) newProgress(app *App, s *scenarios.Scenario, opts *scenarios.RunOptions) *runProgress {
-	p := &runProgress{out: o, app: app, name: s.Name, n: s.Race.N, round: 1}
+	p := &runProgress{n: s.Race.N, round: 1}
 	total := s.Race.Rounds
 	if opts.Rounds > 0 {
 		total = opts.Rounds
