@@ -77,8 +77,9 @@ func (o *OutputOptions) write(app *App, doc *report.Document) error {
 		}
 	}
 	if app.Getenv("GITHUB_ACTIONS") == "true" {
-		// Annotations go to stdout, where the runner reads workflow commands.
-		return report.WriteGitHubAnnotations(app.Stdout, doc)
+		// The runner reads workflow commands from stderr as well as stdout;
+		// stderr keeps them out of a JSON report that a script parses.
+		return report.WriteGitHubAnnotations(app.Stderr, doc)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -55,8 +56,14 @@ func TestReportFilesAndAnnotations(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, "::error ") || !strings.Contains(out, "count(status == 200) == 1") {
-		t.Errorf("no workflow annotation in stdout:\n%s", out)
+	if !strings.Contains(errOut, "::error ") || !strings.Contains(errOut, "count(status == 200) == 1") || strings.Contains(out, "::error") {
+		t.Errorf("want the workflow annotation on stderr only:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	// With -o json, stdout stays one JSON document that jq can read.
+	_, jsonOut, _ := runApp(t, false, false, map[string]string{"GITHUB_ACTIONS": "true"}, append(append([]string{}, args...)[:1], append([]string{"-o", "json"}, args[1:]...)...)...)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(jsonOut), &doc); err != nil {
+		t.Errorf("-o json with GITHUB_ACTIONS=true is not one JSON document: %v\n%s", err, jsonOut)
 	}
 	x, err := os.ReadFile(junit)
 	if err != nil || !bytes.Contains(x, []byte("<failure")) || !bytes.Contains(x, []byte("<testsuites")) {
