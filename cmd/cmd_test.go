@@ -150,7 +150,7 @@ func TestFireFlagParsing(t *testing.T) {
 		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" {
 		t.Fatalf("options: %+v", got)
 	}
-	req, err := got.request()
+	req, err := got.request(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ They are compiled before anything is sent; a typo exits 2.
 
 // fireRun runs the scenario the flags describe and writes its report.
 func fireRun(ctx context.Context, o *FireOptions) error {
-	s, ro, err := o.scenario()
+	s, ro, err := o.scenario(ctx)
 	if err != nil {
 		return err
 	}

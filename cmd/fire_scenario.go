@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,7 +17,7 @@ import (
 // scenario turns the flags into the scenario fire runs: one race of N
 // copies of the request with its checks, and --after as an after step.
 // Every flag is checked here, before anything is sent.
-func (o *FireOptions) scenario() (*scenarios.Scenario, scenarios.RunOptions, error) {
+func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenarios.RunOptions, error) {
 	var ro scenarios.RunOptions
 	if err := o.validate(); err != nil {
 		return nil, ro, err
@@ -24,7 +25,7 @@ func (o *FireOptions) scenario() (*scenarios.Scenario, scenarios.RunOptions, err
 	if _, err := parseTargetURL("URL", o.URL); err != nil {
 		return nil, ro, err
 	}
-	req, err := o.request()
+	req, err := o.request(ctx)
 	if err != nil {
 		return nil, ro, err
 	}
@@ -49,7 +50,7 @@ func (o *FireOptions) scenario() (*scenarios.Scenario, scenarios.RunOptions, err
 		s.After = append(s.After, after)
 	}
 	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge}
-	if ro.Client, err = o.client(); err != nil {
+	if ro.Client, err = o.client(ctx); err != nil {
 		return nil, ro, err
 	}
 	return s, ro, nil
@@ -76,7 +77,7 @@ func (o *FireOptions) validate() error {
 }
 
 // request builds the one request fire sends N times.
-func (o *FireOptions) request() (runner.Request, error) {
+func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
 	h, err := parseHeaders("--header", o.Headers)
 	if err != nil {
 		return runner.Request{}, err
@@ -87,7 +88,7 @@ func (o *FireOptions) request() (runner.Request, error) {
 	var body []byte
 	switch {
 	case o.JSON != "":
-		if body, err = readData("--json", o.JSON, o.App.Stdin); err != nil {
+		if body, err = readData(ctx, "--json", o.JSON, o.App.Stdin); err != nil {
 			return runner.Request{}, err
 		}
 		if err := checkJSON("--json", body); err != nil {
@@ -97,7 +98,7 @@ func (o *FireOptions) request() (runner.Request, error) {
 			h.Set("Content-Type", "application/json")
 		}
 	case o.Data != "":
-		if body, err = readData("--data", o.Data, o.App.Stdin); err != nil {
+		if body, err = readData(ctx, "--data", o.Data, o.App.Stdin); err != nil {
 			return runner.Request{}, err
 		}
 		if h.Get("Content-Type") == "" {

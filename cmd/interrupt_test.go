@@ -69,7 +69,13 @@ func (b *lockedBuffer) String() string {
 
 func start(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), done: make(chan struct{})}
+	return startProc(t, &proc{cmd: exec.Command(bin, args...), done: make(chan struct{})})
+}
+
+// startProc starts p's command with its output captured, and kills it at
+// the end of the test if it is still running.
+func startProc(t *testing.T, p *proc) *proc {
+	t.Helper()
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.err
 	p.cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	if err := p.cmd.Start(); err != nil {

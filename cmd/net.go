@@ -1,15 +1,17 @@
 package cmd
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/pflag"
 
+	"github.com/racetest/racetest/internal/readfile"
 	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
 )
 
 // tlsHint is what to do about a certificate racetest does not trust.
@@ -31,7 +33,7 @@ func (o *NetOptions) addFlags(f *pflag.FlagSet) {
 }
 
 // apply checks the flags and sets what they say on ro.
-func (o *NetOptions) apply(ro *runner.Client) error {
+func (o *NetOptions) apply(ctx context.Context, ro *runner.Client) error {
 	switch {
 	case o.MaxRedirs < 0:
 		return usageErrorf("--max-redirs %d: cannot be negative; to follow no redirect, leave out --location", o.MaxRedirs)
@@ -42,7 +44,7 @@ func (o *NetOptions) apply(ro *runner.Client) error {
 	if o.CACert == "" {
 		return nil
 	}
-	pool, err := loadCACert(o.CACert)
+	pool, err := loadCACert(ctx, o.CACert)
 	if err != nil {
 		return usageErrorf("--cacert %s: %w", o.CACert, err)
 	}
@@ -50,12 +52,20 @@ func (o *NetOptions) apply(ro *runner.Client) error {
 	return nil
 }
 
+// maxCACertSize bounds a --cacert file: a whole system bundle is a few
+// hundred KiB; more is the wrong file (or /dev/zero).
+const maxCACertSize = 16 << 20
+
 // loadCACert reads every certificate of a PEM file into a pool. Unlike
 // x509.CertPool.AppendCertsFromPEM it says which certificate is broken
 // instead of skipping it.
-func loadCACert(path string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
+func loadCACert(ctx context.Context, path string) (*x509.CertPool, error) {
+	data, err := readfile.File(ctx, path, maxCACertSize)
+	var tl *readfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, fmt.Errorf("the file is more than %s, the most a CA file may have: is it the right file?", scenarios.FormatBytes(maxCACertSize))
+	case err != nil:
 		return nil, fmt.Errorf("cannot read the file: %w", unwrapPathError(err))
 	}
 	pool := x509.NewCertPool()

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
+	"github.com/racetest/racetest/internal/readfile"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -56,42 +58,38 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 
 // readData resolves curl's -d forms: a literal, @file, or @- for stdin.
 // A file or stdin is read no further than the body limit, so that @/dev/zero
-// fails at once instead of filling memory.
-func readData(flag, v string, stdin io.Reader) ([]byte, error) {
+// fails at once instead of filling memory, and the read gives way to
+// Ctrl-C, so that a FIFO with no writer cannot hold racetest.
+func readData(ctx context.Context, flag, v string, stdin io.Reader) ([]byte, error) {
 	if !strings.HasPrefix(v, "@") {
 		return []byte(v), nil
 	}
 	name := v[1:]
+	var b []byte
+	var err error
 	if name == "-" {
-		b, err := io.ReadAll(io.LimitReader(stdin, scenarios.MaxBodySize+1))
-		if err != nil {
-			return nil, usageErrorf("%s @-: reading standard input: %v", flag, err)
-		}
-		if len(b) > scenarios.MaxBodySize {
-			return nil, usageErrorf("%s @-: the body on standard input is more than %s, the most a request body may have; send a smaller body",
-				flag, scenarios.FormatBytes(scenarios.MaxBodySize))
-		}
+		b, err = readfile.All(ctx, stdin, scenarios.MaxBodySize)
+	} else {
+		b, err = readfile.File(ctx, name, scenarios.MaxBodySize)
+	}
+	var tl *readfile.TooLargeError
+	switch {
+	case err == nil:
 		return b, nil
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, usageErrorf("%s %s: cannot read the file: %v; write @path to a file, or @- for standard input", flag, v, unwrapPathError(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, scenarios.MaxBodySize+1))
-	if err != nil {
-		return nil, usageErrorf("%s %s: cannot read the file: %v; write @path to a file, or @- for standard input", flag, v, unwrapPathError(err))
-	}
-	if len(b) > scenarios.MaxBodySize {
-		// A regular file says its size; a pipe or device was read no
-		// further than the limit.
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			return nil, usageErrorf("%s %s: %w", flag, v, scenarios.CheckBody(st.Size()))
-		}
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.As(err, &tl) && tl.Size > 0:
+		return nil, usageErrorf("%s %s: %w", flag, v, scenarios.CheckBody(tl.Size))
+	case errors.As(err, &tl) && name == "-":
+		return nil, usageErrorf("%s @-: the body on standard input is more than %s, the most a request body may have; send a smaller body",
+			flag, scenarios.FormatBytes(scenarios.MaxBodySize))
+	case errors.As(err, &tl):
 		return nil, usageErrorf("%s %s: the body is more than %s, the most a request body may have; send a smaller body",
 			flag, v, scenarios.FormatBytes(scenarios.MaxBodySize))
+	case name == "-":
+		return nil, usageErrorf("%s @-: reading standard input: %v", flag, err)
 	}
-	return b, nil
+	return nil, usageErrorf("%s %s: cannot read the file: %v; write @path to a file, or @- for standard input", flag, v, unwrapPathError(err))
 }
 
 // unwrapPathError drops the "open NAME:" of an *os.PathError, which the

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func FuzzReadData(f *testing.F) {
 		f.Add(s, "stdin body")
 	}
 	f.Fuzz(func(t *testing.T, v, stdin string) {
-		b, err := readData("--data", v, strings.NewReader(stdin))
+		b, err := readData(context.Background(), "--data", v, strings.NewReader(stdin))
 		switch {
 		case !strings.HasPrefix(v, "@"):
 			if err != nil || string(b) != v {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -41,11 +42,11 @@ func expandFiles(args []string) ([]string, error) {
 // loadScenarios loads and compiles every file. It writes every problem of
 // every file to w, so that one pass shows them all, and fails when any file
 // is invalid: then nothing may be run. ok, when set, is told each valid file.
-func loadScenarios(w io.Writer, files []string, ok func(string)) ([]*scenarios.Scenario, error) {
+func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(string)) ([]*scenarios.Scenario, error) {
 	var out []*scenarios.Scenario
 	bad := 0
 	for _, f := range files {
-		s, err := scenarios.Load(f)
+		s, err := scenarios.Load(ctx, f)
 		if err != nil {
 			bad++
 			writeLoadErrors(w, err)

@@ -26,11 +26,11 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	scs, err := loadScenarios(o.App.Stderr, files, nil)
+	scs, err := loadScenarios(ctx, o.App.Stderr, files, nil)
 	if err != nil {
 		return err
 	}
-	runs, err := o.runs(scs, target, vars)
+	runs, err := o.runs(ctx, scs, target, vars)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func parseVars(vs []string) (map[string]any, error) {
 // runs gives each scenario its options, and checks before anything is
 // sent that every scenario can run with them: a var given with --var must
 // exist in some scenario, and each applies to those that declare it.
-func (o *RunOptions) runs(scs []*scenarios.Scenario, target string, vars map[string]any) ([]scenarioRun, error) {
+func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target string, vars map[string]any) ([]scenarioRun, error) {
 	for name := range vars {
 		declared := false
 		for _, s := range scs {
@@ -77,7 +77,7 @@ func (o *RunOptions) runs(scs []*scenarios.Scenario, target string, vars map[str
 			return nil, usageErrorf("--var %s: no scenario declares a var %q; declare it under vars: or check the spelling", name, name)
 		}
 	}
-	client, err := o.client()
+	client, err := o.client(ctx)
 	if err != nil {
 		return nil, err
 	}

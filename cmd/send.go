@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -69,7 +70,7 @@ func (o *SendOptions) sync() runner.Sync {
 }
 
 // client is how the flags say to speak HTTP, with --cacert read.
-func (o *SendOptions) client() (runner.Client, error) {
+func (o *SendOptions) client(ctx context.Context) (runner.Client, error) {
 	c := runner.Client{Timeout: o.Timeout, Insecure: o.Insecure, H2C: o.H2C, ArrivalHeader: o.Arrival}
-	return c, o.NetOptions.apply(&c)
+	return c, o.NetOptions.apply(ctx, &c)
 }

@@ -35,17 +35,17 @@ one, and exits 2 when any file is invalid. FILE may be a glob.`,
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return validateRun(o)
+			return validateRun(c.Context(), o)
 		},
 	}
 }
 
-func validateRun(o *ValidateOptions) error {
+func validateRun(ctx context.Context, o *ValidateOptions) error {
 	files, err := expandFiles(o.Files)
 	if err != nil {
 		return err
 	}
-	_, err = loadScenarios(o.App.Stderr, files, func(f string) {
+	_, err = loadScenarios(ctx, o.App.Stderr, files, func(f string) {
 		fmt.Fprintf(o.App.Stdout, "ok %s\n", f)
 	})
 	return err

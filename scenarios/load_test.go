@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"os"
@@ -21,7 +22,7 @@ func TestInvalidGolden(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			s, err := Load(f)
+			s, err := Load(context.Background(), f)
 			if s != nil || err == nil {
 				t.Fatalf("loaded %s, want an error", f)
 			}
@@ -58,7 +59,7 @@ func TestExamplesLoad(t *testing.T) {
 		t.Fatalf("found %d examples, want the 8 stories", len(files))
 	}
 	for _, f := range files {
-		if _, err := Load(f); err != nil {
+		if _, err := Load(context.Background(), f); err != nil {
 			t.Errorf("%v", err)
 		}
 	}
@@ -104,7 +105,7 @@ func TestLoadPositions(t *testing.T) {
 }
 
 func TestLoadUnreadable(t *testing.T) {
-	_, err := Load("testdata/does-not-exist.yaml")
+	_, err := Load(context.Background(), "testdata/does-not-exist.yaml")
 	var es Errors
 	if !errors.As(err, &es) || len(es) != 1 || !strings.Contains(es[0].Msg, "no such file") {
 		t.Fatalf("got %v", err)

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"github.com/racetest/racetest/expressions"
@@ -126,8 +127,15 @@ type Header struct {
 
 // Load reads and compiles the scenario file at path. Every problem in the
 // file is reported at once, as Errors.
-func Load(path string) (*Scenario, error) {
-	data, err := readFile(path)
+func Load(ctx context.Context, path string) (*Scenario, error) {
+	data, err := readFile(ctx, path)
+	var le *LoadError
+	switch {
+	case errors.As(err, &le):
+		return nil, Errors{le}
+	case err != nil && ctx.Err() != nil:
+		return nil, ctx.Err()
+	}
 	if err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

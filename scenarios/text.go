@@ -2,9 +2,11 @@ package scenarios
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
+
+	"github.com/racetest/racetest/internal/readfile"
 	"unicode/utf8"
 )
 
@@ -15,13 +17,13 @@ const utf8BOM = "\xEF\xBB\xBF"
 // readFile reads at most MaxFileSize+1 bytes of the file at path, so that
 // a huge file, or a device such as /dev/zero, is refused without being
 // read to its end.
-func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+func readFile(ctx context.Context, path string) ([]byte, error) {
+	b, err := readfile.File(ctx, path, MaxFileSize)
+	var tl *readfile.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, tooLarge(path, MaxFileSize+1)
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	return b, err
 }
 
 // tooLarge is the error for a file over MaxFileSize; it has no position,
