@@ -39,6 +39,10 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		}
 		if err != nil && first == nil {
 			first = scenarioError(r.s, err)
+			if res != nil && !out.ShowSecrets {
+				// The line on stderr may quote what a step sent or got back.
+				first = &codedError{code: code, err: errors.New(report.RunScrubber(res, false).Scrub(first.Error()))}
+			}
 		}
 		if ctx.Err() != nil {
 			break

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -70,5 +71,54 @@ func TestSecretsNeverReachAnyOutput(t *testing.T) {
 		if !strings.Contains(shown, secret) {
 			t.Errorf("--show-secrets: %q missing", secret)
 		}
+	}
+}
+
+// A secret sent only in a setup step, and echoed back by the server
+// lower-cased and JSON-escaped in the race's responses, is masked in every
+// output all the same: the scrubber is fed with every step of the run.
+func TestSecretsFromSetupSteps(t *testing.T) {
+	const secret = "Setup-S3cret/Token"
+	var mu sync.Mutex
+	last := ""
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if a := r.Header.Get("Authorization"); a != "" {
+			last = a
+		}
+		_, _ = io.WriteString(w, `{"lower":"`+strings.ToLower(last)+`","escaped":"`+strings.ReplaceAll(last, "/", `\/`)+`"}`)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s.yaml")
+	yaml := "version: 1\nname: setup secret\ntarget: " + srv.URL + "\nsetup:\n" +
+		"  - request: {method: POST, url: /login, headers: {Authorization: \"Bearer " + secret + "\"}}\n" +
+		"race:\n  n: 3\n  request: {url: /x}\n  expect: ['all(responses, .body contains \"nothing\")']\n" +
+		"after:\n  - request: {url: /state}\n    expect: ['json.lower == \"x\"']\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit, html := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
+	code, text, errText := runApp(t, false, false, map[string]string{"GITHUB_ACTIONS": "true"}, "run", "--junit", junit, "--html", html, file)
+	if code != int(ExitCheckFailed) {
+		t.Fatalf("exit %d\n%s\n%s", code, text, errText)
+	}
+	_, js, errJS := runApp(t, false, false, nil, "run", "-o", "json", "-v", file)
+	outputs := map[string]string{"text": text, "stderr": errText + errJS, "json": js}
+	for _, f := range []string{junit, html} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs[f] = string(b)
+	}
+	for name, s := range outputs {
+		if strings.Contains(strings.ToLower(s), "s3cret") {
+			t.Errorf("%s shows the setup step's secret:\n%s", name, s)
+		}
+	}
+	if !strings.Contains(js, "REDACTED") {
+		t.Errorf("the echoed secret should be there, masked:\n%s", js)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/racetest/racetest/expressions"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -29,6 +30,7 @@ func NewDocument(tool string) *Document {
 // becomes a report; secrets are masked unless showSecrets.
 func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 	s := res.Scenario
+	sc := RunScrubber(res, showSecrets)
 	run := Run{
 		Name: s.Name, File: s.File, Line: s.Line, Target: RedactURL(res.Target, showSecrets),
 		Mode: string(res.Mode), N: s.Race.N, Planned: res.Planned,
@@ -39,7 +41,7 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		for _, st := range rd.After {
 			checks = append(checks, Checks(st.Checks, ScopeAfter)...)
 		}
-		round := NewRound(rd.Number, rd.Burst, rd.Requests, checks, showSecrets)
+		round := newRound(rd.Number, rd.Burst, rd.Requests, checks, showSecrets, sc)
 		if rd.Interrupted {
 			round.Notes = append(slices.Clip(round.Notes), InterruptedNote)
 		}
@@ -50,9 +52,39 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 	case res.Interrupted:
 		run.Error = interruptedError(run.Rounds, res.Planned)
 	default:
-		run.Error = Redact(err.Error(), showSecrets)
+		run.Error = sc.Scrub(Redact(err.Error(), showSecrets))
 	}
 	return run
+}
+
+// RunScrubber collects every secret a run sent or was sent, in every
+// step and round: setup, race, after and teardown requests, and the
+// cookies responses set. It is nil when secrets are to be shown.
+func RunScrubber(res *scenarios.Result, showSecrets bool) *Scrubber {
+	if showSecrets {
+		return nil
+	}
+	sc := NewScrubber(nil)
+	steps := func(srs []scenarios.StepResult) {
+		for i := range srs {
+			sc.AddRequests([]runner.Request{srs[i].Request})
+			sc.AddResponses([]runner.Result{srs[i].Response})
+		}
+	}
+	for i := range res.Rounds {
+		rd := &res.Rounds[i]
+		steps(rd.Setup)
+		sc.AddRequests(rd.Requests)
+		if rd.Burst != nil {
+			sc.AddResponses(rd.Burst.Results)
+		}
+		steps(rd.After)
+	}
+	if res.Stopped != nil {
+		steps(res.Stopped.Setup)
+	}
+	steps(res.Teardown)
+	return sc
 }
 
 // interruptedError is the error of a run of total rounds that a signal

@@ -127,6 +127,17 @@ func (r *Run) HasChecks() bool {
 // index for index; secrets in them and in the responses are masked unless
 // showSecrets.
 func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool) Round {
+	var sc *Scrubber
+	if !showSecrets {
+		sc = NewScrubber(reqs)
+		sc.AddResponses(b.Results)
+	}
+	return newRound(number, b, reqs, checks, showSecrets, sc)
+}
+
+// newRound is NewRound with the secrets to mask collected by the caller,
+// over the whole run; sc is nil when secrets are shown.
+func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool, sc *Scrubber) Round {
 	rd := Round{
 		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
 		Connections: b.Connections, Notes: b.Notes,
@@ -134,12 +145,8 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
 	rd.Start = firstRelease(b)
-	var sc *Scrubber
-	if !showSecrets {
-		sc = NewScrubber(reqs)
-		for i := range rd.Checks {
-			rd.Checks[i].Seen, rd.Checks[i].Error = sc.Scrub(rd.Checks[i].Seen), sc.Scrub(rd.Checks[i].Error)
-		}
+	for i := range rd.Checks {
+		rd.Checks[i].Seen, rd.Checks[i].Error = sc.Scrub(rd.Checks[i].Seen), sc.Scrub(rd.Checks[i].Error)
 	}
 	rd.Requests = make([]Request, len(b.Results))
 	for i := range b.Results {

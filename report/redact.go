@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -64,7 +65,7 @@ func RedactURL(raw string, show bool) string {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return raw
+		return redactUserInfo(raw)
 	}
 	changed := false
 	if u.User != nil {
@@ -85,6 +86,24 @@ func RedactURL(raw string, show bool) string {
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// redactUserInfo masks the user info of a URL that does not parse, such as
+// one with a space in it, so that a usage error cannot print its password.
+func redactUserInfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	at := strings.LastIndex(host, "@")
+	if at < 0 {
+		return raw
+	}
+	return scheme + "://" + Mask + rest[at:]
 }
 
 // Redact masks URLs with credentials inside free text such as error
@@ -109,49 +128,83 @@ func Redact(s string, show bool) string {
 // shorter ones would mask ordinary words of every body.
 const minSecretLen = 4
 
-// Scrubber masks the credential values a burst's requests carried wherever
+// Scrubber masks the credential values a run's requests carried wherever
 // they turn up again: in a body echoed by the server, in an error message,
-// in what a check saw.
-type Scrubber struct{ values []string }
+// in what a check saw. It matches each value as sent, JSON- and
+// URL-escaped, and in any letter case, and masks a value cut short at the
+// end of a truncated text.
+type Scrubber struct {
+	secrets []string // as sent, longest first
+	forms   []string // secrets and their escaped forms, longest first
+	seen    map[string]bool
+}
 
 // NewScrubber collects the secret values of reqs: Authorization and
 // Proxy-Authorization values and their tokens, cookie values, and the
 // values of secret-looking query parameters and URL passwords.
 func NewScrubber(reqs []runner.Request) *Scrubber {
-	seen := map[string]bool{}
-	add := func(v string) {
-		v = strings.TrimSpace(v)
-		if len(v) >= minSecretLen && !seen[v] {
-			seen[v] = true
-		}
-	}
+	sc := &Scrubber{seen: map[string]bool{}}
+	sc.AddRequests(reqs)
+	return sc
+}
+
+// AddRequests collects the secret values of more requests.
+func (sc *Scrubber) AddRequests(reqs []runner.Request) {
 	for i := range reqs {
-		for k, vs := range reqs[i].Header {
-			if !isSecretHeader(k) {
-				continue
+		sc.addHeader(reqs[i].Header)
+		addURLSecrets(reqs[i].URL, sc.add)
+	}
+	sc.sort()
+}
+
+// AddResponses collects the secrets that responses set: Set-Cookie values.
+func (sc *Scrubber) AddResponses(rs []runner.Result) {
+	for i := range rs {
+		sc.addHeader(rs[i].Header)
+	}
+	sc.sort()
+}
+
+func (sc *Scrubber) addHeader(h http.Header) {
+	for k, vs := range h {
+		if !isSecretHeader(k) {
+			continue
+		}
+		for _, v := range vs {
+			sc.add(v)
+			if _, token, ok := strings.Cut(v, " "); ok {
+				sc.add(token)
 			}
-			for _, v := range vs {
-				add(v)
-				if _, token, ok := strings.Cut(v, " "); ok {
-					add(token)
-				}
-				for _, c := range strings.Split(v, ";") {
-					if _, val, ok := strings.Cut(c, "="); ok {
-						add(val)
-					}
+			for _, c := range strings.Split(v, ";") {
+				if _, val, ok := strings.Cut(c, "="); ok {
+					sc.add(val)
 				}
 			}
 		}
-		addURLSecrets(reqs[i].URL, add)
 	}
-	s := &Scrubber{}
-	for v := range seen {
-		s.values = append(s.values, v)
+}
+
+func (sc *Scrubber) add(v string) {
+	v = strings.TrimSpace(v)
+	if len(v) < minSecretLen || sc.seen[v] {
+		return
 	}
-	// Longest first, so that a token inside a longer header value does not
-	// leave the rest of that value behind.
-	slices.SortFunc(s.values, func(a, b string) int { return len(b) - len(a) })
-	return s
+	sc.seen[v] = true
+	sc.secrets = append(sc.secrets, v)
+	quoted, _ := json.Marshal(v)
+	for _, f := range []string{v, string(quoted[1 : len(quoted)-1]), strings.ReplaceAll(v, "/", `\/`), url.QueryEscape(v)} {
+		if !slices.Contains(sc.forms, f) {
+			sc.forms = append(sc.forms, f)
+		}
+	}
+}
+
+// sort puts the longest first, so that a token inside a longer header
+// value does not leave the rest of that value behind.
+func (sc *Scrubber) sort() {
+	longest := func(a, b string) int { return len(b) - len(a) }
+	slices.SortFunc(sc.secrets, longest)
+	slices.SortFunc(sc.forms, longest)
 }
 
 func addURLSecrets(raw string, add func(string)) {
@@ -174,12 +227,55 @@ func addURLSecrets(raw string, add func(string)) {
 // Scrub returns s with every collected secret value masked. A nil Scrubber
 // masks nothing.
 func (sc *Scrubber) Scrub(s string) string {
-	if sc == nil {
+	if sc == nil || s == "" {
 		return s
 	}
-	for _, v := range sc.values {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, Mask)
+	for _, v := range sc.forms {
+		s = replaceFold(s, v)
+	}
+	return sc.scrubCut(s)
+}
+
+// replaceFold masks every occurrence of v in s, whatever the letter case
+// (a server may echo a token lower-cased). Texts whose lower case changes
+// length (some non-ASCII letters) are matched exactly.
+func replaceFold(s, v string) string {
+	ls, lv := strings.ToLower(s), strings.ToLower(v)
+	if len(ls) != len(s) || len(lv) != len(v) {
+		return strings.ReplaceAll(s, v, Mask)
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(ls, lv)
+		if i < 0 {
+			if b.Len() == 0 {
+				return s
+			}
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(Mask)
+		s, ls = s[i+len(v):], ls[i+len(v):]
+	}
+}
+
+// truncated ends a text cut short, as a check's "seen" is.
+const truncated = "..."
+
+// scrubCut masks the start of a secret left at the end of a text that was
+// cut short before the secret ended.
+func (sc *Scrubber) scrubCut(s string) string {
+	t, ok := strings.CutSuffix(s, truncated)
+	if !ok {
+		return s
+	}
+	lt := strings.ToLower(t)
+	for _, v := range sc.secrets {
+		for k := len(v) - 1; k >= minSecretLen; k-- {
+			if strings.HasSuffix(lt, strings.ToLower(v[:k])) {
+				return t[:len(t)-k] + Mask + truncated
+			}
 		}
 	}
 	return s

@@ -20,8 +20,11 @@ type Result struct {
 	Mode runner.Mode
 	// Planned is the number of rounds the run was to have; Rounds has
 	// fewer when it stopped early.
-	Planned  int
-	Rounds   []Round
+	Planned int
+	Rounds  []Round
+	// Stopped is the round that stopped before its race was sent, with
+	// the setup steps it ran; nil when every round sent its race.
+	Stopped  *Round
 	Teardown []StepResult
 	// Interrupted says that the run's context ended before it finished.
 	Interrupted bool

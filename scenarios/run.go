@@ -70,6 +70,8 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 		rd, err := r.round(ctx, round)
 		if rd.Burst != nil {
 			res.Rounds = append(res.Rounds, *rd)
+		} else {
+			res.Stopped = rd
 		}
 		runErr = err
 		if o.OnRound != nil {
