@@ -1,0 +1,117 @@
+package realservers
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Bounds of a server's life in a test.
+const (
+	// readyTimeout bounds the wait for every port to accept. Servers here
+	// start in well under a second; the rest is for a loaded CI machine.
+	readyTimeout = 20 * time.Second
+	// stopGrace is how long a server has to exit after SIGTERM before its
+	// process group is killed.
+	stopGrace = 5 * time.Second
+	// attempts bounds the retries when another process took a port between
+	// picking it and the server binding it.
+	attempts = 3
+)
+
+// launch is one way to run a server: what to execute and what must accept
+// before it counts as started.
+type launch struct {
+	bin   string
+	args  []string
+	env   []string // added to a minimal environment (PATH, HOME, XDG dirs)
+	ports []int    // every port the server listens on
+	logs  []string // the server's own log files, shown on failure
+}
+
+// configure writes a server's config for the given free ports into dir and
+// says how to run it and what the test will see.
+type configure func(dir string, ports []int) (*Server, launch, error)
+
+// start picks nports free loopback ports, configures the server, runs it
+// and waits until it accepts. When the server fails because a port was
+// taken in the meantime, it tries again with new ports. Every other failure
+// fails the test with the server's own log.
+func start(t testing.TB, name string, nports int, cfg configure) *Server {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		dir := t.TempDir()
+		ports, err := freePorts(nports)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		srv, l, err := cfg(dir, ports)
+		if err != nil {
+			t.Fatalf("%s: write config: %v", name, err)
+		}
+		srv.Dir = dir
+		err = run(t, srv, l)
+		if err == nil {
+			return srv
+		}
+		if attempt < attempts && portTaken(srv.Log()) {
+			t.Logf("%s: a port was taken before the server bound it; retrying with new ports", name)
+			continue
+		}
+		t.Fatalf("%s: %v\n%s", name, err, srv.Log())
+	}
+}
+
+// freePorts returns n distinct ports that were free on 127.0.0.1 a moment
+// ago. They are held open together while picking, so that they differ.
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("pick a free port: %w", err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+// portTaken reports whether a server's log says that it could not bind.
+func portTaken(log string) bool {
+	return strings.Contains(log, "in use") || strings.Contains(log, "could not bind")
+}
+
+// waitReady waits until every port accepts a TCP connection, the process
+// exits (exited is closed) or readyTimeout passes.
+func waitReady(ports []int, exited <-chan struct{}) error {
+	deadline := time.Now().Add(readyTimeout)
+	for _, port := range ports {
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		for {
+			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+			if err == nil {
+				c.Close()
+				break
+			}
+			select {
+			case <-exited:
+				return fmt.Errorf("the server exited before %s accepted", addr)
+			case <-time.After(20 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s did not accept within %v: %w", addr, readyTimeout, err)
+			}
+		}
+	}
+	// A server that failed on its last port may still be exiting; a port
+	// that accepted may then belong to someone else.
+	select {
+	case <-exited:
+		return fmt.Errorf("the server exited right after its ports accepted")
+	case <-time.After(50 * time.Millisecond):
+	}
+	return nil
+}
