@@ -61,6 +61,9 @@ func StartApache(t testing.TB, o Options) *Server {
 			args:  []string{"-d", dir, "-f", conf, "-DFOREGROUND"},
 			ports: ports,
 			logs:  []string{errorLog},
+			// AH00489, logged by the MPM after the listeners are open
+			// whatever the LogLevel.
+			ready: "resuming normal operations", readyLog: errorLog,
 		}, nil
 	})
 }

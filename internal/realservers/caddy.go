@@ -42,7 +42,9 @@ func StartCaddy(t testing.TB, o Options) *Server {
 			bin:   bin,
 			args:  []string{"run", "--config", conf, "--adapter", "caddyfile"},
 			ports: ports,
-			// Caddy logs to stderr, which run keeps in stderr.log.
+			// Caddy logs to stderr, which run keeps in stderr.log; this
+			// comes once every server of the config is listening.
+			ready: "serving initial configuration",
 		}, nil
 	})
 }

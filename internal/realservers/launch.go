@@ -1,8 +1,10 @@
 package realservers
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +23,10 @@ const (
 	attempts = 3
 )
 
+// errPortTaken is returned by waitReady when the server says that it could
+// not bind a port.
+var errPortTaken = errors.New("a port was taken before the server bound it")
+
 // launch is one way to run a server: what to execute and what must accept
 // before it counts as started.
 type launch struct {
@@ -29,6 +35,11 @@ type launch struct {
 	env   []string // added to a minimal environment (PATH, HOME, XDG dirs)
 	ports []int    // every port the server listens on
 	logs  []string // the server's own log files, shown on failure
+	// ready is what the server writes to readyLog once it has bound every
+	// port. A port that accepts is not enough: another process may have
+	// taken it after freePorts let go of it, and nginx, for one, retries a
+	// failed bind for seconds before it gives up.
+	ready, readyLog string
 }
 
 // configure writes a server's config for the given free ports into dir and
@@ -56,7 +67,7 @@ func start(t testing.TB, name string, nports int, cfg configure) *Server {
 		if err == nil {
 			return srv
 		}
-		if attempt < attempts && portTaken(srv.Log()) {
+		if attempt < attempts && (errors.Is(err, errPortTaken) || portTaken(srv.Log())) {
 			t.Logf("%s: a port was taken before the server bound it; retrying with new ports", name)
 			continue
 		}
@@ -84,11 +95,30 @@ func portTaken(log string) bool {
 	return strings.Contains(log, "in use") || strings.Contains(log, "could not bind")
 }
 
-// waitReady waits until every port accepts a TCP connection, the process
-// exits (exited is closed) or readyTimeout passes.
-func waitReady(ports []int, exited <-chan struct{}) error {
+// waitReady waits until the server has logged l.ready and every port
+// accepts a TCP connection, or the process exits (exited is closed), or
+// readyTimeout passes.
+func waitReady(l launch, exited <-chan struct{}) error {
 	deadline := time.Now().Add(readyTimeout)
-	for _, port := range ports {
+	for {
+		data, _ := os.ReadFile(l.readyLog) // not there yet: not ready yet
+		if strings.Contains(string(data), l.ready) {
+			break
+		}
+		// nginx retries a failed bind for 2.5 s; no need to wait for it.
+		if portTaken(string(data)) {
+			return errPortTaken
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("the server exited before it said %q", l.ready)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the server did not say %q within %v", l.ready, readyTimeout)
+		}
+	}
+	for _, port := range l.ports {
 		addr := fmt.Sprintf("127.0.0.1:%d", port)
 		for {
 			c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
@@ -106,12 +136,10 @@ func waitReady(ports []int, exited <-chan struct{}) error {
 			}
 		}
 	}
-	// A server that failed on its last port may still be exiting; a port
-	// that accepted may then belong to someone else.
 	select {
 	case <-exited:
 		return fmt.Errorf("the server exited right after its ports accepted")
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 	return nil
 }

@@ -36,8 +36,12 @@ type NginxOptions struct {
 func StartNginx(t testing.TB, o NginxOptions) *Server {
 	t.Helper()
 	bin := binary(t, o.Options, "nginx", "nginx")
-	version := versionOf(bin, "-v")
-	return start(t, "nginx", 3, func(dir string, ports []int) (*Server, launch, error) {
+	return start(t, "nginx", 3, nginxConfigure(bin, versionOf(bin, "-v"), o))
+}
+
+// nginxConfigure writes nginx.conf for three ports: TLS, h2c, HTTP/1.1.
+func nginxConfigure(bin, version string, o NginxOptions) configure {
+	return func(dir string, ports []int) (*Server, launch, error) {
 		cert, err := writeCert(dir, time.Now())
 		if err != nil {
 			return nil, launch{}, err
@@ -75,8 +79,11 @@ func StartNginx(t testing.TB, o NginxOptions) *Server {
 			args:  []string{"-p", dir + "/", "-c", conf, "-e", errorLog},
 			ports: ports,
 			logs:  []string{errorLog},
+			// Logged at notice level by the master once every listen
+			// socket is bound, just before it forks the worker.
+			ready: "start worker processes", readyLog: errorLog,
 		}, nil
-	})
+	}
 }
 
 // nginxData fills nginxConf.

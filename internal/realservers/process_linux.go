@@ -58,8 +58,11 @@ func run(t testing.TB, srv *Server, l launch) error {
 	}()
 	stop := func() error { return stopGroup(cmd.Process.Pid, exited) }
 
-	if err := waitReady(l.ports, exited); err != nil {
-		stop()
+	if l.readyLog == "" {
+		l.readyLog = stderr
+	}
+	if err := waitReady(l, exited); err != nil {
+		_ = stop() // the readiness error says more than how it stopped
 		<-exited
 		if waitErr != nil {
 			return fmt.Errorf("%w (%s: %w)", err, l.bin, waitErr)
