@@ -25,8 +25,17 @@ func run(t testing.TB, srv *Server, l launch) error {
 	}
 	defer out.Close() // the child has its own copy
 
-	cmd := exec.Command(l.bin, l.args...)
+	// The guard's stdin is a pipe whose write end only this process holds:
+	// when this process dies for any reason, even SIGKILL, the guard reads
+	// EOF and kills the whole group.
+	lifeline, keep, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer lifeline.Close() // the guard has its own copy
+	cmd := exec.Command("/bin/sh", append([]string{"-c", guardScript, "realservers-guard", l.bin}, l.args...)...)
 	cmd.Dir = srv.Dir
+	cmd.Stdin = lifeline
 	cmd.Stdout = out
 	cmd.Stderr = out
 	// A minimal environment, not this process's: the servers must not pick
@@ -39,15 +48,12 @@ func run(t testing.TB, srv *Server, l launch) error {
 		"XDG_CONFIG_HOME=" + filepath.Join(srv.Dir, "config"),
 		"LANG=C",
 	}, l.env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		// Its own group, so that stopping it also stops the workers it
-		// forks (nginx, Apache).
-		Setpgid: true,
-		// If the test binary dies without running its cleanups (a panic in
-		// another goroutine, a -timeout), the server goes too.
-		Pdeathsig: syscall.SIGKILL,
-	}
+	// Its own group, led by the guard, so that stopping it also stops the
+	// workers the server forks (nginx, Apache), which stay in the group
+	// even when their parent is gone.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
+		keep.Close()
 		return fmt.Errorf("start %s: %w", l.bin, err)
 	}
 	exited := make(chan struct{})
@@ -56,7 +62,10 @@ func run(t testing.TB, srv *Server, l launch) error {
 		waitErr = cmd.Wait()
 		close(exited)
 	}()
-	stop := func() error { return stopGroup(cmd.Process.Pid, exited) }
+	stop := func() error {
+		defer keep.Close()
+		return stopGroup(cmd.Process.Pid, exited)
+	}
 
 	if l.readyLog == "" {
 		l.readyLog = stderr
@@ -76,6 +85,32 @@ func run(t testing.TB, srv *Server, l launch) error {
 	})
 	return nil
 }
+
+// guardScript runs the server ("$@") as a child of a shell that leads the
+// process group, so that the group outlives a crash of the test process:
+// Pdeathsig would kill only the server's master, and nginx's and Apache's
+// workers survive their master. A watcher waits for EOF on the lifeline
+// (stdin, fd 3 here), which comes when the test process is gone, and then
+// kills the group. Otherwise the shell waits for the server and exits with
+// its status; SIGTERM from stopGroup reaches the server directly, and the
+// shell's no-op trap keeps it waiting until the server has shut down. The
+// shell reaps the watcher before it exits, so that no zombie of the group
+// is left for stopGroup to wait on.
+const guardScript = `exec 3<&0 </dev/null
+"$@" 3<&- &
+srv=$!
+{ read -r _ <&3; kill -KILL 0; } &
+watch=$!
+exec 3<&-
+trap : TERM
+while :; do
+	wait "$srv"; status=$?
+	kill -0 "$srv" 2>/dev/null || break
+done
+kill "$watch" 2>/dev/null
+wait "$watch"
+exit "$status"
+`
 
 // stopGroup ends the process group led by pid: SIGTERM, so that the
 // server shuts its workers down itself, then SIGKILL to whatever is left of
