@@ -78,9 +78,12 @@ type apacheData struct {
 }
 
 // apacheConf is a whole config. mpm_event is Debian's default MPM and the
-// one mod_http2 is meant for; one child process with 25 threads at start
-// keeps a 2-core machine calm and is what a small Debian install runs
-// (StartServers 2 there).
+// one mod_http2 is meant for. Debian's mpm_event.conf starts 2 children of
+// 25 threads; one is enough for bursts of a few dozen and lighter on a
+// shared 2-core machine, and more start on demand up to ServerLimit.
+// mod_http2 keeps its defaults: it starts each connection at 6 streams
+// processed at once (h2_mplx's limit_active) and raises that over time,
+// which is the serialisation racetest must detect.
 const apacheConf = `ServerRoot "{{.Dir}}"
 ServerName 127.0.0.1
 PidFile "{{.Dir}}/apache2.pid"

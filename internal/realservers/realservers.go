@@ -11,8 +11,17 @@
 // from RACETEST_REAL_SERVERS=1), in which case the test fails: a CI run
 // must not go green by skipping.
 //
+// A test puts a server in front of a check-then-act backend and races it:
+//
+//	be := realservers.StartBackend(t, time.Millisecond)
+//	srv := realservers.StartNginx(t, realservers.NginxOptions{Options: realservers.Options{
+//		Require: os.Getenv(realservers.EnvRequire) == "1", Backend: be.URL}})
+//	b, err := runner.Run(ctx, runner.Plan{Requests: reqs /* to srv.TLSURL + "/race" */,
+//		Options: runner.Options{Client: runner.Client{RootCAs: srv.RootCAs()}}})
+//
 // It is non-test code so that several test packages can share it; it is
-// internal because only tests use it.
+// internal because only tests use it. The servers are Debian's: .ci/servers.sh
+// installs them.
 package realservers
 
 import (
