@@ -82,7 +82,7 @@ type apacheData struct {
 // 25 threads; one is enough for bursts of a few dozen and lighter on a
 // shared 2-core machine, and more start on demand up to ServerLimit.
 // mod_http2 keeps its defaults: it starts each connection at 6 streams
-// processed at once (h2_mplx's limit_active) and raises that over time,
+// processed at once (processing_limit in h2_mplx.c) and raises it over time,
 // which is the serialisation racetest must detect.
 const apacheConf = `ServerRoot "{{.Dir}}"
 ServerName 127.0.0.1
