@@ -52,22 +52,33 @@ func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
 // returned as they are.
 func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
 	d := net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
-	c, err := d.DialContext(ctx, "tcp", t.addr)
+	nc, err := d.DialContext(ctx, "tcp", t.addr)
 	if err != nil {
-		return nil, err
+		return nil, &connectError{err}
 	}
+	c := newWireConn(nc)
 	if !t.tls {
 		return c, nil
 	}
+	c.tls = true
 	tc := tls.Client(c, tlsConfig(o, t.url.Hostname(), alpn))
 	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("tls handshake with %s: %w", t.addr, err)
+		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, err)}
 	}
 	return tc, nil
 }
+
+// connectError marks a failure to open a connection (the dial or the TLS
+// handshake), whatever its kind, so that a connect or handshake that timed
+// out is told apart from a request that timed out waiting for its answer.
+// Its message is that of the failure.
+type connectError struct{ err error }
+
+func (e *connectError) Error() string { return e.err.Error() }
+func (e *connectError) Unwrap() error { return e.err }
 
 // negotiated is the ALPN protocol agreed on c, or "" for plain TCP.
 func negotiated(c net.Conn) string {

@@ -53,7 +53,10 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 		done.Wait()
 		return b, err
 	}
+	meter := lbMeter(fire)
+	meter.start()
 	lbRelease(fire)
+	meter.stop()
 	// Deadlines count from each request's own release, and are set only
 	// now so that the release loop does nothing but write.
 	dl.each(func(s *lbSlot) {
@@ -63,6 +66,8 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	})
 	close(start)
 	done.Wait()
+	meter.settle()
+	lbReceipt(b, fire, meter)
 	return b, nil
 }
 
