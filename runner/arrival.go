@@ -88,20 +88,14 @@ func (b *Burst) stamps() int {
 // clock that happens to land on round values, it can only overstate the
 // unit, never understate it.
 func (b *Burst) ArrivalResolution() time.Duration {
-	res, seen := time.Second, false
+	var ts []time.Time
 	for i := range b.Results {
-		a := b.Results[i].Arrival
-		if a.IsZero() {
-			continue
-		}
-		seen = true
-		ns := time.Duration(a.Nanosecond())
-		for res > time.Nanosecond && ns%res != 0 {
-			res /= 10
+		if a := b.Results[i].Arrival; !a.IsZero() {
+			ts = append(ts, a)
 		}
 	}
-	if !seen {
+	if len(ts) == 0 {
 		return 0
 	}
-	return res
+	return stampResolution(ts)
 }

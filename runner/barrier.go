@@ -106,6 +106,9 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 	// Every goroutine has reached the channel before it is closed, so none
 	// is still being scheduled for the first time at the release.
 	ready.Wait()
+	if testHookArmed != nil {
+		testHookArmed()
+	}
 	meter.start()
 	released.Store(true)
 	close(start)

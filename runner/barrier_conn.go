@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -37,15 +38,19 @@ func newBarrierConn(c net.Conn) *barrierConn { return &barrierConn{Conn: c} }
 
 // arm starts stamping and counting; with readAhead, it starts the
 // read-ahead goroutine, which ends with the connection at the latest.
-func (c *barrierConn) arm(readAhead bool) {
+// The read-ahead marks ready just before it reads, for the same reason
+// as the last-byte collectors do.
+func (c *barrierConn) arm(readAhead bool, ready *sync.WaitGroup) {
 	c.armed.Store(true)
 	if !readAhead {
 		return
 	}
 	c.buf = make([]byte, 4096)
 	c.ahead = make(chan struct{})
+	ready.Add(1)
 	go func() {
 		defer close(c.ahead)
+		ready.Done()
 		c.n, c.err = c.Conn.Read(c.buf)
 		c.stamp(c.n)
 	}()
@@ -96,14 +101,16 @@ func (c *barrierConn) firstByte() time.Time {
 // release, allocated now, before it.
 func barrierArm(slots []barrierSlot, readAhead bool) *releaseMeter {
 	var wires []*wireConn
+	var ready sync.WaitGroup
 	for i := range slots {
 		if slots[i].req == nil {
 			continue
 		}
 		bc := (*slots[i].conn).(*barrierConn)
-		bc.arm(readAhead)
+		bc.arm(readAhead, &ready)
 		wires = append(wires, wireOf(bc.Conn))
 	}
+	ready.Wait()
 	return newReleaseMeter(wires)
 }
 

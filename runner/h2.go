@@ -40,7 +40,7 @@ const defaultH2Hold = HoldHeaders
 func h2Ping() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 't', 'e', 's', 't'} }
 
 // testHookArmed, when set by a test, runs after every connection is armed
-// and just before the release.
+// and just before the release, in every engine.
 //
 //nolint:gochecknoglobals // a test hook like net/http's, nil in production
 var testHookArmed func()
