@@ -61,7 +61,13 @@ func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, e
 		return c, nil
 	}
 	c.tls = true
-	tc := tls.Client(c, tlsConfig(o, t.url.Hostname(), alpn))
+	cfg := tlsConfig(o, t.url.Hostname(), alpn)
+	// As for single-packet (see dialH2): with dynamic record sizing on, a
+	// last-byte final fragment of a few KB (the body, held with the end
+	// of the head) left in two TLS records and two segments, which the
+	// receipt showed.
+	cfg.DynamicRecordSizingDisabled = true
+	tc := tls.Client(c, cfg)
 	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
