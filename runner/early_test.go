@@ -82,8 +82,9 @@ func TestEveryEngineMarksEarlyAnswers(t *testing.T) {
 	}
 }
 
-// TestNoEarlyAnswersFromAHeldServer: the same engines against Go's
-// server, which waits for the request, mark nothing early.
+// TestNoEarlyAnswersFromAHeldServer: the HTTP/1.1 engines against a
+// server that answers only once it has read the request mark nothing
+// early, and its 503s are responses: the round is complete.
 func TestNoEarlyAnswersFromAHeldServer(t *testing.T) {
 	h1 := rawServer(t, func(c net.Conn) {
 		br := bufio.NewReader(c)
