@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -85,6 +84,7 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 		}
 	}
 
+	meter := barrierArm(slots, p.Warmup == 0)
 	start := make(chan struct{})
 	var ready, done sync.WaitGroup
 	for i := range slots {
@@ -106,9 +106,15 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 	// Every goroutine has reached the channel before it is closed, so none
 	// is still being scheduled for the first time at the release.
 	ready.Wait()
+	if testHookArmed != nil {
+		testHookArmed()
+	}
+	meter.start()
 	released.Store(true)
 	close(start)
 	done.Wait()
+	meter.stop()
+	barrierReceipt(b, slots, meter)
 	return b, nil
 }
 
@@ -119,10 +125,11 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 	if err != nil {
 		return barrierSlot{}, err
 	}
-	conn, err := dial(ctx, t, &p.Options, []string{"http/1.1"})
+	c, err := dial(ctx, t, &p.Options, []string{"http/1.1"})
 	if err != nil {
 		return barrierSlot{}, err
 	}
+	var conn net.Conn = newBarrierConn(c)
 	s := barrierSlot{conn: &conn, released: released}
 	s.tr = pinnedTransport(ctx, s.conn, t, &p.Options, released)
 	if err := warmHTTP1(ctx, s.tr, t, req, &p.Options); err != nil {
@@ -144,40 +151,6 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { r.FirstByte = time.Now() }}
 	s.req = hr.WithContext(httptrace.WithClientTrace(ctx, trace))
 	return s, nil
-}
-
-// errConnLost is returned when the pinned connection of a request was closed
-// after the release; dialling again would no longer be synchronised. It
-// wraps net.ErrClosed so that it is tallied as a reset.
-var errConnLost = fmt.Errorf("connection closed by the server before the request was sent: %w", net.ErrClosed)
-
-// pinnedTransport is an HTTP/1.1 transport that uses *conn as its first
-// connection. Before the release a lost connection is dialled again, and
-// *conn becomes the new one; after it, never.
-func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, released *atomic.Bool) *http.Transport {
-	var once atomic.Bool
-	get := func(context.Context, string, string) (net.Conn, error) {
-		if once.CompareAndSwap(false, true) {
-			return *conn, nil
-		}
-		if released.Load() {
-			return nil, errConnLost
-		}
-		c, err := dial(ctx, t, o, []string{"http/1.1"})
-		if err == nil {
-			(*conn).Close()
-			*conn = c
-		}
-		return c, err
-	}
-	return &http.Transport{
-		DialContext:        get,
-		DialTLSContext:     get,
-		DisableCompression: true,
-		MaxIdleConns:       1,
-		// An empty map turns HTTP/2 off: barrier mode is the HTTP/1.1 baseline.
-		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
-	}
 }
 
 // warmHTTP1 sends the throwaway warm-up requests on the pinned connection,

@@ -40,7 +40,7 @@ const defaultH2Hold = HoldHeaders
 func h2Ping() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 't', 'e', 's', 't'} }
 
 // testHookArmed, when set by a test, runs after every connection is armed
-// and just before the release.
+// and just before the release, in every engine.
 //
 //nolint:gochecknoglobals // a test hook like net/http's, nil in production
 var testHookArmed func()
@@ -97,7 +97,10 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	if testHookArmed != nil {
 		testHookArmed()
 	}
+	meter := h2Meter(conns)
+	meter.start()
 	releaseH2(conns)
+	meter.stop()
 	for _, c := range conns {
 		if c.final == nil {
 			continue
@@ -112,26 +115,9 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		c.setDeadline(ctx, deadlineAfter(c.released, &p.Options))
 	}
 	waitH2(conns)
-	noteEarly(b)
+	meter.settle()
+	h2Receipt(b, conns, meter)
 	return b, nil
-}
-
-// noteEarly tells the user when responses came back before the release:
-// the server acted on what was sent while arming, so those requests were
-// not held at all.
-func noteEarly(b *Burst) {
-	n := 0
-	for i := range b.Results {
-		r := &b.Results[i]
-		if !r.FirstByte.IsZero() && !r.Released.IsZero() && r.FirstByte.Before(r.Released) {
-			n++
-		}
-	}
-	if n > 0 {
-		b.Notes = append(b.Notes, fmt.Sprintf(
-			"%d of %d responses arrived before the release: the server answered before the request was complete, so they were not held (hold %s)",
-			n, len(b.Results), b.Hold))
-	}
 }
 
 // releaseH2 writes every connection's final frames, connections back to

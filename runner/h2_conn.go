@@ -53,6 +53,7 @@ type h2conn struct {
 	idx  int // Result.Conn
 	t    target
 	nc   net.Conn
+	wire *wireConn // the socket under nc, for the receipt; nil if unseen
 	br   *bufio.Reader
 	fr   *http2.Framer // reads from br, writes into wbuf
 	wbuf bytes.Buffer
@@ -87,11 +88,12 @@ func openH2(ctx context.Context, t target, p *Plan, idx int) (*h2conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	wire := wireOf(nc)
 	if testHookWrapConn != nil {
 		nc = testHookWrapConn(nc)
 	}
 	c := &h2conn{
-		idx: idx, t: t, nc: nc, nextID: 1, ping: h2Ping(),
+		idx: idx, t: t, nc: nc, wire: wire, nextID: 1, ping: h2Ping(),
 		peer:    h2peer{maxStreams: math.MaxUint32, initWindow: h2DefaultWindow, maxFrame: h2MaxReadFrame},
 		sendWin: h2DefaultWindow,
 		pinged:  make(chan struct{}, 1),
@@ -134,6 +136,9 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 	if err != nil || !t.tls {
 		return nc, err
 	}
+	if w := wireOf(nc); w != nil {
+		w.tls = true
+	}
 	cfg := tlsConfig(o, t.url.Hostname(), []string{"h2"})
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(nc, cfg)
@@ -147,7 +152,7 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 		if strings.Contains(err.Error(), "no application protocol") {
 			return nil, noH2(t, "it refused ALPN h2 and likely speaks http/1.1")
 		}
-		return nil, fmt.Errorf("tls handshake with %s: %w", t.addr, err)
+		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, err)}
 	}
 	if p := negotiated(tc); p != "h2" {
 		_ = tc.Close()

@@ -184,16 +184,23 @@ func (c *h2conn) encode(p *Plan, hold Hold) error {
 
 // fits checks a body against the server's flow-control windows: a body
 // the server has not granted room for would wait for a WINDOW_UPDATE and
-// leave after the release, so it is refused rather than sent late.
+// leave after the release, so it is refused rather than sent late. The
+// windows are the server's limits, not a mistake in the plan, so the
+// error is a *SyncError (and auto mode uses last-byte instead).
 func (c *h2conn) fits(idx, n int, total *int64) error {
 	*total += int64(n)
 	switch {
 	case n > int(c.peer.initWindow):
-		return fmt.Errorf("%w: request %d: body of %d bytes is larger than the server's HTTP/2 stream window (%d bytes), too large for single-packet; use --mode last-byte",
-			ErrInvalidPlan, idx, n, c.peer.initWindow)
+		return h2Limit(fmt.Sprintf("request %d: body of %d bytes is larger than the server's HTTP/2 stream window (%d bytes)",
+			idx, n, c.peer.initWindow))
 	case *total > c.sendWin:
-		return fmt.Errorf("%w: request %d: the bodies on connection %d add up to %d bytes, more than the server's HTTP/2 connection window (%d bytes), too large for single-packet; use --mode last-byte",
-			ErrInvalidPlan, idx, c.idx, *total, c.sendWin)
+		return h2Limit(fmt.Sprintf("request %d: the bodies on connection %d add up to %d bytes, more than the server's HTTP/2 connection window (%d bytes)",
+			idx, c.idx, *total, c.sendWin))
 	}
 	return nil
+}
+
+// h2Limit is a limit of the server's that single-packet cannot work with.
+func h2Limit(why string) error {
+	return &SyncError{Mode: ModeSinglePacket, Reason: why + ", too large for single-packet; use --mode last-byte"}
 }

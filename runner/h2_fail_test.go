@@ -127,12 +127,14 @@ func TestSinglePacketRespectsFlowControl(t *testing.T) {
 		t.Errorf("connections %d notes %q", b.Connections, b.Notes)
 	}
 	wantKinds(t, b, make([]ErrKind, 12)...)
-	// A body larger than a stream's window cannot be held at all.
+	// A body larger than a stream's window cannot be held at all: the
+	// server's limit, so synchronisation is unavailable, not the plan
+	// invalid.
 	small := append([]http2.Setting{{ID: http2.SettingInitialWindowSize, Val: 1000}}, rawSettings...)
 	url = rawH2Server(t, small, 1, ok)
 	_, err = Run(context.Background(), Plan{Requests: burstOf(2, http.MethodPost, url, make([]byte, 2000)), Options: Options{Sync: Sync{Mode: ModeSinglePacket}}})
-	if !errors.Is(err, ErrInvalidPlan) || !strings.Contains(err.Error(), "stream window") {
-		t.Errorf("err %v, want ErrInvalidPlan about the stream window", err)
+	if !errors.Is(err, ErrSyncUnavailable) || errors.Is(err, ErrInvalidPlan) || !strings.Contains(err.Error(), "stream window") {
+		t.Errorf("err %v, want ErrSyncUnavailable about the stream window", err)
 	}
 }
 

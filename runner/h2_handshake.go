@@ -26,10 +26,8 @@ func (c *h2conn) handshake() error {
 	if err := c.flush(); err != nil {
 		return fmt.Errorf("http/2 preface to %s: %w", c.t.addr, err)
 	}
-	if !c.t.tls {
-		if err := c.checkH2C(); err != nil {
-			return err
-		}
+	if err := c.checkPreface(); err != nil {
+		return err
 	}
 	gotSettings := false
 	for !gotSettings || !c.gotAck {
@@ -47,10 +45,13 @@ func (c *h2conn) handshake() error {
 	return nil
 }
 
-// checkH2C looks at the first bytes of a cleartext server's answer to
-// the preface. An h2c server starts with a SETTINGS frame; an HTTP/1.1
-// server answers with a status line or closes the connection.
-func (c *h2conn) checkH2C() error {
+// checkPreface looks at the first bytes of the server's answer to the
+// preface. An HTTP/2 server starts with a SETTINGS frame; an HTTP/1.1
+// server answers with a status line or closes the connection. Over TLS
+// this catches a server (or a proxy in front of it) that accepted h2 in
+// ALPN but speaks HTTP/1.1: single-packet is then unavailable, which
+// auto mode answers with last-byte.
+func (c *h2conn) checkPreface() error {
 	head, err := c.br.Peek(9)
 	switch {
 	case bytes.HasPrefix(head, []byte("HTTP/")):
@@ -58,22 +59,27 @@ func (c *h2conn) checkH2C() error {
 		if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
 			line = line[:i]
 		}
-		return noH2C(c.t, fmt.Sprintf("it answered the HTTP/2 preface with %q", line))
+		return c.notH2(fmt.Sprintf("it answered the HTTP/2 preface with %q", line))
 	case err != nil:
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			return noH2C(c.t, "it did not answer the HTTP/2 preface in time")
+			return c.notH2("it did not answer the HTTP/2 preface in time")
 		}
-		return noH2C(c.t, fmt.Sprintf("it did not answer the HTTP/2 preface (%v)", err))
+		return c.notH2(fmt.Sprintf("it did not answer the HTTP/2 preface (%v)", err))
 	case http2.FrameType(head[3]) != http2.FrameSettings:
-		return noH2C(c.t, "its first frame was not SETTINGS")
+		return c.notH2("its first frame was not SETTINGS")
 	}
 	return nil
 }
 
-func noH2C(t target, why string) error {
+// notH2 says that the server does not speak HTTP/2 after all.
+func (c *h2conn) notH2(why string) error {
+	if c.t.tls {
+		return &SyncError{Mode: ModeSinglePacket,
+			Reason: fmt.Sprintf("%s accepted h2 in TLS ALPN but does not speak HTTP/2: %s; use --mode last-byte", c.t.url.Host, why)}
+	}
 	return &SyncError{Mode: ModeSinglePacket,
-		Reason: fmt.Sprintf("%s does not speak h2c (HTTP/2 without TLS): %s; use --mode last-byte or an https URL", t.url.Host, why)}
+		Reason: fmt.Sprintf("%s does not speak h2c (HTTP/2 without TLS): %s; use --mode last-byte or an https URL", c.t.url.Host, why)}
 }
 
 // control handles the connection-level frames that may come at any time.

@@ -27,6 +27,11 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 		return nil, nil
 	}
 	n := len(p.Requests)
+	if first.peer.maxStreams == 0 {
+		first.close()
+		return nil, &SyncError{Mode: ModeSinglePacket, Reason: fmt.Sprintf(
+			"%s allows no concurrent HTTP/2 streams (SETTINGS_MAX_CONCURRENT_STREAMS 0); use --mode last-byte", t.url.Host)}
+	}
 	per, why := streamsPerConn(first, p)
 	k := (n + per - 1) / per
 	if k > 1 {
@@ -94,8 +99,7 @@ func isLoopback(t target) bool {
 func streamsPerConn(c *h2conn, p *Plan) (per int, why string) {
 	per = len(p.Requests)
 	if m := int64(c.peer.maxStreams); m < int64(per) {
-		// A server that allows none gets one: it refuses the stream and
-		// the request records why, rather than the burst never starting.
+		// prepareH2 has turned a server that allows none away.
 		per = int(max(m, 1))
 		why = fmt.Sprintf("the server allows %d concurrent streams", m)
 	}

@@ -29,21 +29,25 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	stop := context.AfterFunc(ctx, dl.cancel)
 	defer stop()
 
-	// The collectors start before the arming, so that each is parked in a
-	// read, not waiting to be scheduled, by the time the release comes.
+	// The collectors start before the arming, and the arming waits until
+	// each is about to read, so that each is parked in a read, not waiting
+	// to be scheduled, by the time the release comes: an answer that
+	// arrives before the release is then stamped when it arrives.
 	start := make(chan struct{})
 	var abort error
-	var done sync.WaitGroup
+	var ready, done sync.WaitGroup
 	for i := range slots {
 		if slots[i].conn == nil {
 			continue
 		}
+		ready.Add(1)
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			slots[i].collect(ctx, p, start, &abort)
+			slots[i].collect(ctx, p, start, &abort, ready.Done)
 		}()
 	}
+	ready.Wait()
 	fire := lbArm(slots, b, p, dl)
 	if err := ctx.Err(); err != nil {
 		// Cancelled before the release: nothing more is sent.
@@ -53,7 +57,13 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 		done.Wait()
 		return b, err
 	}
+	if testHookArmed != nil {
+		testHookArmed()
+	}
+	meter := lbMeter(fire)
+	meter.start()
 	lbRelease(fire)
+	meter.stop()
 	// Deadlines count from each request's own release, and are set only
 	// now so that the release loop does nothing but write.
 	dl.each(func(s *lbSlot) {
@@ -63,6 +73,8 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	})
 	close(start)
 	done.Wait()
+	meter.settle()
+	lbReceipt(b, fire, meter)
 	return b, nil
 }
 

@@ -141,9 +141,11 @@ func (s *lbSlot) warmOnce(ctx context.Context, p *Plan) (open bool, err error) {
 // blocks in Read from before the arming, so that no collector is still
 // being scheduled at the release; it writes into the Result only after
 // start is closed, when the release loop is done with it. abort, read after
-// start, is non-nil when the burst was cancelled before the release.
-func (s *lbSlot) collect(ctx context.Context, p *Plan, start <-chan struct{}, abort *error) {
+// start, is non-nil when the burst was cancelled before the release. It
+// calls reading just before its first read.
+func (s *lbSlot) collect(ctx context.Context, p *Plan, start <-chan struct{}, abort *error, reading func()) {
 	s.in.first = time.Time{} // warm-up answers do not count
+	reading()
 	resp, err := lbReadResponse(s.br, s.enc.req)
 	<-start
 	r := s.res

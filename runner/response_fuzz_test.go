@@ -89,7 +89,7 @@ func FuzzLastByteResponse(f *testing.F) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			s.collect(context.Background(), p, start, &abort)
+			s.collect(context.Background(), p, start, &abort, func() {})
 		}()
 		select {
 		case <-done:

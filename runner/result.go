@@ -2,8 +2,6 @@ package runner
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -26,6 +24,11 @@ type Result struct {
 	// Arrival is when the server says it received the request, from
 	// Options.ArrivalHeader; zero when the target does not say.
 	Arrival time.Time
+	// Early is set when the response began before the request was
+	// released (or although it never was): the server answered what was
+	// sent while arming, or sent an answer unasked, so the request was
+	// not held. Every engine sets it the same way; see markEarly.
+	Early bool
 	// Redirects are the redirects followed after the burst, in order, when
 	// Options.FollowRedirects is set. Status, Header and Body are then
 	// those of the last response, while the timings and Arrival stay those
@@ -52,6 +55,8 @@ type Burst struct {
 	Notes   []string
 	Start   time.Time
 	Results []Result
+	// Receipt says how the release went on the wire; see Receipt.
+	Receipt Receipt
 }
 
 // ReleaseSpread is the time between the first and the last final fragment
@@ -92,62 +97,20 @@ func spread(rs []Result, at func(*Result) time.Time) time.Duration {
 	return hi.Sub(lo)
 }
 
-// parseArrival reads a server timestamp. It accepts Unix time in seconds,
-// milliseconds, microseconds or nanoseconds, with or without a fraction and
-// an optional "t=" prefix (the X-Request-Start convention of proxies), and
-// tells the unit from the magnitude.
-func parseArrival(v string) time.Time {
-	v = strings.TrimPrefix(strings.TrimSpace(v), "t=")
-	if v == "" {
-		return time.Time{}
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || f <= 0 {
-		return time.Time{}
-	}
-	if !strings.ContainsAny(v, ".eE") {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return unixAny(n)
-		}
-	}
-	switch {
-	case f < 1e11: // seconds
-		return time.Unix(0, int64(f*1e9))
-	case f < 1e14: // milliseconds
-		return time.Unix(0, int64(f*1e6))
-	case f < 1e17: // microseconds
-		return time.Unix(0, int64(f*1e3))
-	}
-	return time.Unix(0, int64(f))
-}
-
-func unixAny(n int64) time.Time {
-	switch {
-	case n < 1e11:
-		return time.Unix(n, 0)
-	case n < 1e14:
-		return time.UnixMilli(n)
-	case n < 1e17:
-		return time.UnixMicro(n)
-	}
-	return time.Unix(0, n)
-}
-
 // ConnectError returns the first error of a burst in which no request even
-// reached the server (every one was refused, failed to dial or failed the
-// TLS handshake), because then nothing about the race can be judged. It is
-// nil when at least one request got further.
+// reached the server (every one was refused, failed to dial, or failed or
+// timed out in the connect or the TLS handshake), because then nothing
+// about the race can be judged. It is nil when at least one request got
+// further.
 func (b *Burst) ConnectError() error {
 	var first error
 	for i := range b.Results {
 		r := &b.Results[i]
-		switch r.ErrKind {
-		case KindRefused, KindDial, KindTLS:
-			if first == nil {
-				first = r.Err
-			}
-		default:
+		if r.Cause() != CauseConnect {
 			return nil
+		}
+		if first == nil {
+			first = r.Err
 		}
 	}
 	return first

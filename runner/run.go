@@ -8,11 +8,17 @@ import (
 
 // Run prepares, arms, releases and collects one burst. Transport failures
 // of single requests are recorded in their Result and do not make Run fail;
-// Run returns an error only for a plan that cannot be sent (ErrInvalidPlan),
-// a mode the target cannot give (ErrSyncUnavailable), a process out of file
-// descriptors (*FileLimitError; nothing is sent then) or a cancelled ctx
-// before the release. With Options.FollowRedirects, redirects are followed
-// after the collect.
+// Run returns an error only for a plan that cannot be sent (ErrInvalidPlan,
+// the user's own mistake), a mode the target cannot give, including limits
+// the server imposes such as a flow-control window too small for a body
+// (ErrSyncUnavailable, as a *SyncError), a process out of file descriptors
+// (*FileLimitError; nothing is sent then) or a cancelled ctx before the
+// release. In ModeAuto a single-packet burst the server cannot take falls
+// back to last-byte, and Burst.Notes says why. With
+// Options.FollowRedirects, redirects are followed after the collect.
+//
+// A returned Burst may still be incomplete: Burst.Incomplete says which
+// requests were not released or not answered after the release, and why.
 func Run(ctx context.Context, p Plan) (*Burst, error) {
 	p.Options = p.Options.withDefaults()
 	if err := p.validate(); err != nil {
@@ -29,10 +35,26 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		}
 	}
 	b, err := runMode(ctx, mode, &p)
+	if p.Mode == ModeAuto && mode == ModeSinglePacket {
+		b, err = autoFallback(ctx, &p, b, err)
+	}
 	if err == nil {
 		followRedirects(ctx, &p, b)
 	}
+	if b != nil {
+		finish(b)
+	}
 	return b, err
+}
+
+// finish derives what every engine reports the same way, once the
+// responses are in: early answers and the receipt's spreads.
+func finish(b *Burst) {
+	markEarly(b)
+	b.Receipt.ReleaseSpread = b.ReleaseSpread()
+	b.Receipt.ServerSpread, _ = b.ServerSpread()
+	b.Receipt.ServerStamps = b.stamps()
+	b.Receipt.ServerResolution = b.ArrivalResolution()
 }
 
 // runMode runs the engine of mode.

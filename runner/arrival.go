@@ -1,0 +1,101 @@
+package runner
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// parseArrival reads a server timestamp. It accepts Unix time in seconds,
+// milliseconds, microseconds or nanoseconds, with or without a fraction and
+// an optional "t=" prefix (the X-Request-Start convention of proxies), and
+// tells the unit from the magnitude. Decimal stamps are read exactly, not
+// through a float, so that the resolution of the server's clock shows in
+// the values: nginx's $msec "1700000000.123" is a whole millisecond.
+func parseArrival(v string) time.Time {
+	v = strings.TrimPrefix(strings.TrimSpace(v), "t=")
+	if strings.ContainsAny(v, "eE") {
+		return parseArrivalFloat(v)
+	}
+	whole, frac, _ := strings.Cut(v, ".")
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || n < 0 || !digits(frac) {
+		return time.Time{}
+	}
+	// frac as nanoseconds of the unit: "123" is 123,000,000 of 1e9.
+	f := int64(0)
+	if frac != "" {
+		frac = (frac + "000000000")[:9]
+		f, _ = strconv.ParseInt(frac, 10, 64)
+	}
+	if n == 0 && f == 0 {
+		return time.Time{}
+	}
+	switch {
+	case n < 1e11: // seconds
+		return time.Unix(n, f)
+	case n < 1e14: // milliseconds
+		return time.Unix(n/1e3, n%1e3*1e6+f/1e3)
+	case n < 1e17: // microseconds
+		return time.Unix(n/1e6, n%1e6*1e3+f/1e6)
+	}
+	return time.Unix(n/1e9, n%1e9)
+}
+
+func digits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseArrivalFloat reads a stamp in exponent notation, which no server
+// we know of sends; its resolution cannot be told.
+func parseArrivalFloat(v string) time.Time {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 || f >= 1e19 {
+		return time.Time{}
+	}
+	switch {
+	case f < 1e11:
+		return time.Unix(0, int64(f*1e9))
+	case f < 1e14:
+		return time.Unix(0, int64(f*1e6))
+	case f < 1e17:
+		return time.Unix(0, int64(f*1e3))
+	}
+	return time.Unix(0, int64(f))
+}
+
+// stamps counts the responses that carried an arrival stamp.
+func (b *Burst) stamps() int {
+	n := 0
+	for i := range b.Results {
+		if !b.Results[i].Arrival.IsZero() {
+			n++
+		}
+	}
+	return n
+}
+
+// ArrivalResolution is the coarsest power of ten, from 1 ns to 1 s, that
+// every arrival stamp of the burst is a whole multiple of: 1 ms for
+// nginx's $msec or Caddy's millisecond stamps, 1 ns for the demo target.
+// A ServerSpread below it means "under one unit", not zero. It is 0 when
+// no response carried a stamp. With a single stamp, or stamps from a
+// clock that happens to land on round values, it can only overstate the
+// unit, never understate it.
+func (b *Burst) ArrivalResolution() time.Duration {
+	var ts []time.Time
+	for i := range b.Results {
+		if a := b.Results[i].Arrival; !a.IsZero() {
+			ts = append(ts, a)
+		}
+	}
+	if len(ts) == 0 {
+		return 0
+	}
+	return stampResolution(ts)
+}

@@ -1,0 +1,30 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// autoFallback is ModeAuto's answer to a single-packet burst that the
+// server cannot take: no HTTP/2 after all (ALPN said h2 but the server
+// speaks HTTP/1.1), or limits it imposes (a body larger than its stream
+// window, no concurrent streams at all). Auto mode is there to pick what
+// works, so it races with last-byte instead and says why in the notes;
+// an explicit --mode single-packet gets the *SyncError. Such errors come
+// from prepare, before anything of the burst was sent, so the fallback
+// races once, not twice.
+func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, error) {
+	var serr *SyncError
+	if err == nil || !errors.As(err, &serr) || ctx.Err() != nil {
+		return b, err
+	}
+	lb, lerr := runLastByte(ctx, p)
+	if lb != nil {
+		// The reason ends with advice for --mode single-packet users
+		// ("; use --mode last-byte"), which auto has just followed.
+		why, _, _ := strings.Cut(serr.Reason, "; use ")
+		lb.Notes = append([]string{"auto: raced with last-byte because single-packet cannot be used here: " + why}, lb.Notes...)
+	}
+	return lb, lerr
+}
