@@ -82,7 +82,7 @@ func exitCode(err error) ExitCode {
 		return ExitCheckFailed
 	case errors.As(err, &ue), errors.As(err, &le), errors.As(err, &fe), errors.Is(err, runner.ErrInvalidPlan):
 		return ExitUsage
-	case errors.Is(err, runner.ErrSyncUnavailable):
+	case errors.Is(err, runner.ErrSyncUnavailable), errors.Is(err, scenarios.ErrInconclusive):
 		return ExitInconclusive
 	}
 	return ExitRuntime

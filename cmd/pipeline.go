@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
@@ -79,7 +80,10 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 		}
 		err = fileLimitError(fe, lower)
 	}
+	var ie *scenarios.IncompleteError
 	switch {
+	case errors.As(err, &ie):
+		err = incompleteError(ie)
 	case runner.Classify(err) == runner.KindTLS:
 		err = fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):
@@ -89,6 +93,40 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 		err = fmt.Errorf("%s: %w", s.File, err)
 	}
 	return err
+}
+
+// incompleteError says why no round could be judged, a line per cause
+// with what to do about it.
+func incompleteError(e *scenarios.IncompleteError) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "inconclusive: no round was complete (%d cut short); nothing was judged", e.Rounds)
+	for _, c := range e.Causes {
+		fmt.Fprintf(&b, "\n  %s\n    %s", scenarios.CauseText(c), causeHint(c.Kind))
+	}
+	return &codedError{code: ExitInconclusive, err: errors.New(b.String())}
+}
+
+// causeHint is what to do about requests that failed for a cause.
+func causeHint(k runner.CauseKind) string {
+	switch k {
+	case runner.CauseTimeout:
+		return "the server did not answer in time: is it hung? raise --timeout if it is only slow"
+	case runner.CauseEarly:
+		return "the server answered before the request was complete, so nothing was raced: it does not read the body (try --hold headers), or it is not the endpoint you meant"
+	case runner.CauseGoAway:
+		return "the server closed the connection before processing these streams (GOAWAY): lower --n below its per-connection request limit (nginx: keepalive_requests), or use --mode last-byte"
+	case runner.CauseRefusedStream:
+		return "the server refused these streams (its concurrent-stream limit): lower --n, or use --mode last-byte"
+	case runner.CauseReset:
+		return "the connection or stream was reset: the server or a proxy dropped the requests; check its limits and logs"
+	case runner.CauseProtocol:
+		return "the answer was not valid HTTP: is the URL's scheme right (http vs https), and is it an HTTP server?"
+	case runner.CauseConnect:
+		return "no connection could be made: is the target running, and can it take this many connections?"
+	case runner.CauseNotReleased:
+		return "the connection failed before the release (warm-up, HTTP/2 handshake or write): check the target's logs"
+	}
+	return "see the report for each request's error"
 }
 
 // fileLimitError says in one line that the open-file limit is too low for

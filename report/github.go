@@ -38,7 +38,7 @@ func annotationMessages(run *Run) []string {
 	for i := range run.Rounds {
 		rd := &run.Rounds[i]
 		for _, c := range rd.Checks {
-			if c.Pass {
+			if c.Pass || !rd.Complete() {
 				continue
 			}
 			key := c.Scope + "\x00" + c.Expr
@@ -54,8 +54,8 @@ func annotationMessages(run *Run) []string {
 	for _, key := range order {
 		f := byExpr[key]
 		msg := run.Name + ": " + f.first.Expr + " — seen: " + seenText(f.first)
-		if len(run.Rounds) > 1 {
-			msg += fmt.Sprintf(" (failed in %d of %d rounds, first in round %d)", f.rounds, len(run.Rounds), f.round)
+		if complete := run.CompleteRounds(); complete > 1 {
+			msg += fmt.Sprintf(" (failed in %d of %d rounds, first in round %d)", f.rounds, complete, f.round)
 		}
 		out = append(out, msg)
 	}

@@ -50,7 +50,7 @@ type roundView struct {
 	Heading                     string
 	Failed                      bool
 	Notes                       []string
-	Checks                      []Check
+	Checks                      []checkView
 	Tally                       []tallyRow
 	Latency                     []labelled
 	ReleaseSpread, ServerSpread string
@@ -97,17 +97,11 @@ func newRunView(run *Run, n int) runView {
 	if run.File != "" && run.Line > 0 {
 		rv.Where += ":" + strconv.Itoa(run.Line)
 	}
-	failed, total := run.FailedRounds(), len(run.Rounds)
-	switch {
-	case run.Error != "":
-		rv.State, rv.Verdict = "error", "error: the race could not be judged"
-	case !run.HasChecks():
-		// Nothing was judged, so nothing passed: say so rather than green.
-		rv.State, rv.Verdict = "none", fmt.Sprintf("done: %d %s sent, no checks given", total, plural(total, "round"))
-	case failed > 0:
-		rv.State, rv.Verdict = "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds", failed, total)
-	default:
-		rv.State, rv.Verdict = "pass", fmt.Sprintf("passed: every check held in %d of %d rounds", total, total)
+	total := len(run.Rounds)
+	rv.State, rv.Verdict = run.Verdict()
+	if rv.State == "error" {
+		// The error itself is shown beside the verdict.
+		rv.Verdict = "error: the race could not be judged"
 	}
 	for i := range run.Rounds {
 		rv.Rounds = append(rv.Rounds, newRoundView(&run.Rounds[i], total, rv.ID))
@@ -118,16 +112,18 @@ func newRunView(run *Run, n int) runView {
 func newRoundView(rd *Round, rounds int, runID string) roundView {
 	rv := roundView{
 		ID: runID + "-round-" + strconv.Itoa(rd.Round), Round: rd.Round, Rounds: rounds,
-		Failed: rd.Failed(), Notes: rd.Notes, Checks: rd.Checks,
+		Failed: rd.Failed(), Notes: rd.Notes,
 		ReleaseSpread: dur(rd.ReleaseSpread), ServerSpread: "not reported by the target",
 		Timeline: newTimeline(rd),
 	}
+	rv.Checks = newCheckViews(rd)
+	for _, c := range rd.Incomplete {
+		rv.Notes = append([]string{"cut short, not counted: " + causeText(c)}, rv.Notes...)
+	}
+	rv.ReleaseSpread, rv.ServerSpread = releaseText(rd), serverText(rd)
 	rv.Heading = fmt.Sprintf("%s, %s, %d requests on %d %s", rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
 	if rd.Hold != "" {
 		rv.Heading += ", holding " + rd.Hold
-	}
-	if rd.HasServer {
-		rv.ServerSpread = dur(rd.ServerSpread)
 	}
 	t := &rd.Tally
 	for _, s := range t.Statuses {
@@ -143,6 +139,27 @@ func newRoundView(rd *Round, rounds int, runID string) roundView {
 		rv.Requests = append(rv.Requests, newRequestRow(&rd.Requests[i]))
 	}
 	return rv
+}
+
+// checkView is a check as the page shows it: pass, fail, or skip in an
+// incomplete round, whose checks do not count.
+type checkView struct {
+	Check
+	State string
+}
+
+func newCheckViews(rd *Round) []checkView {
+	out := make([]checkView, len(rd.Checks))
+	for i, c := range rd.Checks {
+		out[i] = checkView{Check: c, State: "pass"}
+		switch {
+		case !rd.Complete():
+			out[i].State = "skip"
+		case !c.Pass:
+			out[i].State = "fail"
+		}
+	}
+	return out
 }
 
 func newRequestRow(q *Request) requestRow {

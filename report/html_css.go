@@ -27,7 +27,8 @@ nav a{color:var(--fg);text-decoration:none}
 .verdict.pass,.badge.pass{color:var(--pass);background:var(--pass-bg)}
 .verdict.fail,.badge.fail{color:var(--fail);background:var(--fail-bg)}
 .verdict.error,.badge.error{color:var(--error);background:var(--error-bg)}
-.verdict.none,.badge.none{color:var(--muted);background:#e2e8f0}
+.verdict.inconclusive,.badge.inconclusive{color:var(--error);background:var(--error-bg)}
+.verdict.none,.badge.none,.badge.skip{color:var(--muted);background:#e2e8f0}
 .badge{display:inline-block;min-width:44px;text-align:center;padding:1px 6px;border-radius:4px;font-size:12px;font-weight:700;text-transform:uppercase}
 dl.facts{display:flex;flex-wrap:wrap;gap:2px 18px;margin:0 0 12px;color:var(--muted)}
 dl.facts dt{font-weight:600}

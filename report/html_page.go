@@ -49,7 +49,7 @@ const htmlRound = `<article class="round{{if .Failed}} failed{{else if not .Chec
 {{- end}}
 <table class="checks">
 {{- range .Checks}}
-<tr class="check {{if .Pass}}pass{{else}}fail{{end}}"><td class="state"><span class="badge {{if .Pass}}pass{{else}}fail{{end}}">{{if .Pass}}pass{{else}}FAIL{{end}}</span></td><td><code>{{.Expr}}</code>{{if ne .Scope "burst"}} <span class="scope">{{.Scope}}</span>{{end}}{{if .Seen}}<div class="seen">seen: {{.Seen}}</div>{{end}}{{if .Error}}<div class="seen">error: {{.Error}}</div>{{end}}</td></tr>
+<tr class="check {{.State}}"><td class="state"><span class="badge {{.State}}">{{if eq .State "fail"}}FAIL{{else}}{{.State}}{{end}}</span></td><td><code>{{.Expr}}</code>{{if ne .Scope "burst"}} <span class="scope">{{.Scope}}</span>{{end}}{{if .Seen}}<div class="seen">seen: {{.Seen}}</div>{{end}}{{if .Error}}<div class="seen">error: {{.Error}}</div>{{end}}</td></tr>
 {{- else}}
 <tr class="check"><td class="state"></td><td class="muted">no checks: this round only shows what happened</td></tr>
 {{- end}}

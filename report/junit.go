@@ -50,7 +50,13 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitOutcome `xml:"failure"`
 	Error     *junitOutcome `xml:"error"`
+	Skipped   *junitSkipped `xml:"skipped"`
 	SystemOut *junitText    `xml:"system-out"`
+}
+
+// junitSkipped marks a check of an incomplete round: shown, not counted.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 // junitOutcome is the body of a <failure> or <error>.
@@ -140,6 +146,9 @@ func junitRun(run *Run, doc *Document) (junitSuite, time.Duration) {
 		if c.Error != nil {
 			s.Errors++
 		}
+		if c.Skipped != nil {
+			s.Skipped++
+		}
 	}
 	if doc.Interrupted {
 		s.SystemErr = &junitText{"interrupted: the report shows what was collected before the stop\n"}
@@ -165,6 +174,14 @@ func junitCheck(run *Run, rd *Round, c Check, d time.Duration) junitCase {
 	tc := junitCase{
 		Name:      fmt.Sprintf("round %d: %s", rd.Round, c.Expr),
 		Classname: run.Name, Time: seconds(d),
+	}
+	if !rd.Complete() {
+		var why []string
+		for _, c := range rd.Incomplete {
+			why = append(why, causeText(c))
+		}
+		tc.Skipped = &junitSkipped{Message: "the round is incomplete, its checks are not counted: " + strings.Join(why, "; ")}
+		return tc
 	}
 	if c.Pass {
 		return tc
@@ -206,11 +223,11 @@ func roundSummary(rd *Round) string {
 	fmt.Fprintf(&b, "round %d: %s, %s, %d requests on %d %s\n",
 		rd.Round, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
 	fmt.Fprintf(&b, "responses: %s\n", tallyLine(&rd.Tally))
-	server := "not reported by the target"
-	if rd.HasServer {
-		server = dur(rd.ServerSpread)
+	fmt.Fprintf(&b, "spread: release %s, server %s\n", releaseText(rd), serverText(rd))
+	fmt.Fprintf(&b, "receipt: %s\n", receiptText(&rd.Receipt))
+	for _, c := range rd.Incomplete {
+		fmt.Fprintf(&b, "cut short: %s\n", causeText(c))
 	}
-	fmt.Fprintf(&b, "spread: release %s, server %s\n", dur(rd.ReleaseSpread), server)
 	for _, n := range rd.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/racetest/racetest/runner"
@@ -53,8 +55,52 @@ type Round struct {
 	ServerSpread  time.Duration `json:"server_spread_ns"`
 	HasServer     bool          `json:"server_spread_known"`
 	Tally         Tally         `json:"tally"`
-	Checks        []Check       `json:"checks"`
+	// Incomplete says why the round does not count, when it does not;
+	// its checks are shown, not counted.
+	Incomplete []Cause `json:"incomplete,omitempty"`
+	// Receipt is how the release went on the wire.
+	Receipt Receipt `json:"receipt"`
+	// Serialised, when set, says that the server handled the burst a
+	// few requests at a time.
+	Serialised *Serialised `json:"serialised,omitempty"`
+	Checks     []Check     `json:"checks"`
 	Requests      []Request     `json:"requests"`
+}
+
+// Cause is one reason a round is incomplete: Count requests failed this
+// way, before or after the release; Message is the first one's error.
+type Cause struct {
+	Kind         string `json:"kind"`
+	Count        int    `json:"count"`
+	Requests     []int  `json:"requests"`
+	Message      string `json:"message,omitempty"`
+	AfterRelease bool   `json:"after_release"`
+}
+
+// Receipt is the sync receipt of a round: what the release took on the
+// wire. Segments are known on Linux only (segments_known).
+type Receipt struct {
+	Connections      int           `json:"connections"`
+	Writes           int           `json:"writes"`
+	Bytes            int64         `json:"bytes"`
+	TLS              bool          `json:"tls"`
+	TLSRecords       int           `json:"tls_records"`
+	Segments         int           `json:"segments"`
+	MaxSegments      int           `json:"max_segments_per_connection"`
+	SegmentsKnown    bool          `json:"segments_known"`
+	ServerStamps     int           `json:"server_stamps"`
+	ServerResolution time.Duration `json:"server_resolution_ns"`
+}
+
+// Serialised is the evidence that the server handled a burst K requests
+// at a time: Steps steps about Step apart, seen in From ("arrival" stamps
+// or "first-byte" times), on connection Conn (-1: across connections).
+type Serialised struct {
+	Conn  int           `json:"conn"`
+	K     int           `json:"k"`
+	Steps int           `json:"steps"`
+	Step  time.Duration `json:"step_ns"`
+	From  string        `json:"from"`
 }
 
 // Check is one expression judged in one round.
@@ -89,8 +135,17 @@ type Request struct {
 	Arrival   *time.Duration      `json:"arrival_ns,omitempty"`
 }
 
-// Failed reports whether any check of the round failed.
+// Complete reports whether the round's burst happened as asked, so that
+// its checks count: no incomplete cause, and no interrupt.
+func (r *Round) Complete() bool {
+	return len(r.Incomplete) == 0 && !slices.Contains(r.Notes, InterruptedNote)
+}
+
+// Failed reports whether any check of a complete round failed.
 func (r *Round) Failed() bool {
+	if !r.Complete() {
+		return false
+	}
 	for _, c := range r.Checks {
 		if !c.Pass {
 			return true
@@ -108,6 +163,38 @@ func (r *Run) FailedRounds() int {
 		}
 	}
 	return n
+}
+
+// CompleteRounds counts the rounds a verdict rests on.
+func (r *Run) CompleteRounds() int {
+	n := 0
+	for i := range r.Rounds {
+		if r.Rounds[i].Complete() {
+			n++
+		}
+	}
+	return n
+}
+
+// Verdict is the run's outcome as a state (pass, fail, inconclusive,
+// error, none) and a sentence: the one wording of every writer.
+func (r *Run) Verdict() (state, text string) {
+	failed, complete, total := r.FailedRounds(), r.CompleteRounds(), len(r.Rounds)
+	cut := ""
+	if complete < total {
+		cut = fmt.Sprintf(" (%d incomplete %s not counted)", total-complete, plural(total-complete, "round"))
+	}
+	switch {
+	case r.Error != "":
+		return "error", "error: the race could not be judged: " + r.Error
+	case complete == 0 && total > 0:
+		return "inconclusive", fmt.Sprintf("inconclusive: no round was complete (%d cut short); nothing was judged", total)
+	case !r.HasChecks():
+		return "none", fmt.Sprintf("done: %d %s sent, no checks given (add --expect or --expect-status to judge them)", total, plural(total, "round"))
+	case failed > 0:
+		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s", failed, complete, cut)
+	}
+	return "pass", fmt.Sprintf("passed: every check held in %d of %d rounds%s", complete, complete, cut)
 }
 
 // planned is the number of rounds the run was to have.
@@ -144,6 +231,16 @@ func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
+	rd.Receipt = newReceipt(&b.Receipt)
+	for _, c := range b.Incomplete() {
+		rd.Incomplete = append(rd.Incomplete, Cause{
+			Kind: string(c.Kind), Count: c.Count, Requests: c.Requests, AfterRelease: c.AfterRelease,
+			Message: sc.Scrub(Redact(c.First, showSecrets)),
+		})
+	}
+	if s, ok := b.Serialised(); ok {
+		rd.Serialised = &Serialised{Conn: s.Conn, K: s.K, Steps: s.Steps, Step: s.Step, From: s.From}
+	}
 	rd.Start = firstRelease(b)
 	for i := range rd.Checks {
 		rd.Checks[i].Seen, rd.Checks[i].Error = sc.Scrub(rd.Checks[i].Seen), sc.Scrub(rd.Checks[i].Error)

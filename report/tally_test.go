@@ -64,8 +64,15 @@ func TestNewRoundRedactsAndOffsets(t *testing.T) {
 		!strings.Contains(q.URL, "page=2") {
 		t.Errorf("not redacted: %v %s", q.Headers, q.URL)
 	}
-	if !rd.Failed() {
-		t.Error("a failed check should fail the round")
+	// Request 4 was refused: the round is incomplete, and its failed check
+	// counts for nothing; without it the round is complete and fails.
+	if rd.Complete() || rd.Failed() || len(rd.Incomplete) != 1 || rd.Incomplete[0].Kind != "connect" {
+		t.Errorf("an incomplete round: complete %v, failed %v, causes %+v", rd.Complete(), rd.Failed(), rd.Incomplete)
+	}
+	whole := fixedBurst()
+	whole.Results = whole.Results[:4]
+	if rd := NewRound(1, whole, reqs[:4], []Check{{Expr: "x", Pass: false, Seen: "y"}}, false); !rd.Complete() || !rd.Failed() {
+		t.Error("a failed check should fail a complete round")
 	}
 	shown := NewRound(1, b, reqs, nil, true)
 	if shown.Requests[0].Headers["Set-Cookie"][0] != "s=secret" || !strings.Contains(shown.Requests[0].URL, "token=abc") {

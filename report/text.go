@@ -40,7 +40,7 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 		rd := &run.Rounds[i]
 		// Many rounds would bury the failing ones: past a few, a round in
 		// which every check held takes one line.
-		if len(run.Rounds) > compactAfter && !o.Verbose && !rd.Failed() && len(rd.Checks) > 0 {
+		if len(run.Rounds) > compactAfter && !o.Verbose && rd.Complete() && !rd.Failed() && len(rd.Checks) > 0 {
 			writeRoundLine(p, rd, run.planned())
 			continue
 		}
@@ -62,10 +62,10 @@ const compactAfter = 3
 func writeRoundLine(p *printer, rd *Round, rounds int) {
 	server := "-"
 	if rd.HasServer {
-		server = dur(rd.ServerSpread)
+		server = serverText(rd)
 	}
 	p.line("  round %d/%d: %s  %s  spread release %s server %s  %s",
-		rd.Round, rounds, p.green("pass"), tallyText(rd), dur(rd.ReleaseSpread), server, rd.Mode)
+		rd.Round, rounds, p.green("pass"), tallyText(rd), releaseText(rd), server, rd.Mode)
 }
 
 func tallyText(rd *Round) string {
@@ -80,30 +80,73 @@ func tallyText(rd *Round) string {
 }
 
 func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
-	p.line("  round %d/%d: %s, %s, %d requests on %d %s",
-		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
+	incomplete := ""
+	if len(rd.Incomplete) > 0 {
+		incomplete = ": " + p.red("INCOMPLETE") + ", not counted"
+	}
+	p.line("  round %d/%d: %s, %s, %d requests on %d %s%s",
+		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"), incomplete)
+	for _, c := range rd.Incomplete {
+		p.line("    cut short  %s", causeText(c))
+	}
 	for _, n := range rd.Notes {
 		p.line("    note: %s", n)
 	}
 	p.line("    responses  %s", tallyText(rd))
-	l := rd.Tally.Latency
-	p.line("    latency    min %s  p50 %s  p90 %s  max %s", dur(l.Min), dur(l.P50), dur(l.P90), dur(l.Max))
-	server := "not reported by the target"
-	if rd.HasServer {
-		server = dur(rd.ServerSpread)
+	if len(rd.Tally.Statuses) > 0 {
+		l := rd.Tally.Latency
+		p.line("    latency    min %s  p50 %s  p90 %s  max %s", dur(l.Min), dur(l.P50), dur(l.P90), dur(l.Max))
 	}
-	p.line("    spread     release %s  server %s", dur(rd.ReleaseSpread), server)
+	p.line("    spread     release %s  server %s", releaseText(rd), serverText(rd))
+	if rd.Receipt.Connections > 0 {
+		p.line("    receipt    %s", receiptText(&rd.Receipt))
+	}
 	for _, c := range rd.Checks {
-		writeCheckText(p, c)
+		writeCheckText(p, c, rd.Complete())
 	}
 	if o.Verbose {
 		for _, q := range rd.Requests {
-			p.line("    #%-4d %s %d %s %s", q.Index, q.Method, q.Status, q.ErrorKind, at(q.Released))
+			p.line("    #%-4d %s %d %s %s%s", q.Index, q.Method, q.Status, q.ErrorKind, at(q.Released), errorText(q.Error))
 		}
 	}
 }
 
-func writeCheckText(p *printer, c Check) {
+// causeText is one cause of an incomplete round in a line:
+// "reset x14 after the release: connection reset by peer".
+func causeText(c Cause) string {
+	when := "before the release"
+	if c.AfterRelease {
+		when = "after the release"
+	}
+	s := fmt.Sprintf("%s x%d %s", c.Kind, c.Count, when)
+	if c.Message != "" {
+		s += ": " + c.Message
+	}
+	return s
+}
+
+// errorText is a request's error for the -v list, cut to one short line.
+func errorText(e string) string {
+	const limit = 100
+	if e == "" {
+		return ""
+	}
+	if r := []rune(e); len(r) > limit {
+		e = string(r[:limit-3]) + "..."
+	}
+	return "  " + e
+}
+
+// writeCheckText writes a check; counted is false in an incomplete round,
+// whose checks are shown for what they saw but are neither pass nor fail.
+func writeCheckText(p *printer, c Check, counted bool) {
+	if !counted {
+		p.line("    skip  %s  (not counted: the round is incomplete)", c.Expr)
+		if !c.Pass && c.Seen != "" {
+			p.line("          seen: %s", c.Seen)
+		}
+		return
+	}
 	if c.Pass {
 		p.line("    %s  %s", p.green("pass"), c.Expr)
 		return
@@ -119,32 +162,40 @@ func writeCheckText(p *printer, c Check) {
 }
 
 func (p *printer) verdict(run *Run) string {
-	failed, total := run.FailedRounds(), len(run.Rounds)
-	if !run.HasChecks() {
-		return fmt.Sprintf("done: %d %s sent, no checks given (add --expect or --expect-status to judge them)", total, plural(total, "round"))
+	state, text := run.Verdict()
+	word, rest, _ := strings.Cut(text, ":")
+	switch state {
+	case "pass":
+		word = p.green(word)
+	case "fail", "inconclusive", "error":
+		word = p.red(word)
 	}
-	if failed == 0 {
-		return p.green("passed") + fmt.Sprintf(": every check held in %d of %d rounds", total, total)
-	}
-	return p.red("race found") + fmt.Sprintf(": a check failed in %d of %d rounds", failed, total)
+	return word + ":" + rest
 }
 
 func writeSummaryText(p *printer, doc *Document) {
 	p.line("%s", p.bold("summary"))
 	for i := range doc.Runs {
 		run := &doc.Runs[i]
+		v, text := run.Verdict()
 		state := p.green("pass")
-		switch {
-		case run.Error != "":
+		switch v {
+		case "error":
 			state = p.red("ERROR")
-		case run.FailedRounds() > 0:
+		case "fail":
 			state = p.red("FAIL")
+		case "inconclusive":
+			state = p.red("INCONCLUSIVE")
 		}
 		if run.Error != "" {
 			p.line("  %s  %s: %s", state, run.Name, run.Error)
 			continue
 		}
-		p.line("  %s  %s: check failed in %d of %d rounds", state, run.Name, run.FailedRounds(), len(run.Rounds))
+		if v == "inconclusive" {
+			p.line("  %s  %s: %s", state, run.Name, text)
+			continue
+		}
+		p.line("  %s  %s: check failed in %d of %d rounds", state, run.Name, run.FailedRounds(), run.CompleteRounds())
 	}
 }
 

@@ -69,6 +69,11 @@ func (r *Result) Cause() CauseKind {
 		return CauseEarly
 	case r.Err == nil && r.Status != 0 && !r.Released.IsZero():
 		return ""
+	case len(r.Redirects) > 0 && !r.Released.IsZero():
+		// The raced request got its answer, a redirect; what went wrong
+		// while following it (a loop, a dead Location) came after the
+		// race and is the checks' to judge, as KindRedirect.
+		return ""
 	case r.Err == nil && r.Released.IsZero():
 		return CauseNotReleased
 	case r.Err == nil:

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"github.com/racetest/racetest/expressions"
+	"slices"
+	"strings"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -30,7 +32,20 @@ type Result struct {
 	Interrupted bool
 }
 
-// FailedRounds counts the rounds in which a check failed: the hit rate.
+// CompleteRounds counts the rounds whose burst happened as asked: the
+// rounds a verdict rests on.
+func (r *Result) CompleteRounds() int {
+	n := 0
+	for i := range r.Rounds {
+		if r.Rounds[i].Complete() {
+			n++
+		}
+	}
+	return n
+}
+
+// FailedRounds counts the complete rounds in which a check failed: the
+// hit rate.
 func (r *Result) FailedRounds() int {
 	n := 0
 	for i := range r.Rounds {
@@ -54,13 +69,30 @@ type Round struct {
 	// interrupt cut it short (Interrupted), when nothing is judged.
 	Checks      []expressions.CheckResult
 	Interrupted bool
-	After       []StepResult
+	// Incomplete says why the burst does not count, when it does not:
+	// requests that were not released or got no response that began
+	// after the release. Its checks are judged and shown, not counted.
+	Incomplete []runner.Cause
+	// Serialised, when set, says that the server handled the burst a few
+	// requests at a time.
+	Serialised *runner.Serialisation
+	After      []StepResult
 	// Vars are the variables at the end of the round, captures included.
 	Vars map[string]any
 }
 
-// Failed tells whether a check of the race or of an after step failed.
+// Complete tells whether the round's burst happened as asked: every
+// request released and answered after the release, and no interrupt.
+func (r *Round) Complete() bool {
+	return r.Burst != nil && !r.Interrupted && len(r.Incomplete) == 0
+}
+
+// Failed tells whether a check of the race or of an after step failed in
+// a complete round; an incomplete round is neither passed nor failed.
 func (r *Round) Failed() bool {
+	if !r.Complete() {
+		return false
+	}
 	for _, c := range r.Checks {
 		if !c.Pass {
 			return true
@@ -103,6 +135,70 @@ func (e *StepError) Error() string {
 }
 
 func (e *StepError) Unwrap() error { return e.Err }
+
+// ErrInconclusive is wrapped when a run sent its rounds but none of them
+// was complete: there is nothing to judge.
+var ErrInconclusive = errors.New("no round was complete")
+
+// IncompleteError is a run none of whose rounds was complete, with the
+// causes over all rounds, by kind.
+type IncompleteError struct {
+	Rounds int
+	Causes []runner.Cause
+}
+
+func (e *IncompleteError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v: every one of %d %s was cut short", ErrInconclusive, e.Rounds, plural(e.Rounds, "round"))
+	for _, c := range e.Causes {
+		b.WriteString("; ")
+		b.WriteString(CauseText(c))
+	}
+	return b.String()
+}
+
+func (e *IncompleteError) Unwrap() error { return ErrInconclusive }
+
+// CauseText says a cause in a few words: "reset x14 after the release:
+// connection reset by peer".
+func CauseText(c runner.Cause) string {
+	when := "before the release"
+	if c.AfterRelease {
+		when = "after the release"
+	}
+	s := fmt.Sprintf("%s x%d %s", c.Kind, c.Count, when)
+	if c.First != "" {
+		s += ": " + c.First
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// incomplete is the error of a run whose rounds were all incomplete, or
+// nil: the causes of every round, merged by kind.
+func (r *Result) incomplete() error {
+	if len(r.Rounds) == 0 || r.CompleteRounds() > 0 {
+		return nil
+	}
+	e := &IncompleteError{Rounds: len(r.Rounds)}
+	for i := range r.Rounds {
+		for _, c := range r.Rounds[i].Incomplete {
+			j := slices.IndexFunc(e.Causes, func(x runner.Cause) bool { return x.Kind == c.Kind && x.AfterRelease == c.AfterRelease })
+			if j < 0 {
+				e.Causes = append(e.Causes, runner.Cause{Kind: c.Kind, AfterRelease: c.AfterRelease, First: c.First})
+				j = len(e.Causes) - 1
+			}
+			e.Causes[j].Count += c.Count
+		}
+	}
+	return e
+}
 
 // ErrUnreachable is wrapped when no request of a burst reached the target.
 var ErrUnreachable = errors.New("target unreachable")

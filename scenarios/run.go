@@ -49,6 +49,9 @@ type run struct {
 	vars   map[string]any // after overrides, before any capture
 	once   map[string]any // captured by once: steps in round 1
 	rounds int
+	// adapted is the mode auto switched to after a round showed that
+	// the server serialises single-packet bursts; "" until then.
+	adapted runner.Mode
 }
 
 // Run runs the scenario: per round the setup steps (once: steps in the
@@ -77,6 +80,9 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 		if o.OnRound != nil {
 			o.OnRound(round, r.rounds)
 		}
+	}
+	if runErr == nil {
+		runErr = res.incomplete()
 	}
 	if len(s.Teardown) > 0 {
 		// Teardown cleans up even after an interrupt, so that a shared test
@@ -232,5 +238,8 @@ func (r *run) sync() runner.Sync {
 	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
 	s.OnPrepared = o.OnPrepared
+	if s.Mode == runner.ModeAuto && r.adapted != "" {
+		s.Mode = r.adapted
+	}
 	return s
 }

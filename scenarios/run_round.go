@@ -44,10 +44,28 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 		rd.Interrupted = true
 		return rd, fmt.Errorf("round %d: race: %w", n, ctx.Err())
 	}
+	// An incomplete burst is judged all the same, so that the report can
+	// show what the checks saw, but it does not count (Round.Failed).
+	rd.Incomplete = b.Incomplete()
+	r.serialised(rd)
 	rd.Checks = expressions.Judge(r.s.Race.Expect, expressions.NewBurstEnv(b, vars, r.env, n))
 	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
 	rd.Vars = vars
 	return rd, err
+}
+
+// serialised notes a burst that the server handled a few requests at a
+// time, and in auto mode races the next rounds with last-byte, which
+// such servers handle together (each request has its own connection).
+func (r *run) serialised(rd *Round) {
+	s, ok := rd.Burst.Serialised()
+	if !ok {
+		return
+	}
+	rd.Serialised = &s
+	if r.sync().Mode == runner.ModeAuto && rd.Burst.Mode == runner.ModeSinglePacket {
+		r.adapted = runner.ModeLastByte
+	}
 }
 
 // plan is the runner plan of the race.

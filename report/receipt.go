@@ -1,0 +1,88 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/racetest/racetest/runner"
+)
+
+func newReceipt(r *runner.Receipt) Receipt {
+	return Receipt{
+		Connections: r.Connections, Writes: r.Writes, Bytes: r.Bytes, TLS: r.TLS, TLSRecords: r.TLSRecords,
+		Segments: r.Segments, MaxSegments: r.MaxSegments, SegmentsKnown: r.SegmentsKnown,
+		ServerStamps: r.ServerStamps, ServerResolution: r.ServerResolution,
+	}
+}
+
+// receiptText is the receipt in one line: "30 connections, 4.2 KiB in 30
+// writes, 30 TCP segments (at most 1 per connection), 30 TLS records".
+func receiptText(r *Receipt) string {
+	if r.Connections == 0 && r.Writes == 0 {
+		return "not recorded"
+	}
+	s := fmt.Sprintf("%d %s, %s in %d %s", r.Connections, plural(r.Connections, "connection"),
+		bytesText(r.Bytes), r.Writes, plural(r.Writes, "write"))
+	if r.SegmentsKnown {
+		s += fmt.Sprintf(", %d TCP %s (at most %d per connection)", r.Segments, plural(r.Segments, "segment"), r.MaxSegments)
+	}
+	if r.TLS {
+		s += fmt.Sprintf(", %d TLS %s", r.TLSRecords, plural(r.TLSRecords, "record"))
+	}
+	return s
+}
+
+func bytesText(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}
+
+// releaseText is the release spread, or "one write" when the release was
+// a single write, where a spread of 0 is by construction, not a measure.
+func releaseText(rd *Round) string {
+	if rd.Receipt.Writes == 1 {
+		return "one write"
+	}
+	return dur(rd.ReleaseSpread)
+}
+
+// serverText is the server spread as fine as the target's stamps allow:
+// with stamps of 1 ms, a spread under 1 ms is "< 1ms", not 0.
+func serverText(rd *Round) string {
+	if !rd.HasServer {
+		return "not reported by the target"
+	}
+	res := rd.Receipt.ServerResolution
+	if res > time.Microsecond && rd.ServerSpread < res {
+		return fmt.Sprintf("< %s (header resolution %s)", dur(res), dur(res))
+	}
+	return dur(rd.ServerSpread)
+}
+
+// roundNotes are what the report adds to the engine's notes about a
+// round: the release took several segments on one connection, or the
+// server serialised the burst (requested is the mode the user asked for).
+func roundNotes(rd *Round, requested string) []string {
+	var out []string
+	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 {
+		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (fewer or smaller requests per connection, or --hold last-byte, keep it to one)", rd.Receipt.MaxSegments))
+	}
+	if s := rd.Serialised; s != nil {
+		msg := fmt.Sprintf("the server handled this burst %d at a time (%d steps about %s apart, from %s times)", s.K, s.Steps, dur(s.Step), s.From)
+		switch {
+		case requested == string(runner.ModeAuto) && rd.Mode == string(runner.ModeSinglePacket):
+			msg += ": auto mode races the next rounds with last-byte"
+		case rd.Mode == string(runner.ModeSinglePacket):
+			msg += ": single-packet raced that many at a time; --mode last-byte avoids it"
+		default:
+			msg += ": the server runs that many requests at once, whatever the client does"
+		}
+		out = append(out, msg)
+	}
+	return out
+}
