@@ -64,7 +64,7 @@ type Round struct {
 	// few requests at a time.
 	Serialised *Serialised `json:"serialised,omitempty"`
 	Checks     []Check     `json:"checks"`
-	Requests      []Request     `json:"requests"`
+	Requests   []Request   `json:"requests"`
 }
 
 // Cause is one reason a round is incomplete: Count requests failed this
