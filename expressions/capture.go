@@ -2,7 +2,6 @@ package expressions
 
 import (
 	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/vm"
 )
 
 // Capture is a value taken from a step's response into vars: an expression
@@ -10,13 +9,13 @@ import (
 type Capture struct {
 	Name   string
 	Source string
-	prog   *vm.Program
+	prog   *program
 }
 
 // CompileCapture compiles the capture name: src. A compile error is an
 // *ExprError.
 func CompileCapture(name, src string) (*Capture, error) {
-	prog, err := expr.Compile(src, expr.Env(StepEnv{}))
+	prog, err := compileBudgeted(src, expr.Env(StepEnv{}))
 	if err != nil {
 		return nil, exprError(src, err)
 	}
@@ -25,7 +24,7 @@ func CompileCapture(name, src string) (*Capture, error) {
 
 // Run evaluates the capture on env. A run-time error is an *ExprError.
 func (c *Capture) Run(env StepEnv) (any, error) {
-	v, err := expr.Run(c.prog, env)
+	v, err := c.prog.run(env)
 	if err != nil {
 		return nil, exprError(c.Source, err)
 	}

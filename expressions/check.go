@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/vm"
 )
 
 // Check is a compiled boolean expression: an invariant over a burst, or a
@@ -15,7 +14,7 @@ type Check struct {
 	Source string
 
 	kind envKind
-	prog *vm.Program
+	prog *program
 	// cmp is set when the expression is a comparison, to tell on failure
 	// what each side came to.
 	cmp *comparison
@@ -110,7 +109,7 @@ func compileCheck(src string, kind envKind) (*Check, error) {
 	if _, err := expr.Compile(src, append(kind.options(), expr.AsBool())...); err != nil {
 		return nil, compileError(src, kind, err)
 	}
-	prog, err := expr.Compile(src, kind.options()...)
+	prog, err := compileBudgeted(src, kind.options()...)
 	if err != nil {
 		return nil, compileError(src, kind, err)
 	}
@@ -145,7 +144,7 @@ func (c *Check) Eval(env any) Outcome {
 	if err != nil {
 		return Outcome{Seen: err.Error(), Err: err}
 	}
-	out, err := expr.Run(c.prog, e)
+	out, err := c.prog.run(e)
 	if err != nil {
 		xe := exprError(c.Source, err)
 		return Outcome{Seen: xe.Msg, Err: xe}

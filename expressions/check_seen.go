@@ -7,10 +7,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
-	"github.com/expr-lang/expr/vm"
 )
 
 // comparison is a check whose root is a comparison, with each side
@@ -25,7 +23,7 @@ type comparison struct {
 
 type side struct {
 	src  string
-	prog *vm.Program
+	prog *program
 }
 
 // flipped turns a comparison around, for a literal on the left; ok is
@@ -74,7 +72,7 @@ func compileComparison(src string, kind envKind) (*comparison, error) {
 		to   *side
 	}{{left, &c.left}, {right, &c.right}} {
 		s.to.src = s.node.String()
-		s.to.prog, err = expr.Compile(s.to.src, kind.options()...)
+		s.to.prog, err = compileBudgeted(s.to.src, kind.options()...)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +121,7 @@ func (c *comparison) seen(env any) string {
 	return out
 }
 
-func (s side) run(env any) (any, error) { return expr.Run(s.prog, env) }
+func (s side) run(env any) (any, error) { return s.prog.run(env) }
 
 func (s side) format(v any, err error) string {
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/vm"
 )
 
 // TemplateEnv is what a {{ }} template in a request sees.
@@ -36,7 +35,7 @@ type tmplPart struct {
 	lit  string
 	env  string
 	src  string // the expression, without the braces
-	prog *vm.Program
+	prog *program
 	at   int // rune offset of src in the template, for reference checks
 }
 
@@ -119,7 +118,7 @@ func compilePart(whole, rest string, at int) (tmplPart, int, error) {
 	if strings.TrimSpace(src) == "" {
 		return tmplPart{}, 0, errAt(whole, at, "empty {{ }}: put an expression inside, such as {{ vars.user }}")
 	}
-	prog, err := expr.Compile(src, templateOptions()...)
+	prog, err := compileBudgeted(src, templateOptions()...)
 	if err != nil {
 		e := exprError(src, err)
 		return tmplPart{}, 0, errAt(whole, at+2+byteOffsetOf(src, e.Line, e.Column), e.Msg)
@@ -185,7 +184,7 @@ func (p *tmplPart) eval(env *TemplateEnv) (any, error) {
 	case p.prog == nil:
 		return p.lit, nil
 	}
-	v, err := expr.Run(p.prog, *env)
+	v, err := p.prog.run(*env)
 	if err != nil {
 		return nil, fmt.Errorf("{{%s}}: %s", p.src, exprError(p.src, err).Msg)
 	}

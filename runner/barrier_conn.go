@@ -144,7 +144,7 @@ func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, 
 	var once atomic.Bool
 	get := func(context.Context, string, string) (net.Conn, error) {
 		if once.CompareAndSwap(false, true) {
-			return *conn, nil
+			return guardConn(*conn), nil
 		}
 		if released.Load() {
 			return nil, errConnLost
@@ -155,13 +155,16 @@ func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, 
 		}
 		(*conn).Close()
 		*conn = newBarrierConn(c)
-		return *conn, nil
+		return guardConn(*conn), nil
 	}
 	return &http.Transport{
 		DialContext:        get,
 		DialTLSContext:     get,
 		DisableCompression: true,
 		MaxIdleConns:       1,
+		// The guard on the connection stops a head at MaxResponseHead;
+		// this is a backstop with net/http's own message.
+		MaxResponseHeaderBytes: 2 * MaxResponseHead,
 		// An empty map turns HTTP/2 off: barrier mode is the HTTP/1.1 baseline.
 		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
 	}

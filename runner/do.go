@@ -90,14 +90,43 @@ func newHTTPRequest(ctx context.Context, req *Request, r *Result) (*http.Request
 func singleTransport(o *Options) *http.Transport {
 	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
 	return &http.Transport{
-		DialContext:        d.DialContext,
-		TLSClientConfig:    tlsConfig(o, "", []string{"http/1.1"}),
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			return guardConn(c), err
+		},
+		// TLS is done here rather than by the transport so that the head
+		// guard sees the decrypted bytes.
+		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return dialTLSGuarded(ctx, d, network, addr, o)
+		},
 		DisableKeepAlives:  true,
 		DisableCompression: true,
+		// A backstop behind the guard, with net/http's own message.
+		MaxResponseHeaderBytes: 2 * MaxResponseHead,
 		// An empty map turns HTTP/2 off: a step is plain HTTP/1.1, whatever
 		// the race used, so that its result does not depend on ALPN.
 		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
 	}
+}
+
+// dialTLSGuarded dials addr and does the TLS handshake as net/http's
+// transport would, and puts a head guard on the decrypted connection.
+// Handshake errors are returned as they are: roundTripError names the host.
+func dialTLSGuarded(ctx context.Context, d *net.Dialer, network, addr string, o *Options) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	tc := tls.Client(c, tlsConfig(o, host, []string{"http/1.1"}))
+	if err := tc.HandshakeContext(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return guardConn(tc), nil
 }
 
 // roundTripError gives a net/http failure the shape the burst engines give

@@ -60,6 +60,10 @@ func (c *h2conn) collect(ctx context.Context, p *Plan) {
 			c.finish(c.stream(se.StreamID), &ProtocolError{Msg: fmt.Sprintf("stream %d: %v", se.StreamID, se)})
 			continue
 		}
+		if lerr := h2HeadLimit(f, err); lerr != nil {
+			c.failOpen(fmt.Errorf("connection %d to %s: %w", c.idx, c.t.addr, lerr))
+			return
+		}
 		if err != nil {
 			c.failOpen(c.readErr(ctx, p, err))
 			return
@@ -69,6 +73,26 @@ func (c *h2conn) collect(ctx context.Context, p *Plan) {
 			return
 		}
 	}
+}
+
+// h2HeadLimit names the bound when the framer gave up on a header block
+// for its size: it then returns the block, cut short, with a connection
+// error (HPACK state is per connection, so every stream on it is lost).
+// A single field longer than the bound is refused by the HPACK decoder
+// as a COMPRESSION_ERROR, which nothing else tells apart.
+func h2HeadLimit(f http2.Frame, err error) error {
+	mh, ok := f.(*http2.MetaHeadersFrame)
+	var ce http2.ConnectionError
+	if err == nil || !ok || !errors.As(err, &ce) {
+		return nil
+	}
+	switch {
+	case mh.Truncated:
+		return errHeadTooLarge()
+	case http2.ErrCode(ce) == http2.ErrCodeCompression:
+		return &ProtocolError{Msg: fmt.Sprintf("%v: a header field over the response head limit of %d bytes (1 MiB), or a broken HPACK block", err, MaxResponseHead)}
+	}
+	return nil
 }
 
 // readErr says why reading stopped: an abort or cancellation explains a
@@ -130,7 +154,31 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 	if r.FirstByte.IsZero() {
 		r.FirstByte = time.Now()
 	}
+	// The framer stops keeping fields past MaxResponseHead and says so;
+	// a head cut short is not passed on as if whole.
+	switch {
+	case f.Truncated:
+		c.finish(s, errHeadTooLarge())
+		return
+	case len(f.RegularFields()) > MaxResponseHeaders:
+		c.finish(s, errTooManyHeaders())
+		return
+	}
 	if r.Status != 0 { // trailers
+		// Trailer frames without END_STREAM could follow one another
+		// for ever: head and trailers together keep within the bounds.
+		n, size := headerSize(r.Header)
+		for _, hf := range f.RegularFields() {
+			n, size = n+1, size+int(hf.Size())
+		}
+		switch {
+		case n > MaxResponseHeaders:
+			c.finish(s, errTooManyHeaders())
+			return
+		case size > MaxResponseHead:
+			c.finish(s, errHeadTooLarge())
+			return
+		}
 		for _, hf := range f.RegularFields() {
 			r.Header.Add(hf.Name, hf.Value)
 		}
@@ -153,6 +201,17 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 	if f.StreamEnded() {
 		c.finish(s, nil)
 	}
+}
+
+// headerSize counts the fields of h and their size as HTTP/2 counts it.
+func headerSize(h http.Header) (n, size int) {
+	for k, vs := range h {
+		for _, v := range vs {
+			n++
+			size += len(k) + len(v) + 32
+		}
+	}
+	return n, size
 }
 
 // onData keeps up to BodyLimit bytes of a body and counts the rest. The

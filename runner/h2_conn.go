@@ -26,7 +26,7 @@ const (
 	// since we never advertise a larger SETTINGS_MAX_FRAME_SIZE.
 	h2MaxReadFrame = 16 << 10
 	// h2MaxHeaderList bounds the decoded response head we keep in memory.
-	h2MaxHeaderList = 1 << 20
+	h2MaxHeaderList = MaxResponseHead
 	// h2DefaultWindow is the flow-control window before any SETTINGS.
 	h2DefaultWindow = 65535
 )

@@ -25,6 +25,7 @@ type lbSlot struct {
 	warm lbEncoded // the warm-up HEAD; unused when Options.Warmup is 0
 	conn net.Conn  // nil when prepare failed
 	in   *lbStampReader
+	head *headGuard // between in and br: bounds every response head
 	br   *bufio.Reader
 	// Set by the arming and releasing goroutine before the collector may
 	// look at them (the start channel orders the two).
@@ -84,10 +85,11 @@ func (s *lbSlot) connect(ctx context.Context, p *Plan) error {
 	}
 	s.conn = c
 	s.in = &lbStampReader{c: c}
+	s.head = newHeadGuard(s.in)
 	if s.br == nil {
-		s.br = bufio.NewReader(s.in)
+		s.br = bufio.NewReader(s.head)
 	} else {
-		s.br.Reset(s.in)
+		s.br.Reset(s.head)
 	}
 	return nil
 }
@@ -128,6 +130,7 @@ func (s *lbSlot) warmOnce(ctx context.Context, p *Plan) (open bool, err error) {
 	if _, err := c.Write(s.warm.wire); err != nil {
 		return false, err
 	}
+	s.head.expectHead()
 	resp, err := lbReadResponse(s.br, s.warm.req)
 	if err != nil {
 		return false, err
@@ -145,6 +148,7 @@ func (s *lbSlot) warmOnce(ctx context.Context, p *Plan) (open bool, err error) {
 // calls reading just before its first read.
 func (s *lbSlot) collect(ctx context.Context, p *Plan, start <-chan struct{}, abort *error, reading func()) {
 	s.in.first = time.Time{} // warm-up answers do not count
+	s.head.expectHead()
 	reading()
 	resp, err := lbReadResponse(s.br, s.enc.req)
 	<-start
@@ -204,7 +208,13 @@ func lbReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, error)
 
 // lbProtocol wraps errors that are not transport failures (a malformed
 // status line, bad chunking) as a ProtocolError and leaves the rest alone.
+// A ProtocolError of our own inside net/http's wrapping (a head guard's)
+// is returned bare, so that every engine words it the same.
 func lbProtocol(err error) error {
+	var perr *ProtocolError
+	if errors.As(err, &perr) && !errors.Is(err, context.Canceled) {
+		return perr
+	}
 	if Classify(err) == KindOther {
 		return &ProtocolError{Msg: err.Error()}
 	}

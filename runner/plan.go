@@ -83,6 +83,10 @@ const (
 	// DefaultMaxRedirects is how many redirects one request follows at
 	// most when Options.FollowRedirects is set: curl's default.
 	DefaultMaxRedirects = 10
+	// MaxBodyLimit is the most of one response body a Result keeps,
+	// whatever BodyLimit asks for: with N results in memory and in every
+	// report, the rest is counted, not kept.
+	MaxBodyLimit = 16 << 20
 )
 
 // Request is one HTTP request of a burst, fully expanded.
@@ -102,7 +106,7 @@ type Client struct {
 	RootCAs  *x509.CertPool
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
 	H2C       bool
-	BodyLimit int64 // bytes of each response body kept; the rest is counted
+	BodyLimit int64 // bytes of each response body kept (at most MaxBodyLimit); the rest is counted
 	// ArrivalHeader names the response header in which the target reports
 	// when it received the request (the demo target sets it).
 	ArrivalHeader string
@@ -161,6 +165,7 @@ func (o Options) withDefaults() Options {
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit
 	}
+	o.BodyLimit = min(o.BodyLimit, MaxBodyLimit)
 	if o.ArrivalHeader == "" {
 		o.ArrivalHeader = DefaultArrivalHeader
 	}

@@ -103,7 +103,8 @@ func follow(ctx context.Context, req Request, r *Result, o Options) {
 // redirected is the request a redirect asks for, made as net/http's client
 // and curl -L make it: 301, 302 and 303 turn into a GET without a body
 // (HEAD stays HEAD), 307 and 308 repeat method and body; credentials and
-// an explicit Host go along only to the same host.
+// an explicit Host go along only to the same scheme, host and port, and
+// once dropped stay dropped for the hops after.
 func redirected(req Request, status int, loc string) (Request, error) {
 	base, err := url.Parse(req.URL)
 	if err != nil {
@@ -126,10 +127,31 @@ func redirected(req Request, status int, loc string) (Request, error) {
 		next.Header.Del("Content-Type")
 		next.Header.Del("Content-Length")
 	}
-	if !strings.EqualFold(u.Host, base.Host) {
+	if !sameOrigin(base, u) {
 		for _, h := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Cookie2", "Www-Authenticate", "Host"} {
 			next.Header.Del(h)
 		}
 	}
 	return next, nil
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port
+// (the scheme's default when none is given), which is when curl keeps
+// sending credentials on a redirect (CVE-2022-27776): an https URL
+// redirected to http on the same host would otherwise send them in clear
+// text, and one redirected to another port to another server.
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) &&
+		strings.EqualFold(a.Hostname(), b.Hostname()) &&
+		originPort(a) == originPort(b)
+}
+
+func originPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
 }

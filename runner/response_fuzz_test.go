@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"strings"
 	"testing"
@@ -81,7 +82,8 @@ func FuzzLastByteResponse(f *testing.F) {
 		}()
 		s := &lbSlot{res: &Result{Released: time.Now()}, enc: enc, conn: client, armed: true}
 		s.in = &lbStampReader{c: client}
-		s.br = bufio.NewReader(s.in)
+		s.head = newHeadGuard(s.in)
+		s.br = bufio.NewReader(s.head)
 		p := &Plan{Options: Options{Client: Client{BodyLimit: fuzzBodyLimit}}.withDefaults()}
 		start := make(chan struct{})
 		close(start)
@@ -125,12 +127,17 @@ const h2FuzzStreams = 3
 // handshake and the release, set up as openH2 and prepareH2 set it up,
 // whose server frames are read from answer.
 func h2FuzzConn(answer []byte, rs []Result) *h2conn {
+	return h2FuzzConnFrom(bytes.NewReader(answer), rs)
+}
+
+// h2FuzzConnFrom is h2FuzzConn reading the server's frames from r.
+func h2FuzzConnFrom(r io.Reader, rs []Result) *h2conn {
 	c := &h2conn{
 		t: target{addr: "127.0.0.1:1"}, nc: sinkConn{}, ping: h2Ping(),
 		peer:    h2peer{maxStreams: h2FuzzStreams, initWindow: h2DefaultWindow, maxFrame: h2MaxReadFrame},
 		sendWin: h2DefaultWindow, pinged: make(chan struct{}, 1), done: make(chan struct{}),
 	}
-	c.br = bufio.NewReader(bytes.NewReader(answer))
+	c.br = bufio.NewReader(r)
 	c.fr = http2.NewFramer(&c.wbuf, c.br)
 	c.fr.SetMaxReadFrameSize(h2MaxReadFrame)
 	c.fr.MaxHeaderListSize = h2MaxHeaderList

@@ -36,7 +36,7 @@ func (a *arrivals) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // rawServer serves every connection with handle on a loopback listener.
 // The listener and every connection are closed when the test ends.
-func rawServer(t *testing.T, handle func(net.Conn)) string {
+func rawServer(t testing.TB, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -40,6 +40,11 @@ const (
 	// expanded: nine anchors of nine aliases each (the "billion laughs")
 	// would otherwise build 9^9 values from a few hundred bytes.
 	maxAliasValues = 10_000
+	// maxAliasBytes caps the bytes of text that YAML aliases add when they
+	// are expanded: one long string aliased thousands of times costs one
+	// value each, and gigabytes. A request body may be MaxBodySize; no
+	// scenario needs aliases to add more than that.
+	maxAliasBytes = MaxBodySize
 	// maxNesting caps how deep flow collections ([...] and {...}) nest.
 	// The YAML parser takes time quadratic in the depth; a scenario needs
 	// a handful of levels.
@@ -49,6 +54,10 @@ const (
 	// (40,000 keys: 10 s), and every check is compiled; a large scenario
 	// has a few thousand tokens.
 	maxTokens = 20_000
+	// maxLessThanRun caps a run of '<' characters. goccy/go-yaml's lexer
+	// counts the run again at each '<' of a plain scalar (looking for a
+	// "<<" merge key): 800 KB of them took four minutes.
+	maxLessThanRun = 256
 )
 
 // CheckRounds says what is wrong with a number of rounds, or nil.
@@ -135,23 +144,64 @@ func checkStaticBodies(p *problems, race *Race) {
 }
 
 // staticBodySize is the size of the body of rt when it has no templates,
-// and 0 when it has. A json: body that cannot be JSON is a problem.
+// and 0 when it has. A json: body that cannot be JSON, or a body over
+// MaxBodySize, is a problem; a json: body whose text alone is over it is
+// refused before it is written out as JSON.
 func staticBodySize(p *problems, rt *RequestTemplate) (int64, bool) {
+	var size int64
 	switch {
 	case rt.Body != nil && rt.Body.Static():
-		return int64(len(rt.Body.Source)), true
+		size = int64(len(rt.Body.Source))
 	case rt.json != nil && rt.json.static():
+		if least := rt.json.textSize(); least > MaxBodySize {
+			p.at(bodyPath(rt), "the body is at least %s, more than the %s a request body may have; send a smaller body",
+				FormatBytes(least), FormatBytes(MaxBodySize))
+			return 0, false
+		}
 		v, err := rt.json.eval(&expressions.TemplateEnv{})
 		if err != nil {
 			return 0, true
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
+		if size, err = jsonSize(v); err != nil {
 			p.at(bodyPath(rt), "cannot be written as JSON (%s); JSON has no NaN or infinity: quote the value or use body:",
 				strings.TrimPrefix(err.Error(), "json: "))
 			return 0, false
 		}
-		return int64(len(b)), true
 	}
-	return 0, true
+	if err := CheckBody(size); err != nil {
+		p.at(bodyPath(rt), "%v", err)
+		return 0, false
+	}
+	return size, true
+}
+
+// jsonSize is len(json.Marshal(v)) for a value decoded from YAML, found
+// leaf by leaf so that a body over the limit is measured without being
+// built: only the largest string is ever encoded at once.
+func jsonSize(v any) (int64, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		n := int64(1 + max(len(x)-1, 0) + 1) // braces and commas
+		for k, e := range x {
+			ks, _ := jsonSize(k)
+			es, err := jsonSize(e)
+			if err != nil {
+				return 0, err
+			}
+			n += ks + 1 + es
+		}
+		return n, nil
+	case []any:
+		n := int64(1 + max(len(x)-1, 0) + 1)
+		for _, e := range x {
+			es, err := jsonSize(e)
+			if err != nil {
+				return 0, err
+			}
+			n += es
+		}
+		return n, nil
+	}
+	b, err := json.Marshal(v)
+	return int64(len(b)), err
 }

@@ -48,9 +48,18 @@ func (p *problems) checkText(data []byte) bool {
 		return false
 	}
 	line, col := 1, 1
+	run, runLine, runCol := 0, 0, 0 // '<' in a row, from where
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
+		if run++; r != '<' {
+			run = 0
+		} else if run == 1 {
+			runLine, runCol = line, col
+		}
 		switch {
+		case run > maxLessThanRun:
+			p.add("", runLine, runCol, fmt.Sprintf("more than %d '<' in a row; the YAML library takes time quadratic in such a run (it looks for a << merge key at each one): shorten it", maxLessThanRun))
+			return false
 		case r == utf8.RuneError && size <= 1:
 			p.add("", line, col, fmt.Sprintf("invalid UTF-8 (byte 0x%02X); save the file as UTF-8", data[i]))
 			return false

@@ -125,3 +125,27 @@ func (v *value) static() bool {
 	}
 	return true
 }
+
+// textSize is the bytes of the strings and keys of a static value, and one
+// for every other scalar: less than its JSON, which quotes, separates and
+// escapes them, so a value whose textSize is over a limit has JSON over it.
+func (v *value) textSize() int64 {
+	var n int64
+	switch x := v.lit.(type) {
+	case string:
+		n += int64(len(x))
+	case nil:
+		if v.obj == nil && v.arr == nil {
+			n++
+		}
+	default:
+		n++
+	}
+	for k, e := range v.obj {
+		n += int64(len(k)) + e.textSize()
+	}
+	for _, e := range v.arr {
+		n += e.textSize()
+	}
+	return n
+}
