@@ -80,7 +80,7 @@ func (b *Burst) stamps() int {
 	return n
 }
 
-// ArrivalResolution is the coarsest power of ten, from 1 ns to 1 s, that
+// ArrivalResolution is the coarsest of 1 s, 1 ms, 1 µs and 1 ns that
 // every arrival stamp of the burst is a whole multiple of: 1 ms for
 // nginx's $msec or Caddy's millisecond stamps, 1 ns for the demo target.
 // A ServerSpread below it means "under one unit", not zero. It is 0 when

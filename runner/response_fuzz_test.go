@@ -25,7 +25,7 @@ const fuzzBodyLimit = 64
 
 // fuzzWait bounds one input. A reader fed from memory that reaches the
 // end of its input returns at once; only a bug waits.
-const fuzzWait = 10 * time.Second
+const fuzzWait = 30 * time.Second
 
 // checkFuzzResult checks what every engine promises about a Result.
 func checkFuzzResult(t *testing.T, r *Result) {

@@ -97,8 +97,11 @@ func stampResolution(ts []time.Time) time.Duration {
 	res := time.Second
 	for _, t := range ts {
 		ns := time.Duration(t.Nanosecond())
+		// Stamps come in seconds, milliseconds, microseconds or
+		// nanoseconds: steps of 1000, so that five millisecond stamps that
+		// happen to end in 0 do not read as a 10 ms resolution.
 		for res > time.Nanosecond && ns%res != 0 {
-			res /= 10
+			res /= 1000
 		}
 	}
 	return res

@@ -52,6 +52,9 @@ type run struct {
 	// adapted is the mode auto switched to after a round showed that
 	// the server serialises single-packet bursts; "" until then.
 	adapted runner.Mode
+	// adaptedHold is the hold auto switched to after a round showed that
+	// the server answers before the last byte; "" until then.
+	adaptedHold runner.Hold
 }
 
 // Run runs the scenario: per round the setup steps (once: steps in the
@@ -240,6 +243,9 @@ func (r *run) sync() runner.Sync {
 	s.OnPrepared = o.OnPrepared
 	if s.Mode == runner.ModeAuto && r.adapted != "" {
 		s.Mode = r.adapted
+	}
+	if s.Hold == runner.HoldAuto && r.adaptedHold != "" {
+		s.Hold = r.adaptedHold
 	}
 	return s
 }

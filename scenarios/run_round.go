@@ -48,6 +48,7 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 	// show what the checks saw, but it does not count (Round.Failed).
 	rd.Incomplete = b.Incomplete()
 	r.serialised(rd)
+	r.earlyWithLastByte(rd)
 	rd.Checks = expressions.Judge(r.s.Race.Expect, expressions.NewBurstEnv(b, vars, r.env, n))
 	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
 	rd.Vars = vars
@@ -65,6 +66,23 @@ func (r *run) serialised(rd *Round) {
 	rd.Serialised = &s
 	if r.sync().Mode == runner.ModeAuto && rd.Burst.Mode == runner.ModeSinglePacket {
 		r.adapted = runner.ModeLastByte
+	}
+}
+
+// earlyWithLastByte: when auto's hold kept back only the last byte of a
+// single-packet burst and the server answered before the release, it acts
+// before reading the body; the next rounds hold the whole headers.
+func (r *run) earlyWithLastByte(rd *Round) {
+	b := rd.Burst
+	if r.sync().Hold != runner.HoldAuto || b.Mode != runner.ModeSinglePacket || b.Hold != runner.HoldLastByte {
+		return
+	}
+	for _, c := range rd.Incomplete {
+		if c.Kind == runner.CauseEarly {
+			r.adaptedHold = runner.HoldHeaders
+			b.Notes = append(b.Notes, "the server answered before the release while only the last byte was held: it acts before reading the body; auto holds the whole headers from the next round on (--hold headers)")
+			return
+		}
 	}
 }
 
