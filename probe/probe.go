@@ -41,15 +41,15 @@ type Outcome string
 
 // The outcomes.
 const (
-	RaceFound     Outcome = "race"
-	NoRace        Outcome = "none"
-	Inconclusive  Outcome = "inconclusive" // the phases could not be compared
+	RaceFound    Outcome = "race"
+	NoRace       Outcome = "none"
+	Inconclusive Outcome = "inconclusive" // the phases could not be compared
 )
 
 // Verdict is what a probe found.
 type Verdict struct {
-	Config   *Config
-	Outcome  Outcome
+	Config  *Config
+	Outcome Outcome
 	// Reason says why the outcome is Inconclusive.
 	Reason     string
 	Sequential []*SeqPhase
