@@ -100,6 +100,9 @@ func Run(ctx context.Context, cfg Config) (*Verdict, error) {
 	var nc *NotComparable
 	if errors.As(err, &nc) {
 		v.Outcome, v.Reason = Inconclusive, nc.Reason
+		if len(cfg.Reset) == 0 {
+			v.Reason += " (no reset was given: pass the request that restores the starting state)"
+		}
 		return v, nil
 	}
 	v.Masked, v.MaskedAfter = m.masked()

@@ -111,7 +111,8 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 		if len(cs) == 0 {
 			continue
 		}
-		fmt.Fprintf(b, "  --after %s", ShellQuote(red(v.Config.After[j].URL)))
+		u := v.Config.After[j].URL
+		fmt.Fprintf(b, "  --after %s", ShellQuote(red(path(u, origin(v.Config.Request.URL)))))
 		for _, c := range cs {
 			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
 		}
