@@ -101,6 +101,7 @@ Start with the built-in demo target:
 	})
 	root.AddCommand(
 		newCmdFire(app, nil),
+		newCmdProbe(app, nil),
 		newCmdRun(app, nil),
 		newCmdValidate(app, nil),
 		newCmdDemo(app),

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/racetest/racetest/expressions"
@@ -194,16 +193,5 @@ func (o *FireOptions) afterStep(burst runner.Request) (*scenarios.Step, error) {
 // afterURL is --after, where a path such as /products/1 is taken on the
 // fire URL's host; either way it is checked like any URL racetest sends to.
 func (o *FireOptions) afterURL() (string, error) {
-	after := o.After
-	if strings.HasPrefix(after, "/") {
-		base, err := url.Parse(o.URL) // checked before, as the fire URL
-		if err != nil {
-			return "", usageErrorf("--after %s: %v", o.After, err)
-		}
-		after = base.Scheme + "://" + base.Host + after
-	}
-	if _, err := parseTargetURL("--after", after); err != nil {
-		return "", err
-	}
-	return after, nil
+	return onTarget("--after", o.After, o.URL)
 }

@@ -1,0 +1,147 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/racetest/racetest/probe"
+	"github.com/racetest/racetest/report"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// ProbeOptions holds the flags of `racetest probe`. The request flags,
+// --n and the send and output flags are fire's, bound to the embedded
+// FireOptions and turned into a request by the same code.
+type ProbeOptions struct {
+	FireOptions
+	// Reset is 'METHOD URL' or 'URL' (POST), sent before every phase.
+	Reset []string
+	// AfterURLs are read with GET after every phase: the state.
+	AfterURLs  []string
+	UntilFound bool
+	Emit       string // file for the scenario with the suggested checks
+}
+
+func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
+	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
+	cmd := &cobra.Command{
+		Use:   "probe [flags] URL",
+		Short: "Find a race without writing a check: compare sequential and parallel",
+		Long: `Probe sends the same N requests one after another (twice), then all at once
+(--rounds times), each time from the state --reset restores, and compares:
+  outcomes    the responses of the burst are not those of N in a row
+  new-class   a status, body structure or message never seen in a row
+  state       what --after reads differs from the state after N in a row
+  duplicate   two successes share an id that was unique in a row
+  lost-update a counter (version, balance) never reached its final value
+Fields that differ between the two sequential phases (dates, ids, tokens)
+are masked. It prints the checks it would write; --emit writes a scenario.
+
+Exit 1 when a race was found, 0 when none was within --rounds, 4 when the
+phases could not be compared (the reset did not restore the state).`,
+		Example: `  racetest probe -n 20 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --reset /reset \
+    http://127.0.0.1:8080/missions/naive/complete
+
+  racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
+    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
+		Args: exactArgs(1, "URL"),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.URL = args[0]
+			if runF != nil {
+				return runF(c.Context(), o)
+			}
+			return probeRun(c.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.SortFlags = false
+	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
+	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
+	f.IntVar(&o.Rounds, "rounds", probe.DefaultRounds, "parallel rounds at most")
+	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first round that finds a race")
+	o.addRequestFlags(f)
+	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
+	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
+	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after requests (repeatable; default: the --header values)")
+	f.StringVar(&o.Emit, "emit", "", "write a scenario with the suggested checks to this file, for racetest run")
+	o.SendOptions.addFlags(f, false)
+	f.StringVarP(&o.Output, "output", "o", "text", "report format on stdout: text or json")
+	f.BoolVarP(&o.Quiet, "quiet", "q", false, "accepted for symmetry with fire; probe shows no progress bars")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	return cmd
+}
+
+// probeRun probes and writes the verdict; the error carries the exit code.
+func probeRun(ctx context.Context, o *ProbeOptions) error {
+	cfg, err := o.config(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := probe.Run(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, scenarios.ErrUnreachable) {
+			err = fmt.Errorf("%w (is the target running?)", err)
+		}
+		return err
+	}
+	code := ExitOK
+	switch v.Outcome {
+	case probe.RaceFound:
+		code = ExitCheckFailed
+	case probe.Inconclusive:
+		code = ExitInconclusive
+	}
+	if err := o.write(v, code); err != nil {
+		return err
+	}
+	switch code {
+	case ExitCheckFailed:
+		return errChecksFailed
+	case ExitInconclusive:
+		return &codedError{code: code, err: errors.New("probe inconclusive: " + v.Reason)}
+	}
+	return nil
+}
+
+// write renders the verdict on stdout and writes --emit.
+func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
+	to := probe.TextOptions{Redact: func(s string) string { return report.Redact(s, o.ShowSecrets) }}
+	var err error
+	if o.Output == "json" {
+		err = probe.WriteJSON(o.App.Stdout, v, "racetest "+Version, int(code), to)
+	} else {
+		err = probe.WriteText(o.App.Stdout, v, to)
+	}
+	if err != nil {
+		return fmt.Errorf("write the report: %w", err)
+	}
+	if o.Emit != "" && v.Outcome != probe.Inconclusive {
+		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
+			return fmt.Errorf("--emit %s: %w", o.Emit, err)
+		}
+	}
+	return nil
+}
+
+// parseReset reads one --reset: 'METHOD URL' or 'URL', POST by default.
+func parseReset(v string) (method, u string, err error) {
+	fields := strings.Fields(v)
+	switch len(fields) {
+	case 1:
+		return http.MethodPost, fields[0], nil
+	case 2:
+		m := strings.ToUpper(fields[0])
+		if strings.IndexFunc(m, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
+			return "", "", usageErrorf("--reset %q: %q is not a method; write 'METHOD URL', e.g. 'POST /reset'", v, fields[0])
+		}
+		return m, fields[1], nil
+	}
+	return "", "", usageErrorf("--reset %q: write 'METHOD URL' or 'URL', e.g. 'POST /reset'", v)
+}

@@ -1,0 +1,95 @@
+package cmd
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/racetest/racetest/probe"
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// config turns the flags into the probe's Config. Every flag is checked
+// here, before anything is sent.
+func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
+	var cfg probe.Config
+	if err := o.validate(); err != nil {
+		return cfg, err
+	}
+	if _, err := parseTargetURL("URL", o.URL); err != nil {
+		return cfg, err
+	}
+	req, err := o.request(ctx)
+	if err != nil {
+		return cfg, err
+	}
+	if err := checkBurstBodies(o.N, req.Body); err != nil {
+		return cfg, err
+	}
+	h, err := o.stateHeaders(req)
+	if err != nil {
+		return cfg, err
+	}
+	cfg = probe.Config{Request: req, N: o.N, Rounds: o.Rounds, UntilFound: o.UntilFound, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	for _, v := range o.Reset {
+		m, u, err := parseReset(v)
+		if err != nil {
+			return cfg, err
+		}
+		if u, err = onTarget("--reset", u, o.URL); err != nil {
+			return cfg, err
+		}
+		cfg.Reset = append(cfg.Reset, runner.Request{Method: m, URL: u, Header: h.Clone()})
+	}
+	for _, v := range o.AfterURLs {
+		u, err := onTarget("--after", v, o.URL)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.After = append(cfg.After, runner.Request{Method: http.MethodGet, URL: u, Header: h.Clone()})
+	}
+	if cfg.Client, err = o.client(ctx); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// stateHeaders are the headers of the --reset and --after requests: the
+// burst's, without its body headers, unless --after-header is given; the
+// state is usually behind the same login.
+func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
+	if len(o.AfterHeaders) > 0 {
+		return parseHeaders("--after-header", o.AfterHeaders)
+	}
+	h := burst.Header.Clone()
+	h.Del("Content-Type")
+	h.Del("Content-Length")
+	return h, nil
+}
+
+// validate checks the numbers and choices among the flags.
+func (o *ProbeOptions) validate() error {
+	if o.Output != "text" && o.Output != "json" {
+		return usageErrorf("--output %q: choose text or json", o.Output)
+	}
+	if err := o.SendOptions.validate(); err != nil {
+		return err
+	}
+	if o.Timeout == 0 {
+		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
+	}
+	if err := scenarios.CheckN(o.N, o.AllowLarge); err != nil {
+		return usageErrorf("--n %d: %w", o.N, err)
+	}
+	if err := scenarios.CheckRounds(o.Rounds); err != nil {
+		return usageErrorf("--rounds %d: %w", o.Rounds, err)
+	}
+	if o.Emit != "" {
+		if st, err := os.Stat(filepath.Dir(o.Emit)); err != nil || !st.IsDir() {
+			return usageErrorf("--emit %s: the folder %s does not exist", o.Emit, filepath.Dir(o.Emit))
+		}
+	}
+	return nil
+}

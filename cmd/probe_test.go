@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"testing"
+)
+
+// TestProbeFlags is the parsing layer: the flags reach ProbeOptions, and
+// config turns them into the probe's Config with paths on the target,
+// POST for a bare --reset, and the burst's headers on the state reads.
+func TestProbeFlags(t *testing.T) {
+	app, _, _ := testApp("")
+	var got *ProbeOptions
+	cmd := newCmdProbe(app, func(_ context.Context, o *ProbeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"-n", "7", "--rounds", "4", "--until-found", "-X", "post", "-H", "Authorization: Bearer u1",
+		"--json", `{"a":1}`, "--reset", "/reset", "--reset", "put http://127.0.0.1:9/seed", "--after", "/accounts/a",
+		"--emit", "x.yaml", "-o", "json", "http://127.0.0.1:9/pay"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := got.config(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.N != 7 || cfg.Rounds != 4 || !cfg.UntilFound || cfg.Request.Method != "POST" || string(cfg.Request.Body) != `{"a":1}` ||
+		cfg.Request.Header.Get("Content-Type") != "application/json" || got.Emit != "x.yaml" || got.Output != "json" {
+		t.Fatalf("config %+v from options %+v", cfg, got)
+	}
+	var resets []string
+	for _, r := range cfg.Reset {
+		resets = append(resets, r.Method+" "+r.URL)
+	}
+	if want := []string{"POST http://127.0.0.1:9/reset", "PUT http://127.0.0.1:9/seed"}; !slices.Equal(resets, want) {
+		t.Errorf("resets %v, want %v", resets, want)
+	}
+	a := cfg.After[0]
+	if a.Method != http.MethodGet || a.URL != "http://127.0.0.1:9/accounts/a" || a.Header.Get("Authorization") != "Bearer u1" || a.Header.Get("Content-Type") != "" {
+		t.Errorf("after %+v: want a GET on the target with the burst's headers but not its body's", a)
+	}
+}
+
+// TestProbeExitCodes is the behaviour layer against the demo target:
+// 1 for the naive mission, 0 for the locked one, 4 without a reset, 3
+// when the target is not there.
+func TestProbeExitCodes(t *testing.T) {
+	base := demoTarget(t)
+	probeArgs := func(variant string, extra ...string) []string {
+		args := []string{"probe", "-n", "3", "--rounds", "1", "-X", "POST", "-H", "Authorization: Bearer u9",
+			"--json", `{"type":"investment_complete"}`}
+		return append(append(args, extra...), base+"/missions/"+variant+"/complete")
+	}
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"naive", probeArgs("naive", "--reset", "/reset"), 1},
+		{"locked", probeArgs("locked", "--reset", "/reset"), 0},
+		{"no reset", probeArgs("naive"), 4},
+		{"unreachable", []string{"probe", "-n", "2", "--reset", "/reset", "http://" + closedAddr(t) + "/x"}, 3},
+	}
+	for _, tt := range tests {
+		code, out, errs := run(t, context.Background(), tt.args...)
+		if code != tt.want {
+			t.Errorf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", tt.name, code, tt.want, out, errs)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package probe
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// WriteScenario writes the probe as a scenario file that racetest run
+// accepts: the resets as setup steps, the burst with the burst checks,
+// the --after reads with theirs. URLs on the request's origin become
+// paths under target:, so that --target can point the file elsewhere.
+// Header values are written as given: the file is for the user's own
+// use, like the command line it came from.
+func WriteScenario(w io.Writer, v *Verdict) error {
+	c := v.Config
+	target := origin(c.Request.URL)
+	var b strings.Builder
+	b.WriteString("# Written by racetest probe: the checks hold when the requests run one\n")
+	b.WriteString("# after another from the reset state.\n")
+	b.WriteString("version: 1\n")
+	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+path(c.Request.URL, target)))
+	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
+	if len(c.Reset) > 0 {
+		b.WriteString("setup:\n")
+		for _, r := range c.Reset {
+			writeStep(&b, r, target, nil)
+		}
+	}
+	b.WriteString("race:\n")
+	fmt.Fprintf(&b, "  n: %d\n  rounds: %d\n", c.N, c.Rounds)
+	writeRequest(&b, "  ", c.Request, target)
+	writeExpect(&b, "  ", v.Checks.Burst)
+	if len(c.After) > 0 {
+		b.WriteString("after:\n")
+		for j, r := range c.After {
+			var cs []string
+			if j < len(v.Checks.After) {
+				cs = v.Checks.After[j]
+			}
+			writeStep(&b, r, target, cs)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeStep(b *strings.Builder, r runner.Request, target string, expect []string) {
+	b.WriteString("  - request:\n")
+	writeRequestFields(b, "      ", r, target)
+	writeExpect(b, "    ", expect)
+}
+
+func writeRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+	b.WriteString(indent + "request:\n")
+	writeRequestFields(b, indent+"  ", r, target)
+}
+
+// writeRequestFields writes method, url, headers and body. Strings are
+// double-quoted: YAML reads Go's quoting of printable text as written.
+// A body is sent as written; {{ in it would be read as a template.
+func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
+	fmt.Fprintf(b, "%smethod: %s\n", indent, r.Method)
+	fmt.Fprintf(b, "%surl: %s\n", indent, strconv.Quote(path(r.URL, target)))
+	if len(r.Header) > 0 {
+		fmt.Fprintf(b, "%sheaders:\n", indent)
+		names := make([]string, 0, len(r.Header))
+		for n := range r.Header {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			fmt.Fprintf(b, "%s  %s: %s\n", indent, strconv.Quote(n), strconv.Quote(strings.Join(r.Header[n], ", ")))
+		}
+	}
+	if r.Body != nil {
+		fmt.Fprintf(b, "%sbody: %s\n", indent, strconv.Quote(string(r.Body)))
+	}
+}
+
+func writeExpect(b *strings.Builder, indent string, checks []string) {
+	if len(checks) == 0 {
+		return
+	}
+	b.WriteString(indent + "expect:\n")
+	for _, c := range checks {
+		fmt.Fprintf(b, "%s  - %s\n", indent, strconv.Quote(c))
+	}
+}
+
+// origin is scheme://host of u.
+func origin(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return p.Scheme + "://" + p.Host
+}
+
+// path is u relative to target when it is on it, else u.
+func path(u, target string) string {
+	if target != "" && strings.HasPrefix(u, target+"/") {
+		return strings.TrimPrefix(u, target)
+	}
+	return u
+}

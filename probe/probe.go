@@ -1,0 +1,139 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// Config is what to probe and how. Request, N and Reset are required in
+// practice: without a reset the phases do not start from the same state.
+type Config struct {
+	// Request is sent N times in each phase; URLs are absolute.
+	Request runner.Request
+	N       int
+	// Reset are sent in order before each phase; any answer >= 400 stops
+	// the probe. After are read after each phase (and, sequentially,
+	// after each request) to see the state the requests left behind.
+	Reset, After []runner.Request
+	// Rounds is the number of parallel rounds (DefaultRounds when zero);
+	// UntilFound stops at the first round that finds a race.
+	Rounds     int
+	UntilFound bool
+	Client     runner.Client
+	Sync       runner.Sync
+	AllowLarge bool
+}
+
+// Defaults.
+const (
+	DefaultRounds = 3
+	// SeqPhases is the number of sequential phases: two, so that fields
+	// that change on their own show up as a difference between them.
+	SeqPhases = 2
+)
+
+// Outcome is the verdict of a probe.
+type Outcome string
+
+// The outcomes.
+const (
+	RaceFound    Outcome = "race"
+	NoRace       Outcome = "none"
+	Inconclusive Outcome = "inconclusive" // the phases could not be compared
+)
+
+// Verdict is what a probe found.
+type Verdict struct {
+	Config  *Config
+	Outcome Outcome
+	// Reason says why the outcome is Inconclusive.
+	Reason     string
+	Sequential []*SeqPhase
+	Rounds     []*ParRound
+	// Findings are the signals that fired, round by round.
+	Findings []Finding
+	// Hits is the number of complete rounds with a finding; Complete the
+	// number of complete rounds; Interval the 95% Wilson interval of the
+	// per-round hit rate.
+	Hits, Complete int
+	Interval       Interval
+	// Masked lists the volatile paths of the responses and of each
+	// --after read.
+	Masked      []string
+	MaskedAfter [][]string
+	// Checks are the checks probe would write.
+	Checks Checks
+}
+
+// prober is one Run in progress.
+type prober struct {
+	cfg      *Config
+	scenario *scenarios.Scenario
+}
+
+// Run probes: SeqPhases sequential phases, then up to cfg.Rounds parallel
+// rounds, each from the reset state, and compares them. The error is for
+// a probe that could not run (a reset or read failed, the target is
+// unreachable, the synchronisation could not be had, ctx ended); phases
+// that ran but cannot be compared are a Verdict with Outcome Inconclusive.
+func Run(ctx context.Context, cfg Config) (*Verdict, error) {
+	if cfg.N < 1 {
+		return nil, errors.New("n must be at least 1")
+	}
+	if cfg.Rounds <= 0 {
+		cfg.Rounds = DefaultRounds
+	}
+	p := &prober{cfg: &cfg, scenario: buildScenario(&cfg)}
+	v := &Verdict{Config: &cfg}
+	for range SeqPhases {
+		ph, err := p.sequential(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
+		}
+		v.Sequential = append(v.Sequential, ph)
+	}
+	m, err := learn(&cfg, v.Sequential[0], v.Sequential[1])
+	var nc *NotComparable
+	if errors.As(err, &nc) {
+		v.Outcome, v.Reason = Inconclusive, nc.Reason
+		if len(cfg.Reset) == 0 {
+			v.Reason += " (no reset was given: pass the request that restores the starting state)"
+		}
+		return v, nil
+	}
+	v.Masked, v.MaskedAfter = m.masked()
+	for n := 1; n <= cfg.Rounds; n++ {
+		rd, err := p.parallel(ctx, n)
+		if err != nil {
+			return v, fmt.Errorf("parallel round %d: %w", n, err)
+		}
+		v.Rounds = append(v.Rounds, rd)
+		if !rd.Complete {
+			continue
+		}
+		v.Complete++
+		fs := m.compare(rd)
+		if len(fs) > 0 {
+			v.Hits++
+			v.Findings = append(v.Findings, fs...)
+			if cfg.UntilFound {
+				break
+			}
+		}
+	}
+	v.Interval = Wilson(v.Hits, v.Complete)
+	v.Checks = m.checks(v)
+	switch {
+	case v.Complete == 0:
+		v.Outcome, v.Reason = Inconclusive, "no parallel round was complete: "+v.Rounds[0].Cause
+	case v.Hits > 0:
+		v.Outcome = RaceFound
+	default:
+		v.Outcome = NoRace
+	}
+	return v, nil
+}

@@ -1,0 +1,126 @@
+package probe
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// TextOptions are how the text verdict is written.
+type TextOptions struct {
+	// Redact masks secrets (tokens in URLs) in what is printed; nil
+	// prints as is.
+	Redact func(string) string
+}
+
+// WriteText writes the verdict for a person: the verdict line, one
+// example of each signal, and the checks ready to paste.
+func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
+	red := o.Redact
+	if red == nil {
+		red = func(s string) string { return s }
+	}
+	c := v.Config
+	var b strings.Builder
+	fmt.Fprintf(&b, "probe %s %s, n %d\n", c.Request.Method, red(c.Request.URL), c.N)
+	fmt.Fprintf(&b, "sequential: %d phases", len(v.Sequential))
+	if len(v.Masked) > 0 {
+		fmt.Fprintf(&b, "; masked as volatile: %s", strings.Join(v.Masked, ", "))
+	}
+	b.WriteString("\n")
+	if len(v.Rounds) > 0 {
+		fmt.Fprintf(&b, "parallel: %d rounds, %d complete (%s)\n", len(v.Rounds), v.Complete, roundsNote(v))
+	}
+	b.WriteString("\n")
+	switch v.Outcome {
+	case Inconclusive:
+		fmt.Fprintf(&b, "inconclusive: %s\n", red(v.Reason))
+	case RaceFound:
+		fmt.Fprintf(&b, "race found in %d of %d rounds (hit rate 95%% CI %s)\n\n", v.Hits, v.Complete, pct(v.Interval))
+		writeSignals(&b, v, red)
+	default:
+		fmt.Fprintf(&b, "no race found in %d rounds (hit rate 95%% CI %s): a race that a round catches more than %s of the time would likely have shown\n",
+			v.Complete, pct(v.Interval), pct1(v.Interval.High))
+	}
+	if v.Outcome != Inconclusive {
+		b.WriteString("\n")
+		writeChecks(&b, v, red)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// roundsNote says how the bursts went, or why one did not count.
+func roundsNote(v *Verdict) string {
+	for _, rd := range v.Rounds {
+		if !rd.Complete {
+			return "round " + fmt.Sprint(rd.Number) + " incomplete: " + rd.Cause
+		}
+	}
+	return fmt.Sprintf("%s, release spread %s in round 1", v.Rounds[0].Mode, v.Rounds[0].Spread)
+}
+
+func pct(i Interval) string { return pct1(i.Low) + "-" + pct1(i.High) }
+
+func pct1(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
+
+// writeSignals lists each signal once, with the rounds it fired in and
+// the example of the first.
+func writeSignals(b *strings.Builder, v *Verdict, red func(string) string) {
+	b.WriteString("signals:\n")
+	var order []Signal
+	rounds := map[Signal][]string{}
+	first := map[Signal]Finding{}
+	for _, f := range v.Findings {
+		if _, ok := first[f.Signal]; !ok {
+			order = append(order, f.Signal)
+			first[f.Signal] = f
+		}
+		if r := fmt.Sprint(f.Round); !slices.Contains(rounds[f.Signal], r) {
+			rounds[f.Signal] = append(rounds[f.Signal], r)
+		}
+	}
+	for _, s := range order {
+		f := first[s]
+		fmt.Fprintf(b, "  %s (rounds %s): %s\n", s, strings.Join(rounds[s], ", "), red(f.Summary))
+		if f.Sequential != "" {
+			fmt.Fprintf(b, "    sequential: %s\n", red(f.Sequential))
+		}
+		if f.Parallel != "" {
+			fmt.Fprintf(b, "    parallel:   %s\n", red(f.Parallel))
+		}
+	}
+}
+
+// writeChecks prints the checks as fire flags, ready to paste.
+func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
+	n := len(v.Checks.Burst)
+	for _, a := range v.Checks.After {
+		n += len(a)
+	}
+	if n == 0 {
+		b.WriteString("checks: none to suggest; the sequential phase gave nothing to pin\n")
+		return
+	}
+	b.WriteString("checks (for racetest fire; --emit FILE writes them as a scenario):\n")
+	for _, c := range v.Checks.Burst {
+		fmt.Fprintf(b, "  --expect %s\n", ShellQuote(c))
+	}
+	for j, cs := range v.Checks.After {
+		if len(cs) == 0 {
+			continue
+		}
+		u := v.Config.After[j].URL
+		fmt.Fprintf(b, "  --after %s", ShellQuote(red(path(u, origin(v.Config.Request.URL)))))
+		for _, c := range cs {
+			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
+		}
+		b.WriteString("\n")
+	}
+}
+
+// ShellQuote quotes s for a POSIX shell.
+func ShellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
