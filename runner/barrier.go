@@ -208,6 +208,12 @@ func fillResponse(r *Result, resp *http.Response, p *Plan) {
 	if r.FirstByte.IsZero() {
 		r.FirstByte = time.Now()
 	}
+	// net/http reads "HTTP/1.1 000" as status 0, which a Result uses for
+	// "no response": refused as lbReadResponse refuses it.
+	if resp.StatusCode < 100 {
+		r.fail(&ProtocolError{Msg: fmt.Sprintf("malformed status code %03d", resp.StatusCode)})
+		return
+	}
 	r.Status = resp.StatusCode
 	r.Proto = resp.Proto
 	r.Header = resp.Header
@@ -216,6 +222,8 @@ func fillResponse(r *Result, resp *http.Response, p *Plan) {
 	r.Body, r.BodyBytes, r.Truncated = body, total, trunc
 	r.Done = time.Now()
 	if err != nil {
-		r.fail(err)
+		// net/http's body errors (bad chunking) are protocol errors, as
+		// lbBody makes them for the last-byte engine.
+		r.fail(lbProtocol(err))
 	}
 }

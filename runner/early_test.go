@@ -67,7 +67,11 @@ func TestEveryEngineMarksEarlyAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range b.Results {
-				if r.Status != 200 || !r.Early || r.Cause() != CauseEarly {
+				// net/http (barrier) may refuse an answer that came before
+				// it wrote the request ("unsolicited response"): then there
+				// is no status, but the answer was early all the same.
+				lost := c.mode == ModeBarrier && r.Status == 0 && r.Err != nil
+				if (r.Status != 200 && !lost) || !r.Early || r.Cause() != CauseEarly {
 					t.Errorf("request %d: status %d early %v cause %q err %v, want an early 200", r.Index, r.Status, r.Early, r.Cause(), r.Err)
 				}
 			}

@@ -101,8 +101,8 @@ func TestHostileYAMLIsRefusedCheaply(t *testing.T) {
 			}
 			// Linear in the file: goccy/go-yaml's lexer keeps two rune
 			// buffers of a long scalar (8 bytes a byte, grown by
-			// doubling), then the tokens, the tree, the excerpt; the race detector
-			// doubles what is counted, hence the margin. The unbounded load took GBs.
+			// doubling), then the tokens, the tree, the excerpt; -race
+			// adds its own. Before the bounds these were gigabytes.
 			if limit := uint64(200*len(tt.in)) + 16<<20; cost > limit {
 				t.Errorf("the load allocated %d MB for a file of %d KB", cost>>20, len(tt.in)>>10)
 			}
