@@ -60,6 +60,12 @@ func (o *FireOptions) validate() error {
 	if err := o.OutputOptions.validate(); err != nil {
 		return err
 	}
+	return o.validateBurst()
+}
+
+// validateBurst checks the flags that size and send the burst, which fire
+// and probe share.
+func (o *FireOptions) validateBurst() error {
 	if err := o.SendOptions.validate(); err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/runner"
-	"github.com/racetest/racetest/scenarios"
 )
 
 // config turns the flags into the probe's Config. Every flag is checked
@@ -74,17 +73,8 @@ func (o *ProbeOptions) validate() error {
 	if o.Output != "text" && o.Output != "json" {
 		return usageErrorf("--output %q: choose text or json", o.Output)
 	}
-	if err := o.SendOptions.validate(); err != nil {
+	if err := o.validateBurst(); err != nil {
 		return err
-	}
-	if o.Timeout == 0 {
-		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
-	}
-	if err := scenarios.CheckN(o.N, o.AllowLarge); err != nil {
-		return usageErrorf("--n %d: %w", o.N, err)
-	}
-	if err := scenarios.CheckRounds(o.Rounds); err != nil {
-		return usageErrorf("--rounds %d: %w", o.Rounds, err)
 	}
 	if o.Emit != "" {
 		if st, err := os.Stat(filepath.Dir(o.Emit)); err != nil || !st.IsDir() {
