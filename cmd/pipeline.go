@@ -101,7 +101,7 @@ func incompleteError(e *scenarios.IncompleteError) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "inconclusive: no round was complete (%d cut short); nothing was judged", e.Rounds)
 	for _, c := range e.Causes {
-		fmt.Fprintf(&b, "\n  %s\n    %s", scenarios.CauseText(c), causeHint(c.Kind))
+		fmt.Fprintf(&b, "\n  %s\n    %s", c.String(), causeHint(c.Kind))
 	}
 	return &codedError{code: ExitInconclusive, err: errors.New(b.String())}
 }

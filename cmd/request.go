@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/racetest/racetest/expressions"
 
 	"golang.org/x/net/http/httpguts"
 

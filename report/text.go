@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/racetest/racetest/runner"
 )
 
 // TextOptions tune the human report.
@@ -111,18 +113,10 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	}
 }
 
-// causeText is one cause of an incomplete round in a line:
-// "reset x14 after the release: connection reset by peer".
+// causeText is one cause of an incomplete round in a line, worded as the
+// runner words it.
 func causeText(c Cause) string {
-	when := "before the release"
-	if c.AfterRelease {
-		when = "after the release"
-	}
-	s := fmt.Sprintf("%s x%d %s", c.Kind, c.Count, when)
-	if c.Message != "" {
-		s += ": " + c.Message
-	}
-	return s
+	return runner.Cause{Kind: runner.CauseKind(c.Kind), Count: c.Count, First: c.Message, AfterRelease: c.AfterRelease}.String()
 }
 
 // errorText is a request's error for the -v list, cut to one short line.

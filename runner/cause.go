@@ -2,6 +2,7 @@ package runner
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 
 	"golang.org/x/net/http2"
@@ -150,4 +151,18 @@ func (b *Burst) Complete() bool {
 		}
 	}
 	return len(b.Results) > 0
+}
+
+// String says the cause in a few words, for reports and messages:
+// "reset x14 after the release: connection reset by peer".
+func (c Cause) String() string {
+	when := "before the release"
+	if c.AfterRelease {
+		when = "after the release"
+	}
+	s := fmt.Sprintf("%s x%d %s", c.Kind, c.Count, when)
+	if c.First != "" {
+		s += ": " + c.First
+	}
+	return s
 }

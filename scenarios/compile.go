@@ -2,10 +2,11 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/racetest/racetest/expressions"
 )
 
 // compile turns the decoded file into a Scenario, collecting every

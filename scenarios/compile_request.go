@@ -3,10 +3,10 @@ package scenarios
 import (
 	"cmp"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
 	"time"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"errors"
-	"github.com/racetest/racetest/expressions"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 

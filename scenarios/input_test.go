@@ -2,9 +2,10 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
 	"testing"
+
+	"github.com/racetest/racetest/expressions"
 )
 
 // billionLaughs is a scenario whose vars hold nine anchors of nine aliases

@@ -3,8 +3,9 @@ package scenarios
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
+
+	"github.com/racetest/racetest/expressions"
 )
 
 // Limits on what racetest accepts, so that a mistyped number or a hostile

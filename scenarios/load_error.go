@@ -3,8 +3,9 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
+
+	"github.com/racetest/racetest/expressions"
 )
 
 // LoadError is one problem with a scenario file: YAML that does not parse,

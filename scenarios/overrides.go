@@ -2,9 +2,10 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/racetest/racetest/expressions"
 
 	"github.com/goccy/go-yaml"
 )

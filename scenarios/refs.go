@@ -2,9 +2,10 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"slices"
 	"strings"
+
+	"github.com/racetest/racetest/expressions"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"

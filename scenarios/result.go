@@ -3,10 +3,10 @@ package scenarios
 import (
 	"errors"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"slices"
 	"strings"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 
@@ -152,26 +152,12 @@ func (e *IncompleteError) Error() string {
 	fmt.Fprintf(&b, "%v: every one of %d %s was cut short", ErrInconclusive, e.Rounds, plural(e.Rounds, "round"))
 	for _, c := range e.Causes {
 		b.WriteString("; ")
-		b.WriteString(CauseText(c))
+		b.WriteString(c.String())
 	}
 	return b.String()
 }
 
 func (e *IncompleteError) Unwrap() error { return ErrInconclusive }
-
-// CauseText says a cause in a few words: "reset x14 after the release:
-// connection reset by peer".
-func CauseText(c runner.Cause) string {
-	when := "before the release"
-	if c.AfterRelease {
-		when = "after the release"
-	}
-	s := fmt.Sprintf("%s x%d %s", c.Kind, c.Count, when)
-	if c.First != "" {
-		s += ": " + c.First
-	}
-	return s
-}
 
 func plural(n int, word string) string {
 	if n == 1 {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"maps"
 	"strings"
 	"time"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 

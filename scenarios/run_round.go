@@ -3,8 +3,8 @@ package scenarios
 import (
 	"context"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 

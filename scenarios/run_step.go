@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"net/http"
 	"strings"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 

@@ -2,10 +2,11 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/racetest/racetest/expressions"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"

@@ -2,8 +2,9 @@ package scenarios
 
 import (
 	"fmt"
-	"github.com/racetest/racetest/expressions"
 	"slices"
+
+	"github.com/racetest/racetest/expressions"
 )
 
 // value is a YAML value, such as a JSON body or a var, whose strings are
