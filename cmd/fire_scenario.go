@@ -49,7 +49,7 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 		s.After = append(s.After, after)
 	}
 	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge}
-	if ro.Client, err = o.client(ctx); err != nil {
+	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return nil, ro, err
 	}
 	return s, ro, nil

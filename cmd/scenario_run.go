@@ -77,7 +77,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 			return nil, usageErrorf("--var %s: no scenario declares a var %q; declare it under vars: or check the spelling", name, name)
 		}
 	}
-	client, err := o.client(ctx)
+	client, err := o.client(ctx, o.App.Getenv)
 	if err != nil {
 		return nil, err
 	}

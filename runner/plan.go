@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -104,6 +105,12 @@ type Client struct {
 	Timeout  time.Duration // per request, counted from the release
 	Insecure bool          // skip TLS certificate verification
 	RootCAs  *x509.CertPool
+	// Certificate is the client certificate offered to servers that ask
+	// for one; nil offers none.
+	Certificate *tls.Certificate
+	// Proxy says which proxy carries the connections; the zero value
+	// connects directly.
+	Proxy Proxies
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
 	H2C       bool
 	BodyLimit int64 // bytes of each response body kept (at most MaxBodyLimit); the rest is counted

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -42,9 +43,19 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		followRedirects(ctx, &p, b)
 	}
 	if b != nil {
+		b.Proxy = p.proxyName()
 		finish(b)
 	}
 	return b, err
+}
+
+// proxyName names the proxy of the burst's first request, "" for none.
+func (p *Plan) proxyName() string {
+	u, err := url.Parse(p.Requests[0].URL)
+	if err != nil {
+		return ""
+	}
+	return ProxyName(p.Proxy.For(u.Scheme, u.Hostname()))
 }
 
 // finish derives what every engine reports the same way, once the
@@ -82,6 +93,7 @@ func newBurst(p *Plan, mode Mode) *Burst {
 
 // fail records a transport failure on r.
 func (r *Result) fail(err error) {
+	err = certRequired(err)
 	r.Err = err
 	r.ErrKind = Classify(err)
 	if r.Done.IsZero() {
