@@ -26,6 +26,8 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
+	// Values are --values NAME=FILE: per-request values.
+	Values []string
 	SendOptions
 	OutputOptions
 }
@@ -78,6 +80,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	f.IntVar(&o.Rounds, "rounds", defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
+	addValuesFlag(f, &o.Values)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
 	f.StringVar(&o.After, "after", "", "URL to GET after every round, judged with --expect-after (may be a path on the target)")

@@ -49,6 +49,9 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 		s.After = append(s.After, after)
 	}
 	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge}
+	if ro.Values, err = readValues(ctx, o.Values); err != nil {
+		return nil, ro, err
+	}
 	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return nil, ro, err
 	}

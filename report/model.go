@@ -264,7 +264,7 @@ func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 			q.Error = sc.Scrub(Redact(r.Err.Error(), showSecrets))
 		}
 		if i < len(reqs) {
-			q.Method, q.URL = reqs[i].Method, RedactURL(reqs[i].URL, showSecrets)
+			q.Method, q.URL = reqs[i].Method, sc.Scrub(RedactURL(reqs[i].URL, showSecrets))
 		}
 		q.Armed, q.Released = offset(rd.Start, r.Armed), offset(rd.Start, r.Released)
 		q.FirstByte, q.Done, q.Arrival = offset(rd.Start, r.FirstByte), offset(rd.Start, r.Done), offset(rd.Start, r.Arrival)

@@ -145,7 +145,7 @@ func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, er
 	}
 	c, err := d.DialContext(ctx, "tcp", px.Host)
 	if err != nil {
-		return nil, fmt.Errorf("proxy %s: %w", ProxyName(px), err)
+		return nil, &ProxyError{Proxy: ProxyName(px), Err: err}
 	}
 	// The tunnel is set up within the timeout, and a cancelled ctx
 	// interrupts it as it would a dial.
@@ -158,11 +158,21 @@ func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, er
 	tc, err := tunnel(ctx, c, px, addr, o)
 	if !stop() || err != nil {
 		c.Close()
-		return nil, fmt.Errorf("proxy %s: %w", ProxyName(px), cmpErr(err, ctx.Err()))
+		return nil, &ProxyError{Proxy: ProxyName(px), Err: cmpErr(err, ctx.Err())}
 	}
 	_ = c.SetDeadline(time.Time{})
 	return tc, nil
 }
+
+// ProxyError is a failure to reach the target through a proxy: the proxy
+// could not be reached, or it refused the tunnel.
+type ProxyError struct {
+	Proxy string // ProxyName: no credentials
+	Err   error
+}
+
+func (e *ProxyError) Error() string { return "proxy " + e.Proxy + ": " + e.Err.Error() }
+func (e *ProxyError) Unwrap() error { return e.Err }
 
 // cmpErr is err, or the context's error when the tunnel did not fail.
 func cmpErr(err, ctxErr error) error {

@@ -21,6 +21,9 @@ type RunOptions struct {
 	Target string
 	// Vars replace the values of vars of the same name.
 	Vars map[string]any
+	// Values are per-request values (--values), each list non-empty:
+	// they replace the file's values: of the same name, or add to them.
+	Values map[string][]string
 	// Rounds replaces race.rounds when positive.
 	Rounds int
 	// Client is how every request of the run is sent. Its Timeout, when
@@ -48,6 +51,7 @@ type run struct {
 	tenv   map[string]any // env as templates see it
 	vars   map[string]any // after overrides, before any capture
 	once   map[string]any // captured by once: steps in round 1
+	values map[string][]string
 	rounds int
 	// adapted is the mode auto switched to after a round showed that
 	// the server serialises single-packet bursts; "" until then.
@@ -69,7 +73,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Values: r.values}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
 	for round := 1; round <= r.rounds && runErr == nil; round++ {
@@ -146,6 +150,7 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.vars[v.name] = x
 	}
+	r.values = runValues(s, o)
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
 		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
@@ -180,6 +185,14 @@ func (s *Scenario) Preflight(o RunOptions) error {
 	}
 	if o.Target == "" && s.target == nil && s.relativeURLs() {
 		return s.runError("target", fmt.Errorf("no target for the relative URLs: write target: in the file, or pass --target or RACETEST_TARGET"))
+	}
+	if err := s.missingValues(o); err != nil {
+		return s.runError("", err)
+	}
+	for name, vs := range o.Values {
+		if len(vs) == 0 {
+			return s.runError("values", fmt.Errorf("--values %s: no values; give one per line", name))
+		}
 	}
 	for name := range o.Vars {
 		if !s.Declares(name) {
