@@ -222,7 +222,8 @@ func connectHTTP(c net.Conn, px *url.URL, addr string) error {
 	}
 	resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusProxyAuthRequired:
+	// tinyproxy answers a CONNECT with wrong credentials 401, not 407.
+	case resp.StatusCode == http.StatusProxyAuthRequired, resp.StatusCode == http.StatusUnauthorized:
 		return fmt.Errorf("CONNECT %s: %s: give the proxy's user and password in its URL (http://USER:PASSWORD@HOST:PORT)", addr, resp.Status)
 	case resp.StatusCode/100 != 2:
 		return fmt.Errorf("CONNECT %s: the proxy answered %s", addr, resp.Status)
