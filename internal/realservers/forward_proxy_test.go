@@ -2,8 +2,8 @@ package realservers_test
 
 import (
 	"context"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
