@@ -50,7 +50,7 @@ func tlsConfig(o *Options, host string, alpn []string) (*tls.Config, *certReques
 		cfg.Certificates = []tls.Certificate{*o.Certificate}
 		return cfg, nil
 	}
-	cr := &certRequest{}
+	cr := &certRequest{run: o.certAsked}
 	cfg.GetClientCertificate = cr.get
 	return cfg, cr
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +33,7 @@ func Do(ctx context.Context, req Request, c Client) Result {
 
 // doOnce is Do without following redirects; o has its defaults.
 func doOnce(ctx context.Context, req Request, o Options) Result {
+	o.certAsked = new(atomic.Bool)
 	p := &Plan{Requests: []Request{req}, Options: o}
 	var r Result
 	if err := p.validate(); err != nil {
@@ -52,6 +55,10 @@ func doOnce(ctx context.Context, req Request, o Options) Result {
 	r.Released = r.Armed
 	resp, err := tr.RoundTrip(hr)
 	if err != nil {
+		if o.certAsked.Load() && !errors.Is(err, ErrClientCertRequired) {
+			// As blameMissingCert says for a burst.
+			err = fmt.Errorf("%w: %w", ErrClientCertRequired, err)
+		}
 		r.fail(roundTripError(hr, err))
 		return r
 	}

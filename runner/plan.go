@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -146,6 +147,9 @@ type Sync struct {
 type Options struct {
 	Client
 	Sync
+	// certAsked is set by every handshake of one Run or Do in which the
+	// server asked for a client certificate that Client did not have.
+	certAsked *atomic.Bool
 }
 
 // Plan is one burst: the requests to release together and how.

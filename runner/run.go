@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	p.certAsked = new(atomic.Bool)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -39,6 +41,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if p.Mode == ModeAuto && mode == ModeSinglePacket {
 		b, err = autoFallback(ctx, &p, b, err)
 	}
+	b, err = blameMissingCert(&p, b, mode, err)
 	if err == nil {
 		followRedirects(ctx, &p, b)
 	}
