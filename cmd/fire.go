@@ -64,7 +64,14 @@ They are compiled before anything is sent; a typo exits 2.
     --after http://127.0.0.1:8080/products/1 --expect-after 'json.stock >= 0'
 
   # Body from a file, five rounds, JSON report for a script.
-  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
+  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL
+
+  # Ten users at once: request i sends line i of tokens.txt.
+  racetest fire -n 10 --values tok=tokens.txt -H 'Authorization: Bearer {{ values.tok }}' \
+    -X POST --json '{"type":"investment_complete"}' http://127.0.0.1:8080/missions/unique/complete
+
+  # Through a proxy, with a client certificate, as curl -x and -E.
+  racetest fire -x http://127.0.0.1:3128 -E client.pem --key client-key.pem https://api.example/redeem`,
 		Args: exactArgs(1, "URL"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]

@@ -35,7 +35,7 @@ func (o *NetOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Cert, "cert", "E", "", "client certificate `FILE[:PASSWORD]` for servers that ask for one, as curl -E: PEM (with the key, or --key), or PKCS#12 (.p12); escape a colon of the file name as \\:")
 	f.StringVar(&o.Key, "key", "", "private key `FILE` (PEM) of --cert, when the certificate file does not hold it")
 	f.StringVar(&o.Pass, "pass", "", "`PASSWORD` of an encrypted --key or .p12, as curl --pass (or --cert FILE:PASSWORD)")
-	f.StringVarP(&o.Proxy, "proxy", "x", "", "send every connection through this proxy `URL`, as curl -x: http:// or https:// (CONNECT), socks5:// or socks5h:// (the proxy resolves names); credentials as http://USER:PASSWORD@HOST:PORT; default port 1080. Without it, http_proxy, HTTPS_PROXY and ALL_PROXY apply to non-loopback targets")
+	f.StringVarP(&o.Proxy, "proxy", "x", "", "send every connection through this proxy `URL`, as curl -x: http:// or https:// (CONNECT), socks5:// or socks5h:// (the proxy resolves names); credentials as http://USER:PASSWORD@HOST:PORT; default port 1080. Without it, http_proxy, HTTPS_PROXY and ALL_PROXY apply to targets other than loopback")
 	f.StringVar(&o.NoProxy, "noproxy", "", "comma-separated `HOSTS` reached without the proxy, as curl --noproxy: a name and its subdomains, an IP, a CIDR range, or * for all (replaces NO_PROXY)")
 	f.BoolVarP(&o.Location, "location", "L", false, "follow redirects as curl -L (a burst's once it is collected); checks see the final responses")
 	// The default is left to the runner, so that the zero value of the
