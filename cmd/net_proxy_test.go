@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -95,7 +97,11 @@ func TestFireThroughProxy(t *testing.T) {
 	if code != 0 || fromProxy.Load() != 10 || strings.Contains(out, `"proxy"`) {
 		t.Errorf("http_proxy with a loopback target: exit %d, %d through the proxy, want it direct\n%s", code, fromProxy.Load(), out)
 	}
-	code, out, _ = runApp(t, false, false, nil, "fire", "-n", "2", "-o", "json", "-x", px.ProxyURL, srv.URL)
+	page := filepath.Join(t.TempDir(), "r.html")
+	code, out, _ = runApp(t, false, false, nil, "fire", "-n", "2", "-o", "json", "--html", page, "-x", px.ProxyURL, srv.URL)
+	if html, err := os.ReadFile(page); err != nil || !strings.Contains(string(html), "through the proxy "+px.ProxyURL) {
+		t.Errorf("--html: %v, the page does not name the proxy", err)
+	}
 	var doc struct {
 		Runs []struct{ Rounds []struct{ Proxy string } }
 	}
