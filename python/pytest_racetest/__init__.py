@@ -6,9 +6,9 @@
                                headers={"Authorization": "Bearer u1"})
         assert result.statuses.count(200) == 1
 
-A failed comparison on a count shows racetest's own text report (secrets
-masked as racetest masks them). The binary is found through --racetest-bin,
-RACETEST_BIN or PATH.
+A failing test that used the fixture shows racetest's own text report of
+each burst (secrets masked as racetest masks them). The binary is found
+through --racetest-bin, RACETEST_BIN or PATH.
 """
 import subprocess
 

@@ -18,7 +18,7 @@ def test_failed_count_shows_racetests_report(pytester, racetest_bin, demo):
         """
         % demo
     )
-    out = pytester.runpytest("--racetest-bin", racetest_bin)
+    out = pytester.runpytest("--racetest-bin=" + racetest_bin)
     out.assert_outcomes(failed=1)
     out.stdout.fnmatch_lines(
         [
@@ -44,7 +44,7 @@ def test_any_failure_shows_the_report_of_each_burst(pytester, racetest_bin, demo
         """
         % (demo, demo)
     )
-    out = pytester.runpytest("--racetest-bin", racetest_bin)
+    out = pytester.runpytest("--racetest-bin=" + racetest_bin)
     out.assert_outcomes(failed=1)
     out.stdout.fnmatch_lines(
         [
@@ -58,14 +58,40 @@ def test_any_failure_shows_the_report_of_each_burst(pytester, racetest_bin, demo
 
 def test_missing_binary_says_how_to_build_it(pytester):
     pytester.makepyfile("def test_x(racetest):\n    pass\n")
-    out = pytester.runpytest("--racetest-bin", os.path.join(str(pytester.path), "no-such-racetest"))
+    out = pytester.runpytest("--racetest-bin=" + os.path.join(str(pytester.path), "no-such-racetest"))
     out.assert_outcomes(errors=1)
     out.stdout.fnmatch_lines(["*--racetest-bin=*no-such-racetest is not an executable file*go build -o*./cmd/racetest*"])
 
 
+def test_process_timeout_stops_racetest(pytester, racetest_bin):
+    # A listener that never answers: racetest would wait its 30 s request
+    # timeout; the process timeout of 1 s stops it first.
+    pytester.makeini("[pytest]\nracetest_process_timeout = 1\n")
+    pytester.makepyfile(
+        """
+        import socket
+        import time
+
+        import pytest
+        from pytest_racetest import RacetestError
+
+        def test_silent_server(racetest):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                s.listen(64)
+                url = "http://127.0.0.1:%d/" % s.getsockname()[1]
+                start = time.monotonic()
+                with pytest.raises(RacetestError, match=r"did not finish within 1.0 s \\(process_timeout\\)"):
+                    racetest.fire(url, n=2, timeout="30s")
+                assert time.monotonic() - start < 20
+        """
+    )
+    pytester.runpytest("--racetest-bin=" + racetest_bin).assert_outcomes(passed=1)
+
+
 def test_report_header_names_the_binary(pytester, racetest_bin):
     pytester.makepyfile("def test_x():\n    pass\n")
-    out = pytester.runpytest("--racetest-bin", racetest_bin)
+    out = pytester.runpytest("--racetest-bin=" + racetest_bin)
     out.stdout.fnmatch_lines(["racetest: %s (racetest *)" % racetest_bin])
 
 
