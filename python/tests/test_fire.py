@@ -102,3 +102,12 @@ def test_timeout_in_seconds(racetest, demo):
     # 0.5 s becomes a Go duration racetest accepts.
     result = racetest.fire(demo + "/healthz", n=2, timeout=0.5)
     assert result.statuses == [200, 200]
+
+
+def test_secrets_are_masked_unless_asked_for(racetest, demo):
+    url = demo + "/healthz?token=s3cr3t"
+    masked = racetest.fire(url, n=2, headers={"Authorization": "Bearer s3cr3t"})
+    assert masked.responses[0].url == demo + "/healthz?token=REDACTED"
+    assert "s3cr3t" not in masked.report()
+    shown = racetest.fire(url, n=2, show_secrets=True)
+    assert shown.responses[0].url == url
