@@ -11,14 +11,14 @@ import (
 type FireOptions struct {
 	App *App
 
-	URL          string
-	Method       string
-	Headers      []string
-	Data         string
-	JSON         string
-	N            int
-	AllowLarge   bool // lets N go past scenarios.DefaultMaxN
-	Rounds       int
+	URL        string
+	Method     string
+	Headers    []string
+	Data       string
+	JSON       string
+	N          int
+	AllowLarge bool // lets N go past scenarios.DefaultMaxN
+	RoundsOptions
 	Expect       []string
 	ExpectStatus []string
 	// After is a URL fetched with GET after every round, and ExpectAfter
@@ -76,7 +76,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of simultaneous requests in a burst")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
-	f.IntVar(&o.Rounds, "rounds", defaultRounds, "number of bursts; checks are judged per round")
+	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")

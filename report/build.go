@@ -1,10 +1,12 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -48,14 +50,27 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
+	run.Stop, run.HitRate = newStop(res.Stop), newHitRate(&run)
+	var unsure *scenarios.UnsureError
 	switch {
 	case err == nil:
+	case errors.As(err, &unsure):
+		// Not an error of the run: its verdict, which Verdict words from
+		// Stop and the rounds.
 	case res.Interrupted:
 		run.Error = interruptedError(run.Rounds, res.Planned)
 	default:
 		run.Error = sc.Scrub(Redact(err.Error(), showSecrets))
 	}
 	return run
+}
+
+// newStop is the model of a stopping rule, nil for none.
+func newStop(r confidence.Rule) *Stop {
+	if r == (confidence.Rule{}) {
+		return nil
+	}
+	return &Stop{UntilFound: r.UntilFound, Confidence: r.Level, MinRate: r.MinRate, NeededRounds: r.Needed()}
 }
 
 // RunScrubber collects every secret a run sent or was sent, in every
