@@ -49,7 +49,12 @@ phases could not be compared (the reset did not restore the state).`,
     http://127.0.0.1:8080/missions/naive/complete
 
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
-    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
+    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive
+
+  # Until a race shows, or until 95% sure none that a round catches 30% of
+  # the time is there.
+  racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete`,
 		Args: exactArgs(1, "URL"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]

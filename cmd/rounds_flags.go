@@ -41,7 +41,7 @@ func (o *RoundsOptions) addRoundsFlags(f *pflag.FlagSet, rounds int, help string
 	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first complete round that finds a race (up to --rounds if given, else --max-rounds)")
 	f.Float64Var(&o.Confidence, "confidence", 0, "fire until a race is found, or until one that a round catches --min-rate of the time would have shown with this probability, e.g. 0.95")
 	f.Float64Var(&o.MinRate, "min-rate", confidence.DefaultMinRate, "with --confidence: the per-round hit rate of the rarest race to rule out")
-	f.IntVar(&o.MaxRounds, "max-rounds", defaultMaxRounds, "with --until-found or --confidence: the most rounds to fire (default: 50, or twice what --confidence needs)")
+	f.IntVar(&o.MaxRounds, "max-rounds", defaultMaxRounds, "with --until-found or --confidence: the most rounds to fire (when not given, twice what --confidence needs if that is more)")
 }
 
 func (o *RoundsOptions) given(name string) bool { return o.flags != nil && o.flags.Changed(name) }

@@ -1,6 +1,7 @@
 package confidence
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -90,7 +91,8 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := tt.rule.Check()
-		fe, _ := err.(*FieldError)
+		var fe *FieldError
+		errors.As(err, &fe)
 		switch {
 		case tt.field == "" && err != nil:
 			t.Errorf("%+v: unexpected error %v", tt.rule, err)
