@@ -119,3 +119,29 @@ func plural(n int, word string) string {
 	}
 	return word + "s"
 }
+
+// Stop is a Rule as the JSON documents of run and probe write it, with
+// the complete rounds its Level needs.
+type Stop struct {
+	UntilFound   bool    `json:"until_found,omitempty"`
+	Confidence   float64 `json:"confidence,omitempty"`
+	MinRate      float64 `json:"min_rate,omitempty"`
+	NeededRounds int     `json:"needed_rounds,omitempty"`
+}
+
+// Stop is the rule to write down, nil for the zero Rule (a fixed number
+// of rounds).
+func (r Rule) Stop() *Stop {
+	if r == (Rule{}) {
+		return nil
+	}
+	return &Stop{UntilFound: r.UntilFound, Confidence: r.Level, MinRate: r.MinRate, NeededRounds: r.Needed()}
+}
+
+// Rule is the rule written down, the zero Rule for nil.
+func (s *Stop) Rule() Rule {
+	if s == nil {
+		return Rule{}
+	}
+	return Rule{UntilFound: s.UntilFound, Level: s.Confidence, MinRate: s.MinRate}
+}

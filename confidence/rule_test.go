@@ -112,3 +112,14 @@ func TestPercentAndHitRate(t *testing.T) {
 		t.Errorf("HitRate(5, 10) = %s, want %s", got, want)
 	}
 }
+
+func TestStopRoundTrip(t *testing.T) {
+	if (Rule{}).Stop() != nil || (*Stop)(nil).Rule() != (Rule{}) {
+		t.Error("the zero Rule is written as nothing, and read back from nothing")
+	}
+	r := Rule{Level: 0.95, MinRate: 0.3}
+	s := r.Stop()
+	if s.NeededRounds != 9 || s.Rule() != r {
+		t.Errorf("Stop %+v, Rule %+v", s, s.Rule())
+	}
+}

@@ -24,17 +24,13 @@ type jsonDoc struct {
 	Complete int                 `json:"complete_rounds"`
 	Hits     int                 `json:"hits"`
 	Interval confidence.Interval `json:"hit_rate_95"`
-	// The stopping rule: --until-found, --confidence and --min-rate, and
-	// the complete rounds without a race that --confidence needs.
-	UntilFound   bool       `json:"until_found,omitempty"`
-	Confidence   float64    `json:"confidence,omitempty"`
-	MinRate      float64    `json:"min_rate,omitempty"`
-	NeededRounds int        `json:"needed_rounds,omitempty"`
-	Findings     []Finding  `json:"signals"`
-	Masked       []string   `json:"masked"`
-	MaskedAfter  [][]string `json:"masked_after"`
-	Checks       Checks     `json:"checks"`
-	ExitCode     int        `json:"exit_code"`
+	// Stop is --until-found or --confidence, as in racetest's report.
+	Stop        *confidence.Stop `json:"stop,omitempty"`
+	Findings    []Finding        `json:"signals"`
+	Masked      []string         `json:"masked"`
+	MaskedAfter [][]string       `json:"masked_after"`
+	Checks      Checks           `json:"checks"`
+	ExitCode    int              `json:"exit_code"`
 }
 
 // WriteJSON writes the verdict as one JSON document; tool names the
@@ -49,7 +45,7 @@ func WriteJSON(w io.Writer, v *Verdict, tool string, exitCode int, o TextOptions
 		N: v.Config.N, Outcome: v.Outcome, Reason: red(v.Reason), Rounds: len(v.Rounds), Complete: v.Complete,
 		Hits: v.Hits, Interval: v.Interval, Findings: slices.Clone(v.Findings), Masked: v.Masked, MaskedAfter: v.MaskedAfter,
 		Checks: v.Checks, ExitCode: exitCode,
-		UntilFound: v.Config.Stop.UntilFound, Confidence: v.Config.Stop.Level, MinRate: v.Config.Stop.MinRate, NeededRounds: v.Config.Stop.Needed(),
+		Stop: v.Config.Stop.Stop(),
 	}
 	for i := range d.Findings {
 		f := &d.Findings[i]

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -50,7 +49,7 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
-	run.Stop, run.HitRate = newStop(res.Stop), newHitRate(&run)
+	run.Stop, run.HitRate = res.Stop.Stop(), newHitRate(&run)
 	var unsure *scenarios.UnsureError
 	switch {
 	case err == nil:
@@ -63,14 +62,6 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		run.Error = sc.Scrub(Redact(err.Error(), showSecrets))
 	}
 	return run
-}
-
-// newStop is the model of a stopping rule, nil for none.
-func newStop(r confidence.Rule) *Stop {
-	if r == (confidence.Rule{}) {
-		return nil
-	}
-	return &Stop{UntilFound: r.UntilFound, Confidence: r.Level, MinRate: r.MinRate, NeededRounds: r.Needed()}
 }
 
 // RunScrubber collects every secret a run sent or was sent, in every

@@ -11,7 +11,7 @@ import (
 // roundsRun is a run of complete rounds, those in hits failing their
 // check, and incomplete more rounds, under stop.
 func roundsRun(complete, incomplete int, hits []int, stop confidence.Rule, planned int) Run {
-	run := Run{Name: "r", Target: "http://127.0.0.1:1", Mode: "auto", N: 2, Planned: planned, Stop: newStop(stop)}
+	run := Run{Name: "r", Target: "http://127.0.0.1:1", Mode: "auto", N: 2, Planned: planned, Stop: stop.Stop()}
 	for i := 1; i <= complete+incomplete; i++ {
 		rd := Round{Round: i, Checks: []Check{{Expr: "count(status == 200) == 1", Scope: ScopeBurst, Pass: true}}}
 		for _, h := range hits {

@@ -40,7 +40,7 @@ type Run struct {
 	Planned int `json:"planned_rounds,omitempty"`
 	// Stop is the rule that could end the run early (--until-found,
 	// --confidence); nil when every planned round was to be fired.
-	Stop *Stop `json:"stop,omitempty"`
+	Stop *confidence.Stop `json:"stop,omitempty"`
 	// HitRate is the share of complete rounds that found a race, with its
 	// 95% Wilson interval; nil when the run had one round.
 	HitRate *HitRate `json:"hit_rate,omitempty"`
@@ -48,27 +48,6 @@ type Run struct {
 	// Error is a runtime error that stopped the run before it could be
 	// judged, such as an unreachable target.
 	Error string `json:"error,omitempty"`
-}
-
-// Stop is the rule that could end a run before its planned rounds.
-type Stop struct {
-	// UntilFound stops at the first complete round that finds a race.
-	UntilFound bool `json:"until_found,omitempty"`
-	// Confidence and MinRate are --confidence and --min-rate: fire until a
-	// race is found or until NeededRounds complete rounds without one
-	// rule out, with that confidence, a race caught at least MinRate of
-	// the time. Zero without --confidence.
-	Confidence   float64 `json:"confidence,omitempty"`
-	MinRate      float64 `json:"min_rate,omitempty"`
-	NeededRounds int     `json:"needed_rounds,omitempty"`
-}
-
-// rule is the Stop as the rounds arithmetic takes it.
-func (s *Stop) rule() confidence.Rule {
-	if s == nil {
-		return confidence.Rule{}
-	}
-	return confidence.Rule{UntilFound: s.UntilFound, Level: s.Confidence, MinRate: s.MinRate}
 }
 
 // HitRate is how often a complete round found a race.
@@ -249,7 +228,7 @@ func (r *Run) Verdict() (state, text string) {
 		}
 		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s%s", failed, complete, cut, early)
 	}
-	rule := r.Stop.rule()
+	rule := r.Stop.Rule()
 	switch {
 	case !rule.Reached(complete):
 		e := &scenarios.UnsureError{Stop: rule, Needed: rule.Needed(), Complete: complete, Rounds: total}
