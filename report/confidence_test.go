@@ -79,6 +79,13 @@ func TestConfidenceVerdicts(t *testing.T) {
 			if tt.state == "inconclusive" && !strings.Contains(j, `type="inconclusive"`) {
 				t.Errorf("an inconclusive run must not read as green in JUnit:\n%s", j)
 			}
+			var gh bytes.Buffer
+			if err := WriteGitHubAnnotations(&gh, doc); err != nil {
+				t.Fatal(err)
+			}
+			if tt.state == "inconclusive" && !strings.Contains(gh.String(), ": inconclusive: no race in 3 complete rounds") {
+				t.Errorf("no annotation for an inconclusive run:\n%s", gh.String())
+			}
 		})
 	}
 }
