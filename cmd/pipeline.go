@@ -82,16 +82,18 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 	}
 	var (
 		ie *scenarios.IncompleteError
+		ue *scenarios.UnsureError
 		pe *runner.ProxyError
 	)
 	switch {
 	case errors.As(err, &ie):
 		err = incompleteError(ie)
+	case errors.As(err, &ue):
+		err = fmt.Errorf("inconclusive: %w; %s", err, unsureHint)
 	case errors.Is(err, runner.ErrClientCertRequired):
 		err = fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
 	case errors.As(err, &pe):
 		err = fmt.Errorf("%w (is the proxy running, and does it allow CONNECT to that port? check -x/--proxy, --noproxy and the *_PROXY variables)", err)
-
 	case runner.Classify(err) == runner.KindTLS:
 		err = fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):
@@ -113,6 +115,10 @@ func incompleteError(e *scenarios.IncompleteError) error {
 	}
 	return &codedError{code: ExitInconclusive, err: errors.New(b.String())}
 }
+
+// unsureHint is what to do when --confidence ran out of rounds before
+// enough of them were complete.
+const unsureHint = "the report says why rounds were cut short: fix that, or raise --max-rounds"
 
 // causeHint is what to do about requests that failed for a cause.
 func causeHint(k runner.CauseKind) string {

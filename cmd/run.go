@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 
-	"github.com/racetest/racetest/scenarios"
-
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +14,7 @@ type RunOptions struct {
 	Target string
 	Vars   []string
 	Values []string // --values NAME=FILE
-	Rounds int
+	RoundsOptions
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
 	SendOptions
@@ -44,7 +42,10 @@ target: in the file. The format is in docs/scenarios.md.`,
   racetest run examples/*.yaml --target http://127.0.0.1:8080
 
   # More rounds for a hit rate, another user, a JSON report for a script.
-  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml`,
+  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
+
+  # A race caught only sometimes: until found, or until 95% confident.
+  racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml`,
 		Args: minArgs(1, "FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
@@ -59,7 +60,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
 	addValuesFlag(f, &o.Values)
-	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
+	o.addRoundsFlags(f, 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
 	o.OutputOptions.addFlags(f)
@@ -68,10 +69,8 @@ target: in the file. The format is in docs/scenarios.md.`,
 
 // validateFlags checks the flags that do not depend on the files.
 func (o *RunOptions) validateFlags() error {
-	if o.Rounds != 0 {
-		if err := scenarios.CheckRounds(o.Rounds); err != nil {
-			return usageErrorf("--rounds %d: %w", o.Rounds, err)
-		}
+	if err := o.resolveRounds(); err != nil {
+		return err
 	}
 	if err := o.SendOptions.validate(); err != nil {
 		return err
