@@ -89,7 +89,8 @@ func TestFireThroughProxy(t *testing.T) {
 	defer srv.Close()
 	withCreds := strings.Replace(px.ProxyURL, "://", "://racer:pw1234@", 1)
 	code, out, errb := runApp(t, false, false, nil, "fire", "-n", "10", "-x", withCreds, "--expect-status", "200=10", srv.URL)
-	if code != 0 || fromProxy.Load() != 10 || !strings.Contains(out, "proxy      "+px.ProxyURL) || strings.Contains(out, "pw1234") {
+	if code != 0 || fromProxy.Load() != 10 || !strings.Contains(out, "proxy      "+px.ProxyURL) || strings.Contains(out, "pw1234") ||
+		!strings.Contains(out, "note: through a proxy, each connection's final bytes are relayed on their own") {
 		t.Fatalf("exit %d, %d requests through the proxy, want 0 and 10 and the proxy named\n%s\n%s", code, fromProxy.Load(), out, errb)
 	}
 	// The variables leave a loopback target alone; -x does not.

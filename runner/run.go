@@ -47,6 +47,11 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	}
 	if b != nil {
 		b.Proxy = p.proxyName()
+		if b.Proxy != "" && b.Mode != ModeSinglePacket {
+			// Measured in docs/PERFORMANCE.md: tens of ms through
+			// tinyproxy and microsocks, against under 1 ms direct.
+			b.Notes = append(b.Notes, "through a proxy, each connection's final bytes are relayed on their own: expect a wider spread than direct; single-packet (one connection, HTTP/2) keeps it")
+		}
 		finish(b)
 	}
 	return b, err
