@@ -53,7 +53,8 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 	var cfg probe.Config
 	for _, ff := range fileFlags {
 		if o.scenario.set != nil && o.scenario.set.Changed(ff.flag) {
-			return cfg, usageErrorf("--%s cannot be used with the scenario file %s: its %s says that; edit the file, or give a URL instead of the file", ff.flag, o.URL, ff.file)
+			return cfg, usageErrorf("%s cannot be used with the scenario file %s: its %s says that; edit the file, or give a URL instead of the file",
+				flagName(o.scenario.set, ff.flag), o.URL, ff.file)
 		}
 	}
 	if err := o.validate(); err != nil {
@@ -95,4 +96,12 @@ func (o *ProbeOptions) urlFlags() error {
 		}
 	}
 	return nil
+}
+
+// flagName is how a flag is written in messages: -X/--method.
+func flagName(f *pflag.FlagSet, name string) string {
+	if fl := f.Lookup(name); fl != nil && fl.Shorthand != "" {
+		return "-" + fl.Shorthand + "/--" + name
+	}
+	return "--" + name
 }

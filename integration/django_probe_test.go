@@ -41,11 +41,12 @@ func djangoProbes() []djangoProbe {
 
 // probeDjango runs racetest probe on every view of djangoProbes against
 // the running example, then on scenario files of the example. Each probe
-// takes about a second: 20 requests twice in a row, then 3 bursts.
+// takes one to three seconds: 30 requests twice in a row, then up to 5
+// bursts (a vulnerable view stops at the first that finds the race).
 func probeDjango(t *testing.T, bin, root, url string) {
 	for _, p := range djangoProbes() {
 		t.Run(p.name, func(t *testing.T) {
-			args := append([]string{"probe", "-n", "20", "--rounds", "3", "-X", "POST", "--reset", "/reset"}, p.args[:len(p.args)-1]...)
+			args := append([]string{"probe", "-n", "30", "--rounds", "5", "--until-found", "-X", "POST", "--reset", "/reset"}, p.args[:len(p.args)-1]...)
 			args = append(args, url+p.args[len(p.args)-1])
 			code, out := run(t, time.Minute, bin, args...)
 			if want := probeWant(p.race); code != want {
@@ -56,7 +57,7 @@ func probeDjango(t *testing.T, bin, root, url string) {
 	scenarios := filepath.Join(root, "examples", "django", "scenarios")
 	t.Run("scenario-files", func(t *testing.T) {
 		emit := filepath.Join(t.TempDir(), "mission.yaml")
-		code, out := run(t, time.Minute, bin, "probe", "--target", url, "--rounds", "3", "--emit", emit, filepath.Join(scenarios, "mission-naive.yaml"))
+		code, out := run(t, time.Minute, bin, "probe", "--target", url, "--rounds", "5", "--until-found", "--emit", emit, filepath.Join(scenarios, "mission-naive.yaml"))
 		if code != 1 {
 			t.Fatalf("racetest probe mission-naive.yaml: exit %d, want 1 (%s)\n%s", code, probeVerdict(true), out)
 		}
@@ -70,7 +71,7 @@ func probeDjango(t *testing.T, bin, root, url string) {
 		if code, out := run(t, time.Minute, bin, "run", "--target", url, "--rounds", "2", emit); code != 0 && code != 1 {
 			t.Errorf("racetest run on the file probe wrote: exit %d, want a verdict (0 or 1)\n%s\n%s", code, out, data)
 		}
-		if code, out := run(t, time.Minute, bin, "probe", "--target", url, "--rounds", "3", filepath.Join(scenarios, "mission-select-for-update.yaml")); code != 0 {
+		if code, out := run(t, time.Minute, bin, "probe", "--target", url, "--rounds", "5", filepath.Join(scenarios, "mission-select-for-update.yaml")); code != 0 {
 			t.Errorf("racetest probe mission-select-for-update.yaml: exit %d, want 0 (%s)\n%s", code, probeVerdict(false), out)
 		}
 		// A mixed race has many sequential orders: probe refuses it.
