@@ -25,11 +25,14 @@ func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.scenario.Vars, "var", nil, "with a scenario FILE: override a var, NAME=VALUE (repeatable)")
 }
 
-// fileFlags are the flags that say what a scenario file says: the
-// request, its number, the reset and the reads.
-var fileFlags = []struct{ flag, file string }{
-	{"method", "race.request"}, {"header", "race.request"}, {"data", "race.request"}, {"json", "race.request"},
-	{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
+// fileFlags are the flags that say what a scenario file says (the
+// request, its number, the reset and the reads), each with where the
+// file says it.
+func fileFlags() [][2]string {
+	return [][2]string{
+		{"method", "race.request"}, {"header", "race.request"}, {"data", "race.request"}, {"json", "race.request"},
+		{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
+	}
 }
 
 // isFile tells whether the argument names a scenario file rather than a
@@ -51,10 +54,10 @@ func isFile(arg string) bool {
 // run takes them.
 func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error) {
 	var cfg probe.Config
-	for _, ff := range fileFlags {
-		if o.scenario.set != nil && o.scenario.set.Changed(ff.flag) {
+	for _, ff := range fileFlags() {
+		if o.given(ff[0]) {
 			return cfg, usageErrorf("%s cannot be used with the scenario file %s: its %s says that; edit the file, or give a URL instead of the file",
-				flagName(o.scenario.set, ff.flag), o.URL, ff.file)
+				flagName(o.scenario.set, ff[0]), o.URL, ff[1])
 		}
 	}
 	if err := o.validate(); err != nil {
@@ -85,13 +88,29 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 	if cfg.Client, err = o.client(ctx); err != nil {
 		return cfg, err
 	}
+	// probe's defaults are fire's; with a file, the file's race: settings
+	// hold where the flag was not given, as with racetest run.
+	if !o.given("mode") {
+		cfg.Sync.Mode = ""
+	}
+	if !o.given("hold") {
+		cfg.Sync.Hold = ""
+	}
+	if !o.given("timeout") {
+		cfg.Client.Timeout = 0
+	}
 	return cfg, nil
+}
+
+// given tells whether the flag was on the command line.
+func (o *ProbeOptions) given(name string) bool {
+	return o.scenario.set != nil && o.scenario.set.Changed(name)
 }
 
 // urlFlags refuses the flags that only a scenario file takes.
 func (o *ProbeOptions) urlFlags() error {
 	for _, flag := range []string{"target", "var"} {
-		if o.scenario.set != nil && o.scenario.set.Changed(flag) {
+		if o.given(flag) {
 			return usageErrorf("--%s is for a scenario file; with a URL, give the full URL of the request", flag)
 		}
 	}
