@@ -39,6 +39,15 @@ type Config struct {
 	Getenv func(string) string
 }
 
+// read names the j-th state read in messages: --after URL, or the
+// scenario's after step.
+func (c *Config) read(j int) string {
+	if c.Scenario != nil && j < len(c.Scenario.After) {
+		return c.Scenario.After[j].Label()
+	}
+	return "--after " + c.After[j].URL
+}
+
 // Defaults.
 const (
 	DefaultRounds = 3
