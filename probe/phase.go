@@ -66,11 +66,11 @@ func probeable(s *scenarios.Scenario) error {
 	return nil
 }
 
-// teardown runs the scenario's teardown steps; a failure there does not
-// change what was found, and the steps say what they did in their own
-// results, so it is not reported.
-func (p *prober) teardown(ctx context.Context) {
-	_, _ = p.session.Teardown(ctx)
+// teardown runs the scenario's teardown steps, once, after the last
+// phase.
+func (p *prober) teardown(ctx context.Context) error {
+	_, err := p.session.Teardown(ctx)
+	return err
 }
 
 // read runs the after steps and returns what they saw. Their checks, if

@@ -104,7 +104,7 @@ type prober struct {
 // a probe that could not run (a reset or read failed, the target is
 // unreachable, the synchronisation could not be had, ctx ended); phases
 // that ran but cannot be compared are a Verdict with Outcome Inconclusive.
-func Run(ctx context.Context, cfg Config) (*Verdict, error) {
+func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = DefaultRounds
 	}
@@ -112,7 +112,13 @@ func Run(ctx context.Context, cfg Config) (*Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer p.teardown(ctx)
+	defer func() {
+		// A teardown that fails leaves the target dirty: as racetest run
+		// does, that is the error when there is no other.
+		if terr := p.teardown(ctx); terr != nil && err == nil {
+			err = fmt.Errorf("teardown: %w", terr)
+		}
+	}()
 	v := &Verdict{Config: &cfg}
 	for range SeqPhases {
 		ph, err := p.sequential(ctx, len(v.Sequential)+1)

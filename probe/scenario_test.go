@@ -145,3 +145,22 @@ race:
 		t.Fatalf("outcome %s (%q), want a race found with a fresh user in every phase", v.Outcome, v.Reason)
 	}
 }
+
+// TestProbeScenarioTeardown: the teardown runs after the last phase, and
+// one that fails is the probe's error, as in racetest run.
+func TestProbeScenarioTeardown(t *testing.T) {
+	target := demoTarget(t)
+	s := parse(t, `version: 1
+setup:
+  - request: {method: POST, url: /reset}
+race:
+  n: 2
+  request: {method: POST, url: /missions/locked/complete, headers: {Authorization: Bearer u9}, json: {type: investment_complete}}
+teardown:
+  - request: {method: DELETE, url: /no-such-thing}
+`)
+	_, err := Run(context.Background(), Config{Scenario: s, Target: target, Rounds: 1})
+	if err == nil || !strings.Contains(err.Error(), "teardown: teardown[0] (DELETE /no-such-thing)") {
+		t.Fatalf("error %v, want the failed teardown step named", err)
+	}
+}
