@@ -23,9 +23,8 @@ type ProbeOptions struct {
 	// Reset is 'METHOD URL' or 'URL' (POST), sent before every phase.
 	Reset []string
 	// AfterURLs are read with GET after every phase: the state.
-	AfterURLs  []string
-	UntilFound bool
-	Emit       string // file for the scenario with the suggested checks
+	AfterURLs []string
+	Emit      string // file for the scenario with the suggested checks
 	// scenario holds the options of a scenario file given instead of
 	// the URL.
 	scenario scenarioFlags
@@ -59,6 +58,11 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
     --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive
 
+  # Until a race shows, or until 95% sure none that a round catches 30% of
+  # the time is there.
+  racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
+
   # A scenario file: its setup resets, its after steps read the state.
   racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
 		Args: exactArgs(1, "URL or FILE"),
@@ -74,8 +78,7 @@ phases could not be compared (the reset did not restore the state).`,
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
-	f.IntVar(&o.Rounds, "rounds", probe.DefaultRounds, "parallel rounds at most")
-	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first round that finds a race")
+	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
@@ -116,7 +119,11 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case ExitCheckFailed:
 		return errChecksFailed
 	case ExitInconclusive:
-		return &codedError{code: code, err: errors.New("probe inconclusive: " + v.Reason)}
+		msg := "probe inconclusive: " + v.Reason
+		if v.Complete > 0 {
+			msg += "; " + unsureHint
+		}
+		return &codedError{code: code, err: errors.New(msg)}
 	}
 	return nil
 }

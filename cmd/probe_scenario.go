@@ -83,7 +83,7 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 	}
 	cfg = probe.Config{
 		Scenario: s, Target: target, Vars: vars, Getenv: o.App.Getenv,
-		Rounds: o.Rounds, UntilFound: o.UntilFound, Sync: o.sync(), AllowLarge: o.AllowLarge,
+		Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge,
 	}
 	if cfg.Client, err = o.client(ctx); err != nil {
 		return cfg, err
