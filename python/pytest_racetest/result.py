@@ -15,7 +15,7 @@ EXIT_CODES = {
     0: "every check held in every round",
     1: "a check failed: a race was found",
     3: "runtime error before the race could be judged",
-    4: "inconclusive: the requested synchronisation could not be achieved",
+    4: "inconclusive: the synchronisation could not be achieved, or too few rounds were complete to judge",
     130: "interrupted",
 }
 
@@ -192,8 +192,14 @@ class Run:
 
     @property
     def inconclusive(self):
-        """No round was complete, and no error says why."""
-        return not self.error and not any(r.complete for r in self.rounds)
+        """No race, no error, and too few complete rounds to judge: none at
+        all, or, under --confidence, fewer than stop.needed_rounds
+        (docs/json.md)."""
+        if self.error or self.found_race:
+            return False
+        complete = sum(1 for r in self.rounds if r.complete)
+        needed = (self.document.get("stop") or {}).get("needed_rounds", 0)
+        return complete == 0 or complete < needed
 
     @property
     def passed(self):

@@ -82,6 +82,19 @@ def test_rounds(racetest, demo, user):
         result.count(200)
 
 
+def test_confidence_passes_after_the_rounds_it_needs(racetest, demo):
+    # (1 - 0.5)^5 <= 0.05: five complete rounds without a race rule out,
+    # with 95% confidence, a race that a round catches half the time.
+    result = racetest.fire(
+        demo + "/healthz", n=5, expect=["count(status == 200) == 5"],
+        args=["--confidence", "0.95", "--min-rate", "0.5"],
+    )
+    assert result.exit_code == 0 and result.passed, result.report()
+    assert not result.run.inconclusive
+    assert result.run.document["stop"]["needed_rounds"] == 5
+    assert len(result.rounds) == 5
+
+
 def test_unreachable_target_is_exit_3(racetest):
     result = racetest.fire("http://127.0.0.1:1/", n=2)
     assert result.exit_code == 3 and not result.passed
