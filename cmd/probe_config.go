@@ -13,7 +13,13 @@ import (
 // config turns the flags into the probe's Config. Every flag is checked
 // here, before anything is sent.
 func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
+	if isFile(o.URL) {
+		return o.scenarioConfig(ctx)
+	}
 	var cfg probe.Config
+	if err := o.urlFlags(); err != nil {
+		return cfg, err
+	}
 	if err := o.validate(); err != nil {
 		return cfg, err
 	}

@@ -98,18 +98,23 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if runErr == nil {
 		runErr = res.unsure()
 	}
-	if len(s.Teardown) > 0 {
-		// Teardown cleans up even after an interrupt, so that a shared test
-		// environment is left as found.
-		tctx, cancel := teardownContext(ctx)
-		var err error
-		res.Teardown, err = r.steps(tctx, s.Teardown, r.roundVars(), 0, true)
-		cancel()
-		if runErr == nil {
-			runErr = err
-		}
+	td, tdErr := r.teardown(ctx)
+	res.Teardown = td
+	if runErr == nil {
+		runErr = tdErr
 	}
 	return res, runErr
+}
+
+// teardown runs the teardown steps. They clean up even after an
+// interrupt, so that a shared test environment is left as found.
+func (r *run) teardown(ctx context.Context) ([]StepResult, error) {
+	if len(r.s.Teardown) == 0 {
+		return nil, nil
+	}
+	tctx, cancel := teardownContext(ctx)
+	defer cancel()
+	return r.steps(tctx, r.s.Teardown, r.roundVars(), 0, true)
 }
 
 // TeardownGrace is how long teardown steps may still take once the run's
