@@ -32,8 +32,18 @@ func (e *HeaderError) Error() string {
 }
 
 // Problem is the error without the header's name, for messages that name
-// it already (a field path such as race.request.headers.X-Token).
+// it already (a field path such as race.request.headers.X-Token), with
+// the fix for a value the user wrote.
 func (e *HeaderError) Problem() string {
+	if e.InName {
+		return e.Fault()
+	}
+	return e.Fault() + "; remove it"
+}
+
+// Fault says what is wrong and no more, for a value the user did not
+// write, such as one captured from a response.
+func (e *HeaderError) Fault() string {
 	if e.InName {
 		if e.Column == 0 {
 			return "the name is empty; write Name: value"
@@ -41,7 +51,7 @@ func (e *HeaderError) Problem() string {
 		return fmt.Sprintf("the name has %s (byte 0x%02X at column %d); a header name has letters, digits and !#$%%&'*+-.^_`|~ only",
 			describeByte(e.Byte), e.Byte, e.Column)
 	}
-	return fmt.Sprintf("the value has %s (byte 0x%02X at column %d), which HTTP does not allow in a header; remove it",
+	return fmt.Sprintf("the value has %s (byte 0x%02X at column %d), which HTTP does not allow in a header",
 		describeByte(e.Byte), e.Byte, e.Column)
 }
 
