@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // countingListener counts the connections a server accepted.
@@ -70,5 +72,19 @@ func TestUnsendableHeadersRefusedByEveryEngine(t *testing.T) {
 	// HTAB and bytes past ASCII are allowed in a value.
 	if err := CheckHeader("X-Ok", "a\tb é"); err != nil {
 		t.Errorf("HTAB and UTF-8: %v", err)
+	}
+}
+
+// CheckHeader agrees with what net/http and x/net's HTTP/2 client check
+// (httpguts), byte for byte, so that no engine refuses what another sends.
+func TestCheckHeaderAgreesWithHTTPGuts(t *testing.T) {
+	for b := range 256 {
+		s := "a" + string([]byte{byte(b)}) + "z"
+		if got, want := CheckHeader("X", s) == nil, httpguts.ValidHeaderFieldValue(s); got != want {
+			t.Errorf("value byte 0x%02X: allowed %v, httpguts %v", b, got, want)
+		}
+		if got, want := CheckHeader(s, "v") == nil, httpguts.ValidHeaderFieldName(s); got != want {
+			t.Errorf("name byte 0x%02X: allowed %v, httpguts %v", b, got, want)
+		}
 	}
 }
