@@ -23,9 +23,8 @@ type ProbeOptions struct {
 	// Reset is 'METHOD URL' or 'URL' (POST), sent before every phase.
 	Reset []string
 	// AfterURLs are read with GET after every phase: the state.
-	AfterURLs  []string
-	UntilFound bool
-	Emit       string // file for the scenario with the suggested checks
+	AfterURLs []string
+	Emit      string // file for the scenario with the suggested checks
 }
 
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
@@ -50,7 +49,12 @@ phases could not be compared (the reset did not restore the state).`,
     http://127.0.0.1:8080/missions/naive/complete
 
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
-    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
+    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive
+
+  # Until a race shows, or until 95% sure none that a round catches 30% of
+  # the time is there.
+  racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete`,
 		Args: exactArgs(1, "URL"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
@@ -64,8 +68,7 @@ phases could not be compared (the reset did not restore the state).`,
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
-	f.IntVar(&o.Rounds, "rounds", probe.DefaultRounds, "parallel rounds at most")
-	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first round that finds a race")
+	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
@@ -105,7 +108,11 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case ExitCheckFailed:
 		return errChecksFailed
 	case ExitInconclusive:
-		return &codedError{code: code, err: errors.New("probe inconclusive: " + v.Reason)}
+		msg := "probe inconclusive: " + v.Reason
+		if v.Complete > 0 {
+			msg += "; " + unsureHint
+		}
+		return &codedError{code: code, err: errors.New(msg)}
 	}
 	return nil
 }

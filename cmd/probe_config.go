@@ -29,7 +29,7 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg = probe.Config{Request: req, N: o.N, Rounds: o.Rounds, UntilFound: o.UntilFound, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	cfg = probe.Config{Request: req, N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
 	for _, v := range o.Reset {
 		m, u, err := parseReset(v)
 		if err != nil {

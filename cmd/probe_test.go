@@ -24,7 +24,7 @@ func TestProbeFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.N != 7 || cfg.Rounds != 4 || !cfg.UntilFound || cfg.Request.Method != "POST" || string(cfg.Request.Body) != `{"a":1}` ||
+	if cfg.N != 7 || cfg.Rounds != 4 || !cfg.Stop.UntilFound || cfg.Request.Method != "POST" || string(cfg.Request.Body) != `{"a":1}` ||
 		cfg.Request.Header.Get("Content-Type") != "application/json" || got.Emit != "x.yaml" || got.Output != "json" {
 		t.Fatalf("config %+v from options %+v", cfg, got)
 	}

@@ -85,7 +85,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 	bad := 0
 	for i, s := range scs {
 		ro := scenarios.RunOptions{
-			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Client: client, Sync: o.sync(),
+			Target: target, Vars: map[string]any{}, Rounds: o.limit, Stop: o.stop, Client: client, Sync: o.sync(),
 			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
 		}
 		for name, v := range vars {

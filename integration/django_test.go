@@ -41,10 +41,7 @@ func TestDjangoScenarios(t *testing.T) {
 	if os.Getenv("RACETEST_DJANGO") != "1" {
 		t.Skip("set RACETEST_DJANGO=1 to run the Django, PostgreSQL and Redis example (examples/django)")
 	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	files, err := filepath.Glob(filepath.Join(root, "examples", "django", "scenarios", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
@@ -19,10 +20,11 @@ type Config struct {
 	// the probe. After are read after each phase (and, sequentially,
 	// after each request) to see the state the requests left behind.
 	Reset, After []runner.Request
-	// Rounds is the number of parallel rounds (DefaultRounds when zero);
-	// UntilFound stops at the first round that finds a race.
+	// Rounds is the most parallel rounds (DefaultRounds when zero); Stop
+	// ends the probe before them: at the first race (--until-found), or
+	// once enough complete rounds found none (--confidence).
 	Rounds     int
-	UntilFound bool
+	Stop       confidence.Rule
 	Client     runner.Client
 	Sync       runner.Sync
 	AllowLarge bool
@@ -60,7 +62,7 @@ type Verdict struct {
 	// number of complete rounds; Interval the 95% Wilson interval of the
 	// per-round hit rate.
 	Hits, Complete int
-	Interval       Interval
+	Interval       confidence.Interval
 	// Masked lists the volatile paths of the responses and of each
 	// --after read.
 	Masked      []string
@@ -120,18 +122,21 @@ func Run(ctx context.Context, cfg Config) (*Verdict, error) {
 		if len(fs) > 0 {
 			v.Hits++
 			v.Findings = append(v.Findings, fs...)
-			if cfg.UntilFound {
-				break
-			}
+		}
+		if cfg.Stop.Done(v.Hits, v.Complete) {
+			break
 		}
 	}
-	v.Interval = Wilson(v.Hits, v.Complete)
+	v.Interval = confidence.Wilson(v.Hits, v.Complete)
 	v.Checks = m.checks(v)
 	switch {
 	case v.Complete == 0:
 		v.Outcome, v.Reason = Inconclusive, "no parallel round was complete: "+v.Rounds[0].Cause
 	case v.Hits > 0:
 		v.Outcome = RaceFound
+	case !cfg.Stop.Reached(v.Complete):
+		e := &scenarios.UnsureError{Stop: cfg.Stop, Needed: cfg.Stop.Needed(), Complete: v.Complete, Rounds: len(v.Rounds)}
+		v.Outcome, v.Reason = Inconclusive, e.Error()
 	default:
 		v.Outcome = NoRace
 	}

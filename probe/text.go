@@ -1,10 +1,13 @@
 package probe
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/racetest/racetest/confidence"
 )
 
 // TextOptions are how the text verdict is written.
@@ -33,15 +36,18 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 		fmt.Fprintf(&b, "parallel: %d rounds, %d complete (%s)\n", len(v.Rounds), v.Complete, roundsNote(v))
 	}
 	b.WriteString("\n")
+	if len(v.Rounds) > 1 {
+		fmt.Fprintf(&b, "hit rate %s\n", confidence.HitRate(v.Hits, v.Complete))
+	}
 	switch v.Outcome {
 	case Inconclusive:
 		fmt.Fprintf(&b, "inconclusive: %s\n", red(v.Reason))
 	case RaceFound:
-		fmt.Fprintf(&b, "race found in %d of %d rounds (hit rate 95%% CI %s)\n\n", v.Hits, v.Complete, pct(v.Interval))
+		fmt.Fprintf(&b, "race found in %d of %d complete rounds\n\n", v.Hits, v.Complete)
 		writeSignals(&b, v, red)
 	default:
-		fmt.Fprintf(&b, "no race found in %d rounds (hit rate 95%% CI %s): a race that a round catches more than %s of the time would likely have shown\n",
-			v.Complete, pct(v.Interval), pct1(v.Interval.High))
+		// Without --confidence the probe's rounds are judged at 95%.
+		fmt.Fprintf(&b, "%s\n", confidence.Possible(v.Complete, cmp.Or(c.Stop.Level, 0.95)))
 	}
 	if v.Outcome != Inconclusive {
 		b.WriteString("\n")
@@ -60,10 +66,6 @@ func roundsNote(v *Verdict) string {
 	}
 	return fmt.Sprintf("%s, release spread %s in round 1", v.Rounds[0].Mode, v.Rounds[0].Spread)
 }
-
-func pct(i Interval) string { return pct1(i.Low) + "-" + pct1(i.High) }
-
-func pct1(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 
 // writeSignals lists each signal once, with the rounds it fired in and
 // the example of the first.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -50,8 +51,13 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
+	run.Stop, run.HitRate = res.Stop.Stop(), newHitRate(&run)
+	var unsure *scenarios.UnsureError
 	switch {
 	case err == nil:
+	case errors.As(err, &unsure):
+		// Not an error of the run: its verdict, which Verdict words from
+		// Stop and the rounds.
 	case res.Interrupted:
 		run.Error = interruptedError(res)
 	default:

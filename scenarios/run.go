@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
@@ -21,8 +22,13 @@ type RunOptions struct {
 	Target string
 	// Vars replace the values of vars of the same name.
 	Vars map[string]any
-	// Rounds replaces race.rounds when positive.
+	// Rounds replaces race.rounds when positive. Under Stop it is the
+	// most rounds the run may fire.
 	Rounds int
+	// Stop ends the run before its last round: at the first race
+	// (--until-found), or at the first race or once enough complete
+	// rounds found none (--confidence). The zero Rule fires every round.
+	Stop confidence.Rule
 	// Client is how every request of the run is sent. Its Timeout, when
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
@@ -69,10 +75,11 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
-	for round := 1; round <= r.rounds && runErr == nil; round++ {
+	done := false
+	for round := 1; round <= r.rounds && runErr == nil && !done; round++ {
 		rd, err := r.round(ctx, round)
 		if rd.Burst != nil {
 			res.Rounds = append(res.Rounds, *rd)
@@ -80,12 +87,16 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 			res.Stopped = rd
 		}
 		runErr = err
+		done = o.Stop.Done(res.FailedRounds(), res.CompleteRounds())
 		if o.OnRound != nil {
 			o.OnRound(round, r.rounds)
 		}
 	}
 	if runErr == nil {
 		runErr = res.incomplete()
+	}
+	if runErr == nil {
+		runErr = res.unsure()
 	}
 	if len(s.Teardown) > 0 {
 		// Teardown cleans up even after an interrupt, so that a shared test
