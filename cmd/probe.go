@@ -137,15 +137,13 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
 	} else {
 		err = probe.WriteText(o.App.Stdout, v, to)
 	}
-	if err != nil {
-		return fmt.Errorf("write the report: %w", err)
-	}
+	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
 		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
-			return fmt.Errorf("--emit %s: %w", o.Emit, err)
+			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
 		}
 	}
-	return nil
+	return firstError(errs)
 }
 
 // parseReset reads one --reset: 'METHOD URL' or 'URL', POST by default.

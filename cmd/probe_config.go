@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/runner"
@@ -83,8 +81,8 @@ func (o *ProbeOptions) validate() error {
 		return err
 	}
 	if o.Emit != "" {
-		if st, err := os.Stat(filepath.Dir(o.Emit)); err != nil || !st.IsDir() {
-			return usageErrorf("--emit %s: the folder %s does not exist", o.Emit, filepath.Dir(o.Emit))
+		if err := checkOutputPath("--emit", o.Emit); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/racetest/racetest/expressions"
@@ -111,6 +112,10 @@ func (r *run) burstRequests(vars map[string]any, round int) ([]runner.Request, e
 	for _, g := range r.s.Race.Groups {
 		for i := range g.Count {
 			req, err := r.build(g.Request, vars, len(reqs), round)
+			var he *UnsendableHeaderError
+			if errors.As(err, &he) {
+				return nil, fmt.Errorf("round %d: request #%d: %w; nothing of the race was sent", round, len(reqs), err)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("round %d: request #%d: %w", round, len(reqs), err)
 			}

@@ -128,6 +128,10 @@ type RequestTemplate struct {
 type Header struct {
 	Name  string
 	Value *expressions.Template
+	// at is where the header is in the file (nil for headers built in
+	// code); captured lists the captured vars its value reads.
+	at       *LoadError
+	captured []string
 }
 
 // Load reads and compiles the scenario file at path. Every problem in the
