@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/runner"
@@ -13,7 +11,13 @@ import (
 // config turns the flags into the probe's Config. Every flag is checked
 // here, before anything is sent.
 func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
+	if isFile(o.URL) {
+		return o.scenarioConfig(ctx)
+	}
 	var cfg probe.Config
+	if err := o.urlFlags(); err != nil {
+		return cfg, err
+	}
 	if err := o.validate(); err != nil {
 		return cfg, err
 	}
@@ -77,8 +81,8 @@ func (o *ProbeOptions) validate() error {
 		return err
 	}
 	if o.Emit != "" {
-		if st, err := os.Stat(filepath.Dir(o.Emit)); err != nil || !st.IsDir() {
-			return usageErrorf("--emit %s: the folder %s does not exist", o.Emit, filepath.Dir(o.Emit))
+		if err := checkOutputPath("--emit", o.Emit); err != nil {
+			return err
 		}
 	}
 	return nil

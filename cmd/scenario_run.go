@@ -40,9 +40,15 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 
 // target is --target, else RACETEST_TARGET, checked; "" leaves the file's.
 func (o *RunOptions) target() (string, error) {
-	where, t := "--target", o.Target
+	return scenarioTarget(o.App, o.Target)
+}
+
+// scenarioTarget is the target of a scenario file's relative URLs: flag
+// (--target), else RACETEST_TARGET, checked; "" leaves the file's.
+func scenarioTarget(app *App, flag string) (string, error) {
+	where, t := "--target", flag
 	if t == "" {
-		where, t = "RACETEST_TARGET", o.App.Getenv("RACETEST_TARGET")
+		where, t = "RACETEST_TARGET", app.Getenv("RACETEST_TARGET")
 	}
 	if t == "" {
 		return "", nil

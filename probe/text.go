@@ -105,6 +105,10 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 		b.WriteString("checks: none to suggest; the sequential phase gave nothing to pin\n")
 		return
 	}
+	if v.Config.Scenario != nil {
+		writeFileChecks(b, v)
+		return
+	}
 	b.WriteString("checks (for racetest fire; --emit FILE writes them as a scenario):\n")
 	for _, c := range v.Checks.Burst {
 		fmt.Fprintf(b, "  --expect %s\n", ShellQuote(c))
@@ -119,6 +123,25 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
 		}
 		b.WriteString("\n")
+	}
+}
+
+// writeFileChecks prints the checks of a scenario's probe where they go
+// in its file.
+func writeFileChecks(b *strings.Builder, v *Verdict) {
+	fmt.Fprintf(b, "checks (for %s; --emit FILE writes it with them added):\n", v.Config.Scenario.File)
+	list := func(where string, cs []string) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(b, "  %s:\n", where)
+		for _, c := range cs {
+			fmt.Fprintf(b, "    - %s\n", c)
+		}
+	}
+	list("race.expect", v.Checks.Burst)
+	for j, cs := range v.Checks.After {
+		list(fmt.Sprintf("after[%d].expect", j), cs)
 	}
 }
 

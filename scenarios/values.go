@@ -93,20 +93,6 @@ func (s *Scenario) missingValues(o RunOptions) error {
 	return nil
 }
 
-// requests lists every request template of the scenario.
-func (s *Scenario) requests() []*RequestTemplate {
-	var out []*RequestTemplate
-	for _, st := range slices.Concat(s.Setup, s.After, s.Teardown) {
-		out = append(out, st.Request)
-	}
-	if s.Race != nil {
-		for _, g := range s.Race.Groups {
-			out = append(out, g.Request)
-		}
-	}
-	return out
-}
-
 // runValues is the file's values with o's in their place.
 func runValues(s *Scenario, o RunOptions) map[string][]string {
 	out := make(map[string][]string, len(s.values)+len(o.Values))
