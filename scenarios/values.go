@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/racetest/racetest/expressions"
 )
@@ -120,10 +119,16 @@ func valuesAt(values map[string][]string, index int) map[string]any {
 
 // SecretValues lists every per-request value of the run, for reports to
 // mask.
-func (r *Result) SecretValues() []string {
+func (r *Result) SecretValues() []string { return flatValues(r.Values) }
+
+// SecretValues lists the values: of the file, for outputs that mask them
+// before a run has a Result.
+func (s *Scenario) SecretValues() []string { return flatValues(s.values) }
+
+func flatValues(values map[string][]string) []string {
 	var out []string
-	for _, name := range sortedKeys(r.Values) {
-		out = append(out, r.Values[name]...)
+	for _, name := range sortedKeys(values) {
+		out = append(out, values[name]...)
 	}
-	return slices.Compact(out)
+	return out
 }
