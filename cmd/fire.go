@@ -26,6 +26,8 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
+	// Values are --values NAME=FILE: per-request values.
+	Values []string
 	SendOptions
 	OutputOptions
 }
@@ -73,7 +75,14 @@ probability C (exit 4 when --max-rounds ran out first).`,
     --after /products/1 --expect-after 'json.stock >= 0'
 
   # Body from a file, five rounds, JSON report for a script.
-  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
+  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL
+
+  # Ten users at once: request i sends line i of tokens.txt.
+  racetest fire -n 10 --values tok=tokens.txt -H 'Authorization: Bearer {{ values.tok }}' \
+    -X POST --json '{"type":"investment_complete"}' http://127.0.0.1:8080/missions/unique/complete
+
+  # Through a proxy, with a client certificate, as curl -x and -E.
+  racetest fire -x http://127.0.0.1:3128 -E client.pem --key client-key.pem https://api.example/redeem`,
 		Args: exactArgs(1, "URL"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
@@ -89,6 +98,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
+	addValuesFlag(f, &o.Values)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
 	f.StringVar(&o.After, "after", "", "URL to GET after every round, judged with --expect-after (may be a path on the target)")

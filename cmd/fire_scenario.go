@@ -53,7 +53,10 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 		s.After = append(s.After, after)
 	}
 	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
-	if ro.Client, err = o.client(ctx); err != nil {
+	if ro.Values, err = readValues(ctx, o.Values); err != nil {
+		return nil, ro, err
+	}
+	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return nil, ro, err
 	}
 	return s, ro, nil

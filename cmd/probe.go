@@ -112,7 +112,11 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case probe.Inconclusive:
 		code = ExitInconclusive
 	}
-	if err := o.write(v, code); err != nil {
+	var secrets []string
+	if cfg.Scenario != nil {
+		secrets = cfg.Scenario.SecretValues()
+	}
+	if err := o.write(v, code, secrets); err != nil {
 		return err
 	}
 	switch code {
@@ -128,9 +132,17 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	return nil
 }
 
-// write renders the verdict on stdout and writes --emit.
-func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
-	to := probe.TextOptions{Redact: func(s string) string { return report.Redact(s, o.ShowSecrets) }}
+// write renders the verdict on stdout and writes --emit; secrets are the
+// per-request values, masked like every secret unless --show-secrets.
+func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) error {
+	sc := report.NewScrubber(nil)
+	sc.AddSecrets(secrets)
+	to := probe.TextOptions{Redact: func(s string) string {
+		if o.ShowSecrets {
+			return s
+		}
+		return sc.Scrub(report.Redact(s, false))
+	}}
 	var err error
 	if o.Output == "json" {
 		err = probe.WriteJSON(o.App.Stdout, v, "racetest "+Version, int(code), to)

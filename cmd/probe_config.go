@@ -53,7 +53,7 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 		}
 		cfg.After = append(cfg.After, runner.Request{Method: http.MethodGet, URL: u, Header: h.Clone()})
 	}
-	if cfg.Client, err = o.client(ctx); err != nil {
+	if cfg.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return cfg, err
 	}
 	return cfg, nil

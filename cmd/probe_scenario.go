@@ -85,7 +85,7 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 		Scenario: s, Target: target, Vars: vars, Getenv: o.App.Getenv,
 		Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge,
 	}
-	if cfg.Client, err = o.client(ctx); err != nil {
+	if cfg.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return cfg, err
 	}
 	// probe's defaults are fire's; with a file, the file's race: settings

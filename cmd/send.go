@@ -69,8 +69,9 @@ func (o *SendOptions) sync() runner.Sync {
 	return runner.Sync{Mode: runner.Mode(o.Mode), Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL}
 }
 
-// client is how the flags say to speak HTTP, with --cacert read.
-func (o *SendOptions) client(ctx context.Context) (runner.Client, error) {
+// client is how the flags say to speak HTTP, with --cacert and --cert
+// read and the proxy taken from -x or the environment (getenv).
+func (o *SendOptions) client(ctx context.Context, getenv func(string) string) (runner.Client, error) {
 	c := runner.Client{Timeout: o.Timeout, Insecure: o.Insecure, H2C: o.H2C, ArrivalHeader: o.Arrival}
-	return c, o.NetOptions.apply(ctx, &c)
+	return c, o.NetOptions.apply(ctx, &c, getenv)
 }

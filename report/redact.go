@@ -157,6 +157,15 @@ func (sc *Scrubber) AddRequests(reqs []runner.Request) {
 	sc.sort()
 }
 
+// AddSecrets collects values that are secrets wherever they were sent,
+// such as per-request values.
+func (sc *Scrubber) AddSecrets(vs []string) {
+	for _, v := range vs {
+		sc.add(v)
+	}
+	sc.sort()
+}
+
 // AddResponses collects the secrets that responses set: Set-Cookie values.
 func (sc *Scrubber) AddResponses(rs []runner.Result) {
 	for i := range rs {
