@@ -31,7 +31,7 @@ type ProbeOptions struct {
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
 	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
 	cmd := &cobra.Command{
-		Use:   "probe [flags] URL",
+		Use:   "probe [flags] URL | --curl FILE | --raw FILE --target URL | --har FILE --entry N",
 		Short: "Find a race without writing a check: compare sequential and parallel",
 		Long: `Probe sends the same N requests one after another (twice), then all at once
 (--rounds times), each time from the state --reset restores, and compares:
@@ -51,9 +51,11 @@ phases could not be compared (the reset did not restore the state).`,
 
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
     --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
-		Args: exactArgs(1, "URL"),
+		Args: urlArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.URL = args[0]
+			if len(args) == 1 {
+				o.URL = args[0]
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -62,11 +64,14 @@ phases could not be compared (the reset did not restore the state).`,
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	o.flags = f
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	f.IntVar(&o.Rounds, "rounds", probe.DefaultRounds, "parallel rounds at most")
 	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first round that finds a race")
 	o.addRequestFlags(f)
+	o.Import.addFlags(f)
+	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after requests (repeatable; default: the --header values)")

@@ -14,10 +14,10 @@ import (
 // here, before anything is sent.
 func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	var cfg probe.Config
-	if err := o.validate(); err != nil {
+	if err := o.complete(ctx); err != nil {
 		return cfg, err
 	}
-	if _, err := parseTargetURL("URL", o.URL); err != nil {
+	if err := o.validate(); err != nil {
 		return cfg, err
 	}
 	req, err := o.request(ctx)
@@ -52,6 +52,7 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if cfg.Client, err = o.client(ctx); err != nil {
 		return cfg, err
 	}
+	cfg.Client.Decompress = o.Compressed
 	return cfg, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/racetest/racetest/scenarios"
 )
 
 // TextOptions are how the text verdict is written.
@@ -112,7 +114,7 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 			continue
 		}
 		u := v.Config.After[j].URL
-		fmt.Fprintf(b, "  --after %s", ShellQuote(red(path(u, origin(v.Config.Request.URL)))))
+		fmt.Fprintf(b, "  --after %s", ShellQuote(red(scenarios.RelativeURL(u, scenarios.Origin(v.Config.Request.URL)))))
 		for _, c := range cs {
 			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
 		}

@@ -51,7 +51,7 @@ func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
 // net's dial errors already do ("dial tcp 127.0.0.1:8080: ..."), so they are
 // returned as they are.
 func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
-	d := net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
+	d := net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: -1}
 	nc, err := d.DialContext(ctx, "tcp", t.addr)
 	if err != nil {
 		return nil, &connectError{err}
@@ -68,7 +68,7 @@ func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, e
 	// receipt showed.
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(c, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		c.Close()

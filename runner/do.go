@@ -22,9 +22,15 @@ import (
 // its own timeout.
 func Do(ctx context.Context, req Request, c Client) Result {
 	o := Options{Client: c}.withDefaults()
+	if o.Decompress {
+		req = acceptEncoding([]Request{req})[0]
+	}
 	r := doOnce(ctx, req, o)
 	if o.FollowRedirects {
 		follow(ctx, req, &r, o)
+	}
+	if o.Decompress {
+		decodeBody(&r, &o)
 	}
 	return r
 }
@@ -88,7 +94,7 @@ func newHTTPRequest(ctx context.Context, req *Request, r *Result) (*http.Request
 // singleTransport is an HTTP/1.1 transport with the plan's dial timeout and
 // TLS settings and no connection reuse.
 func singleTransport(o *Options) *http.Transport {
-	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
+	d := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: -1}
 	return &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			c, err := d.DialContext(ctx, network, addr)

@@ -24,6 +24,9 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	if p.Decompress {
+		p.Requests = acceptEncoding(p.Requests)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -40,6 +43,11 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	}
 	if err == nil {
 		followRedirects(ctx, &p, b)
+		if p.Decompress {
+			for i := range b.Results {
+				decodeBody(&b.Results[i], &p.Options)
+			}
+		}
 	}
 	if b != nil {
 		finish(b)
