@@ -147,7 +147,8 @@ func jsonError(data []byte, err error) error {
 	var off int64
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		// Offset counts the bytes read, the offending one included.
+		off = se.Offset - 1
 	case errors.As(err, &te):
 		off = te.Offset
 		err = fmt.Errorf("%s should be %s, not %s", te.Field, te.Type, te.Value)

@@ -89,7 +89,7 @@ func (o *FireOptions) complete(ctx context.Context) error {
 		}
 		req, err := capture.Raw(data, o.Import.Target)
 		if err != nil {
-			return usageErrorf("--raw %s:%w", o.Import.Raw, err)
+			return captureError("--raw", o.Import.Raw, err)
 		}
 		return o.useCaptured("--raw", req)
 	}
@@ -115,7 +115,7 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 	}
 	req, err := capture.HAR(data, o.Import.Entry, re)
 	if err != nil {
-		return usageErrorf("--har %s:%w", o.Import.HAR, err)
+		return captureError("--har", o.Import.HAR, err)
 	}
 	return o.useCaptured("--har", req)
 }
@@ -165,7 +165,7 @@ func (o *FireOptions) completeCurl(ctx context.Context) error {
 	}
 	args, err := capture.CurlArgs(string(data))
 	if err != nil {
-		return usageErrorf("--curl %s:%w", file, err)
+		return captureError("--curl", file, err)
 	}
 	copied := &FireOptions{App: o.App}
 	fs := pflag.NewFlagSet("curl", pflag.ContinueOnError)
@@ -265,3 +265,13 @@ func fileReadError(ctx context.Context, flag, path string, limit int64, err erro
 }
 
 
+
+// captureError places a parser's error in the file a flag names:
+// "--raw req.txt:2:1: ..." when it has a line, "--raw req.txt: ..." else.
+func captureError(flag, file string, err error) error {
+	var ce *capture.Error
+	if errors.As(err, &ce) && ce.Line > 0 {
+		return usageErrorf("%s %s:%w", flag, file, err)
+	}
+	return usageErrorf("%s %s: %w", flag, file, err)
+}

@@ -117,7 +117,7 @@ func (o *FireOptions) cookies(ctx context.Context, u *url.URL, h http.Header) er
 		}
 		jar, err := capture.CookieJar(data, u, time.Now())
 		if err != nil {
-			return usageErrorf("--cookie %s:%w", c, err)
+			return captureError("--cookie", c, err)
 		}
 		if jar != "" {
 			parts = append(parts, jar)
