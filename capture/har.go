@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 )
@@ -150,13 +151,13 @@ func jsonError(data []byte, err error) error {
 		// Offset counts the bytes read, the offending one included.
 		off = se.Offset - 1
 	case errors.As(err, &te):
-		off = te.Offset
-		err = fmt.Errorf("%s should be %s, not %s", te.Field, te.Type, te.Value)
+		off = te.Offset - 1
+		err = fmt.Errorf("%s should be %s, not %s", te.Field, jsonKind(te.Type), te.Value)
 	default:
 		return errorf(0, 0, "not a HAR file: %v", err)
 	}
 	line, col := 1, 1
-	for _, c := range data[:min(int(off), len(data))] {
+	for _, c := range data[:max(min(int(off), len(data)), 0)] {
 		if c == '\n' {
 			line, col = line+1, 1
 		} else {
@@ -164,4 +165,17 @@ func jsonError(data []byte, err error) error {
 		}
 	}
 	return errorf(line, col, "not a HAR file: %v", err)
+}
+
+// jsonKind names what a Go type is in JSON, for a message.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	}
+	return "a " + t.Kind().String()
 }

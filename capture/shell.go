@@ -69,12 +69,14 @@ func bashArgs(text string) ([]string, error) {
 		if err := literalWord(w); err != nil {
 			return nil, err
 		}
-		s, err := expand.Literal(nil, w)
-		if err != nil {
+		// Fields removes quotes and backslashes as bash does; one word
+		// gives one field unless it has unquoted braces ({a,b}).
+		fs, err := expand.Fields(nil, w)
+		if err != nil || len(fs) != 1 {
 			p := w.Pos()
-			return nil, errorf(int(p.Line()), int(p.Col()), "%v", err)
+			return nil, errorf(int(p.Line()), int(p.Col()), "%q is expanded by the shell into %d words; quote it", shellSource(w), len(fs))
 		}
-		args = append(args, s)
+		args = append(args, fs[0])
 	}
 	return args, nil
 }

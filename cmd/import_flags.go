@@ -137,6 +137,12 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 	sort.Strings(names)
 	var hs []string
 	for _, name := range names {
+		if name == "Accept-Encoding" {
+			// The browser asked for compressed responses and decoded
+			// them: racetest does the same, with the codings it decodes.
+			o.Compressed = true
+			continue
+		}
 		for _, v := range req.Header[name] {
 			if v == "" {
 				hs = append(hs, name+";")
