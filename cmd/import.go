@@ -75,7 +75,7 @@ must hold when the requests arrive together.`,
 
 // importRun reads the request the way fire does and writes its scenario.
 func importRun(ctx context.Context, o *ImportOptions) error {
-	fo := &FireOptions{App: o.App}
+	fo := &FireOptions{App: o.App, Import: ImportFlags{command: true}}
 	switch o.Kind {
 	case "curl":
 		fo.Import.Curl = o.File

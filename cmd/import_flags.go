@@ -25,6 +25,17 @@ type ImportFlags struct {
 	HAR    string
 	Entry  int
 	Match  string
+	// command is set for racetest import, whose messages name the kind
+	// argument (import curl) where fire's name the flag (--curl).
+	command bool
+}
+
+// flag is how messages name the import of kind: --curl, or import curl.
+func (o *ImportFlags) flag(kind string) string {
+	if o.command {
+		return "import " + kind
+	}
+	return "--" + kind
 }
 
 // maxCaptureSize bounds a --curl, --raw or --har file. A HAR holds the
@@ -81,15 +92,15 @@ func (o *FireOptions) complete(ctx context.Context) error {
 		return o.completeCurl(ctx)
 	case "--raw":
 		if o.Import.Target == "" {
-			return usageErrorf("--raw %s needs --target URL: a raw request names no scheme or port", o.Import.Raw)
+			return usageErrorf("%s %s needs --target URL: a raw request names no scheme or port", o.Import.flag("raw"), o.Import.Raw)
 		}
-		data, err := readCapture(ctx, "--raw", o.Import.Raw, o.App)
+		data, err := readCapture(ctx, o.Import.flag("raw"), o.Import.Raw, o.App)
 		if err != nil {
 			return err
 		}
 		req, err := capture.Raw(data, o.Import.Target)
 		if err != nil {
-			return captureError("--raw", o.Import.Raw, err)
+			return captureError(o.Import.flag("raw"), o.Import.Raw, err)
 		}
 		return o.useCaptured("--raw", req)
 	}
@@ -107,15 +118,15 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
 	case o.Import.Entry == 0:
-		return usageErrorf("--har %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.HAR)
+		return usageErrorf("%s %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.flag("har"), o.Import.HAR)
 	}
-	data, err := readCapture(ctx, "--har", o.Import.HAR, o.App)
+	data, err := readCapture(ctx, o.Import.flag("har"), o.Import.HAR, o.App)
 	if err != nil {
 		return err
 	}
 	req, err := capture.HAR(data, o.Import.Entry, re)
 	if err != nil {
-		return captureError("--har", o.Import.HAR, err)
+		return captureError(o.Import.flag("har"), o.Import.HAR, err)
 	}
 	return o.useCaptured("--har", req)
 }
@@ -165,43 +176,43 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 // completeCurl parses the copied command with fire's curl flags.
 func (o *FireOptions) completeCurl(ctx context.Context) error {
 	file := o.Import.Curl
-	data, err := readCapture(ctx, "--curl", file, o.App)
+	data, err := readCapture(ctx, o.Import.flag("curl"), file, o.App)
 	if err != nil {
 		return err
 	}
 	args, err := capture.CurlArgs(string(data))
 	if err != nil {
-		return captureError("--curl", file, err)
+		return captureError(o.Import.flag("curl"), file, err)
 	}
 	copied := &FireOptions{App: o.App}
 	fs := pflag.NewFlagSet("curl", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	copied.addCurlFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
-		return curlOptionError(file, err)
+		return curlOptionError(o.Import.flag("curl")+" "+file, err)
 	}
 	switch fs.NArg() {
 	case 0:
-		return usageErrorf("--curl %s: the command has no URL", file)
+		return usageErrorf("%s %s: the command has no URL", o.Import.flag("curl"), file)
 	case 1:
 		o.URL = fs.Arg(0)
 	default:
-		return usageErrorf("--curl %s: the command has %d URLs (%s); racetest races one request", file, fs.NArg(), strings.Join(fs.Args(), ", "))
+		return usageErrorf("%s %s: the command has %d URLs (%s); racetest races one request", o.Import.flag("curl"), file, fs.NArg(), strings.Join(fs.Args(), ", "))
 	}
 	return mergeFlags(fs, o.flagSet())
 }
 
 // curlOptionError words a copied option racetest cannot honour.
-func curlOptionError(file string, err error) error {
+func curlOptionError(where string, err error) error {
 	var ne *pflag.NotExistError
 	if errors.As(err, &ne) {
 		name := "--" + ne.GetSpecifiedName()
 		if ne.GetSpecifiedShortnames() != "" {
 			name = "-" + ne.GetSpecifiedName()
 		}
-		return usageErrorf("--curl %s: the curl option %s is not one racetest supports; remove it from the command (racetest fire --help lists the curl options it takes)", file, name)
+		return usageErrorf("%s: the curl option %s is not one racetest supports; remove it from the command (racetest fire --help lists the curl options it takes)", where, name)
 	}
-	return usageErrorf("--curl %s: %w", file, flagError(err))
+	return usageErrorf("%s: %w", where, flagError(err))
 }
 
 // mergeFlags adds the flags set in from to the same flags of to: the
