@@ -42,10 +42,10 @@ func cmdUnescape(text string) (string, error) {
 		case c == '"':
 			quoted = !quoted
 			b.WriteByte(c)
+		case c == '%' && cmdVariable(text[i+1:]):
+			// cmd expands %NAME% inside its quotes too.
+			return "", errorf(line, col, "%%%s%% is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
 		case quoted:
-			if c == '%' && cmdVariable(text[i+1:]) {
-				return "", errorf(line, col, "%%%s is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
-			}
 			b.WriteByte(c)
 		case c == '^' && i+1 < len(text):
 			i++
@@ -67,8 +67,6 @@ func cmdUnescape(text string) (string, error) {
 			b.WriteByte(text[i])
 		case c == '&' || c == '|' || c == '<' || c == '>':
 			return "", errorf(line, col, "%q starts another command or a redirection in cmd; the file must hold one curl command as \"Copy as cURL\" writes it", string(c))
-		case c == '%' && cmdVariable(text[i+1:]):
-			return "", errorf(line, col, "%%%s is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
 		default:
 			b.WriteByte(c)
 		}

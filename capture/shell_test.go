@@ -44,7 +44,7 @@ func TestCurlArgsRefusesWhatAShellWouldCompute(t *testing.T) {
 		`curl ~/x`:                   `"~/x" is expanded by the shell`,
 		`curl h{a,b}`:                `"h{a,b}" is expanded by the shell into 2 words`,
 		`curl ^"h^" & del x`:         `"&" starts another command`,
-		`curl ^"h%PATH%^"`:           "%PATH is expanded by cmd",
+		`curl ^"h%PATH%^"`:           "%PATH% is expanded by cmd",
 		"curl ^\"h^\"\ncurl ^\"g^\"": "2:1: a second command",
 	} {
 		_, err := CurlArgs(text)

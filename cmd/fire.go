@@ -19,8 +19,8 @@ type FireOptions struct {
 	Import ImportFlags
 	// flags is the command's flag set, into which --curl adds the
 	// options of the copied command.
-	flags  *pflag.FlagSet
-	N      int
+	flags        *pflag.FlagSet
+	N            int
 	AllowLarge   bool // lets N go past scenarios.DefaultMaxN
 	Rounds       int
 	Expect       []string

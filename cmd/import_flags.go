@@ -281,8 +281,6 @@ func fileReadError(ctx context.Context, flag, path string, limit int64, err erro
 	return usageErrorf("%s %s: cannot read the file: %v", flag, path, unwrapPathError(err))
 }
 
-
-
 // captureError places a parser's error in the file a flag names:
 // "--raw req.txt:2:1: ..." when it has a line, "--raw req.txt: ..." else.
 func captureError(flag, file string, err error) error {

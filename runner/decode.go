@@ -17,10 +17,6 @@ import (
 // does with a curl built with brotli: the codings decodeBody can undo.
 const AcceptEncoding = "gzip, deflate, br"
 
-// decodedTooLarge says that a compressed body decodes to more than
-// MaxBodyLimit: a decompression bomb, or a body too large to judge.
-var decodedTooLarge = fmt.Sprintf("the decoded body is more than %d MiB, the most racetest decodes (a decompression bomb?)", MaxBodyLimit>>20)
-
 // acceptEncoding returns reqs with Accept-Encoding set on those that name
 // none. It runs before the prepare phase, so the headers are encoded with
 // the rest of each request.
@@ -74,7 +70,8 @@ func decodeBody(r *Result, o *Options) {
 	body, total, truncated, err := readBody(io.LimitReader(zr, MaxBodyLimit+1), o.BodyLimit)
 	switch {
 	case total > MaxBodyLimit:
-		r.fail(&ProtocolError{Msg: decodedTooLarge})
+		// A decompression bomb, or a body too large to judge.
+		r.fail(&ProtocolError{Msg: fmt.Sprintf("the decoded body is more than %d MiB, the most racetest decodes (a decompression bomb?)", MaxBodyLimit>>20)})
 		return
 	case err != nil && !(r.Truncated && errors.Is(err, io.ErrUnexpectedEOF)):
 		r.fail(&ProtocolError{Msg: fmt.Sprintf("decode the %s body: %v", coding, err)})
