@@ -43,7 +43,9 @@ func Raw(data []byte, target string) (Request, error) {
 		}
 		name, value, ok := strings.Cut(l, ":")
 		if !ok || !httpguts.ValidHeaderFieldName(name) {
-			return Request{}, errorf(n, 1, "%q is not a header line; write 'Name: value'", clip(l))
+			// Only the start of the line is shown: the rest may be a
+			// credential (Authorization Bearer ... without its colon).
+			return Request{}, errorf(n, 1, "%q is not a header line; write 'Name: value'", firstWord(l))
 		}
 		value = strings.Trim(value, " \t")
 		if !httpguts.ValidHeaderFieldValue(value) {
@@ -139,4 +141,13 @@ func rawHost(t *url.URL, header string) (string, error) {
 		return "", errorf(0, 0, "the target %s names no host and the file has no Host header; give the host in the target", t)
 	}
 	return net.JoinHostPort(strings.Trim(h, "[]"), t.Port()), nil
+}
+
+// firstWord is the start of a line up to its first space, and " ..."
+// when there is more.
+func firstWord(l string) string {
+	if i := strings.IndexAny(l, " \t"); i >= 0 {
+		return clip(l[:i]) + " ..."
+	}
+	return clip(l)
 }

@@ -46,8 +46,9 @@ func TestRawErrors(t *testing.T) {
 		{"GET / HTTP/3\n\n", "http://x", `1:7: "HTTP/3" is not an HTTP version`},
 		{"GET x HTTP/1.1\n\n", "http://x", "1:5: the request target \"x\" does not start with /"},
 		{"GET / HTTP/1.1\nHost: x\n folded\n\n", "http://x", "3:1: a folded header line"},
-		{"GET / HTTP/1.1\nHost x\n\n", "http://x", `2:1: "Host x" is not a header line`},
+		{"GET / HTTP/1.1\nHost x\n\n", "http://x", `2:1: "Host ..." is not a header line`},
 		{"GET / HTTP/1.1\nA: b\x01\n\n", "http://x", "2:3: the value of A has a control character"},
+		{"GET / HTTP/1.1\nAuthorization Bearer s3cr3t\n\n", "http://x", `2:1: "Authorization ..." is not a header line`},
 		{"GET / HTTP/1.1", "http://x", "no blank line ends the headers"},
 		{"GET / HTTP/1.1\n\n", "https://:8443", "names no host and the file has no Host header"},
 	} {
