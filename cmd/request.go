@@ -14,10 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/racetest/racetest/expressions"
-
-	"golang.org/x/net/http/httpguts"
-
 	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -59,11 +57,11 @@ func parseRequestHeaders(flag string, hs []string) (h http.Header, removed []str
 			// they are a terminal in the wrong encoding, not intent.
 			return nil, nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
 		}
-		if !httpguts.ValidHeaderFieldName(name) {
-			return nil, nil, usageErrorf("%s %q: %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", flag, raw, name)
-		}
-		if !httpguts.ValidHeaderFieldValue(value) {
-			return nil, nil, usageErrorf("%s %q: the value has a control character or line break", flag, raw)
+		// The one rule every engine applies, so that a flag that passes
+		// here is never refused later.
+		var he *runner.HeaderError
+		if errors.As(runner.CheckHeader(name, value), &he) {
+			return nil, nil, usageErrorf("%s %q: %s", flag, raw, he.Problem())
 		}
 		if value == "" && !empty {
 			removed = append(removed, name)

@@ -6,8 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,15 +43,12 @@ func TestConnectTimeout(t *testing.T) {
 	}
 }
 
-// TestProbeTakesCurl: probe reads --curl like fire.
-func TestProbeTakesCurl(t *testing.T) {
+// TestProbeTakesCurlFlags: probe reads curl's request options like fire.
+func TestProbeTakesCurlFlags(t *testing.T) {
 	base := demoTarget(t)
-	f := filepath.Join(t.TempDir(), "c.sh")
-	cmd := "curl '" + base + "/missions/naive/complete' -H 'Authorization: Bearer probe-curl' --json '{\"type\":\"investment_complete\"}'"
-	if err := os.WriteFile(f, []byte(cmd), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, out, errb := run(t, context.Background(), "probe", "-n", "10", "--rounds", "2", "--reset", "/reset", "--curl", f)
+	code, out, errb := run(t, context.Background(), "probe", "-n", "10", "--rounds", "2", "--reset", "/reset",
+		"--request", "POST", "-H", "Authorization: Bearer probe-curl", "--data-raw", `{"type":"investment_complete"}`,
+		"-H", "Content-Type: application/json", "-s", base+"/missions/naive/complete")
 	if code != int(ExitCheckFailed) {
 		t.Errorf("exit %d, want 1 (a race)\n%s%s", code, out, errb)
 	}
