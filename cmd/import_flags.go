@@ -7,11 +7,14 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
 	"github.com/racetest/racetest/capture"
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -102,7 +105,7 @@ func (o *FireOptions) complete(ctx context.Context) error {
 		if err != nil {
 			return captureError(o.Import.flag("raw"), o.Import.Raw, err)
 		}
-		return o.useCaptured("--raw", req)
+		return o.useCaptured(o.Import.flag("raw")+" "+o.Import.Raw, req)
 	}
 	return o.completeHAR(ctx)
 }
@@ -128,7 +131,7 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 	if err != nil {
 		return captureError(o.Import.flag("har"), o.Import.HAR, err)
 	}
-	return o.useCaptured("--har", req)
+	return o.useCaptured(o.Import.flag("har")+" "+o.Import.HAR, req)
 }
 
 // useCaptured turns a captured request into the request flags. The
@@ -155,6 +158,13 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 			continue
 		}
 		for _, v := range req.Header[name] {
+			// Checked here so that the message names the file, not -H.
+			if err := runner.CheckHeader(name, v); err != nil {
+				return usageErrorf("%s: %w", src, err)
+			}
+			if i := expressions.InvalidUTF8(v); i >= 0 {
+				return usageErrorf("%s: header %q: the value is not UTF-8 (byte 0x%02X at column %d); save the request as UTF-8", src, name, v[i], utf8.RuneCountInString(v[:i])+1)
+			}
 			if v == "" {
 				hs = append(hs, name+";")
 			} else {

@@ -220,3 +220,26 @@ func TestFireCompressed(t *testing.T) {
 		}
 	}
 }
+
+// TestCapturedHeadersNameTheFile: a captured header HTTP cannot carry
+// is refused with the file's name, not -H's.
+func TestCapturedHeadersNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	raw := filepath.Join(dir, "latin.txt")
+	har := filepath.Join(dir, "ctl.har")
+	if err := os.WriteFile(raw, []byte("GET / HTTP/1.1\r\nX-Name: caf\xe9\r\n\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(har, []byte(`{"log":{"entries":[{"request":{"method":"GET","url":"http://h/","headers":[{"name":"X-A","value":"a\u0001b"}]}}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[[4]string]string{
+		{"--raw", raw, "--target", "http://127.0.0.1:1"}: `--raw ` + raw + `: header "X-Name": the value is not UTF-8 (byte 0xE9 at column 4); save the request as UTF-8`,
+		{"--har", har, "--entry", "1"}:                    `--har ` + har + `: header "X-A": the value has`,
+	} {
+		_, err := curlRequest(t, "", args[:]...)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%v: %v, want %q", args, err, want)
+		}
+	}
+}
