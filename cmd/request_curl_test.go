@@ -235,7 +235,7 @@ func TestCapturedHeadersNameTheFile(t *testing.T) {
 	}
 	for args, want := range map[[4]string]string{
 		{"--raw", raw, "--target", "http://127.0.0.1:1"}: `--raw ` + raw + `: header "X-Name": the value is not UTF-8 (byte 0xE9 at column 4); save the request as UTF-8`,
-		{"--har", har, "--entry", "1"}:                    `--har ` + har + `: header "X-A": the value has`,
+		{"--har", har, "--entry", "1"}:                   `--har ` + har + `: header "X-A": the value has`,
 	} {
 		_, err := curlRequest(t, "", args[:]...)
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
