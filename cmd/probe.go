@@ -76,10 +76,12 @@ phases could not be compared (the reset did not restore the state).`,
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	o.flags = f
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
+	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after requests (repeatable; default: the --header values)")

@@ -30,7 +30,11 @@ func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 // file says it.
 func fileFlags() [][2]string {
 	return [][2]string{
-		{"method", "race.request"}, {"header", "race.request"}, {"data", "race.request"}, {"json", "race.request"},
+		{"request", "race.request"}, {"method", "race.request"}, {"header", "race.request"},
+		{"data", "race.request"}, {"data-raw", "race.request"}, {"data-binary", "race.request"},
+		{"data-urlencode", "race.request"}, {"json", "race.request"}, {"get", "race.request"},
+		{"head", "race.request"}, {"user", "race.request"}, {"user-agent", "race.request"},
+		{"referer", "race.request"}, {"cookie", "race.request"},
 		{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
 	}
 }
@@ -117,7 +121,7 @@ func (o *ProbeOptions) urlFlags() error {
 	return nil
 }
 
-// flagName is how a flag is written in messages: -X/--method.
+// flagName is how a flag is written in messages: -X/--request.
 func flagName(f *pflag.FlagSet, name string) string {
 	if fl := f.Lookup(name); fl != nil && fl.Shorthand != "" {
 		return "-" + fl.Shorthand + "/--" + name

@@ -36,12 +36,18 @@ func racetestMain() {
 
 // TestScripts pins the CLI contract end to end: the scripts under
 // testdata/script run racetest against a demo target of their own, whose
-// URL is in $TARGET; $EXAMPLES is the examples directory. Besides the
+// URL is in $TARGET; $EXAMPLES is the examples directory, $CAPTURE that
+// of the captured requests (testdata/capture). Besides the
 // standard commands they have:
 //
-//	status N   the exit code of the last racetest was N
+//	status N          the exit code of the last racetest was N
+//	retarget FILE...  point requests captured on 127.0.0.1:8080 at $TARGET
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs("../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	captured, err := filepath.Abs("testdata/capture")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,9 +60,12 @@ func TestScripts(t *testing.T) {
 			env.Defer(srv.Close)
 			env.Setenv("TARGET", srv.URL)
 			env.Setenv("EXAMPLES", examples)
+			env.Setenv("CAPTURE", captured)
 			return nil
 		},
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": statusCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": statusCmd, "retarget": retargetCmd,
+		},
 		UpdateScripts: *update,
 	})
 }
@@ -74,5 +83,19 @@ func statusCmd(ts *testscript.TestScript, neg bool, args []string) {
 	got := strings.TrimSpace(ts.ReadFile(".status"))
 	if (got == args[0]) == neg {
 		ts.Fatalf("racetest exited %s, want %s", got, args[0])
+	}
+}
+
+// retargetCmd points captured requests (copied as sent to a site on
+// 127.0.0.1:8080) at the script's demo target: it rewrites that host in
+// the files given, leaving the rest of each byte for byte.
+func retargetCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: retarget FILE...")
+	}
+	host := strings.TrimPrefix(ts.Getenv("TARGET"), "http://")
+	for _, f := range args {
+		data := ts.ReadFile(f)
+		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(data, "127.0.0.1:8080", host)), 0o644))
 	}
 }

@@ -300,3 +300,20 @@ func CommandLine(s string) *Template {
 	}
 	return t
 }
+
+// EscapeTemplate writes s as a template that expands to s itself: every
+// {{ and ${NAME} in it becomes an expression giving those characters, so
+// that a captured body or header is sent as it was.
+func EscapeTemplate(s string) string {
+	var b strings.Builder
+	for {
+		i := nextMarker(s)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(`{{ "` + s[i:i+2] + `" }}`)
+		s = s[i+2:]
+	}
+}

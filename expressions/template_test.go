@@ -135,3 +135,17 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("spans %+v, want one at rune 4", spans)
 	}
 }
+
+func TestEscapeTemplate(t *testing.T) {
+	for _, s := range []string{"plain", "{{ vars.x }}", "a ${HOME} b", "${", "{{", "}}{{{", "$${A}{{${B}}}", `{"a":"{{"}`} {
+		tp, err := CompileTemplate(EscapeTemplate(s))
+		if err != nil {
+			t.Errorf("%q: %v", s, err)
+			continue
+		}
+		got, err := tp.Render(&TemplateEnv{})
+		if err != nil || got != s {
+			t.Errorf("%q expands to %q, %v", s, got, err)
+		}
+	}
+}

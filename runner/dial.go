@@ -76,7 +76,7 @@ func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, e
 	// receipt showed.
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(c, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		c.Close()

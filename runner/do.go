@@ -24,9 +24,15 @@ import (
 // its own timeout.
 func Do(ctx context.Context, req Request, c Client) Result {
 	o := Options{Client: c}.withDefaults()
+	if o.Decompress {
+		req = acceptEncoding([]Request{req})[0]
+	}
 	r := doOnce(ctx, req, o)
 	if o.FollowRedirects {
 		follow(ctx, req, &r, o)
+	}
+	if o.Decompress {
+		decodeBody(&r, &o)
 	}
 	return r
 }

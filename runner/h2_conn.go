@@ -142,7 +142,7 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 	cfg, cr := tlsConfig(o, t.url.Hostname(), []string{"h2"})
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(nc, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		nc.Close()

@@ -124,6 +124,13 @@ type Client struct {
 	// the hops per request (DefaultMaxRedirects when zero).
 	FollowRedirects bool
 	MaxRedirects    int
+	// ConnectTimeout bounds the dial and the TLS handshake of each
+	// connection, as curl --connect-timeout (Timeout when zero).
+	ConnectTimeout time.Duration
+	// Decompress is curl --compressed: requests that name no
+	// Accept-Encoding ask for gzip, deflate and br, and bodies in those
+	// codings are decoded after the collect, so that checks see JSON.
+	Decompress bool
 }
 
 // Sync configures how a burst is synchronised. The zero value is auto mode
@@ -172,6 +179,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = o.Timeout
 	}
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit

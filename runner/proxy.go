@@ -137,7 +137,7 @@ func noProxy(list []string, host string) bool {
 // TCP connection to the proxy, so that the receipt still reads TCP_INFO:
 // what it counts is what reached the proxy.
 func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, error) {
-	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
+	d := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: -1}
 	host, _, _ := net.SplitHostPort(addr)
 	px := o.Proxy.For(scheme, host)
 	if px == nil {
@@ -147,9 +147,9 @@ func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, er
 	if err != nil {
 		return nil, &ProxyError{Proxy: ProxyName(px), Err: err}
 	}
-	// The tunnel is set up within the timeout, and a cancelled ctx
-	// interrupts it as it would a dial.
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	// The tunnel is set up within the connect timeout, and a cancelled
+	// ctx interrupts it as it would a dial.
+	ctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if dl, ok := ctx.Deadline(); ok {
 		_ = c.SetDeadline(dl)

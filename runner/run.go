@@ -27,6 +27,9 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		return nil, err
 	}
 	p.certAsked = new(atomic.Bool)
+	if p.Decompress {
+		p.Requests = acceptEncoding(p.Requests)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -44,6 +47,11 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	b, err = blameMissingCert(&p, b, mode, err)
 	if err == nil {
 		followRedirects(ctx, &p, b)
+		if p.Decompress {
+			for i := range b.Results {
+				decodeBody(&b.Results[i], &p.Options)
+			}
+		}
 	}
 	if b != nil {
 		b.Proxy = p.proxyName()
