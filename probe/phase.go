@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -27,7 +28,7 @@ type ParRound struct {
 	Complete bool
 	Cause    string
 	Mode     runner.Mode
-	Spread   string // release spread
+	Spread   string // release spread, to the microsecond as fire prints it
 }
 
 // start opens the session: on the scenario of cfg, or on the one the
@@ -150,7 +151,7 @@ func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().String()}
+	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().Round(time.Microsecond).String()}
 	for i := range rd.Burst.Results {
 		r := &rd.Burst.Results[i]
 		pr.Responses = append(pr.Responses, observe(r))
