@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -32,12 +33,25 @@ func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies, URL tokens and per-request values unmasked")
 }
 
+// checkFormat checks -o/--output. curl's -o names an output file, so a
+// value that looks like a path gets the way to save the report instead.
+func checkFormat(format string) error {
+	switch {
+	case format == "text" || format == "json":
+		return nil
+	case strings.ContainsAny(format, "./\\"):
+		return usageErrorf("--output %q: choose text or json; -o is the report format, not an output file as in curl: save the report with -o json > %s", format, format)
+	}
+	return usageErrorf("--output %q: choose text or json", format)
+}
+
 // validate checks the output flags before anything is sent, so that a typo
 // in a file name does not cost a whole run.
 func (o *OutputOptions) validate() error {
+	if err := checkFormat(o.Output); err != nil {
+		return err
+	}
 	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usageErrorf("--output %q: choose text or json", o.Output)
 	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
 		return usageErrorf("--color %q: choose auto, always or never", o.Color)
 	}
