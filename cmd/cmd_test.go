@@ -112,6 +112,10 @@ func TestFireExitCodes(t *testing.T) {
 		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
 		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},
 		{"demo serve bad addr", nil, []string{"demo", "serve", "--addr", "bad"}, 2, []string{"--addr bad:", "give HOST:PORT on loopback"}},
+		{"demo serve port in use", nil, []string{"demo", "serve", "--addr", h1.Listener.Addr().String()},
+			2, []string{"--addr " + h1.Listener.Addr().String() + ": the port is in use", "(127.0.0.1:0 picks a free one)"}},
+		{"demo serve TLS port in use", nil, []string{"demo", "serve", "--addr", "127.0.0.1:0", "--tls-addr", h1.Listener.Addr().String()},
+			2, []string{"--tls-addr " + h1.Listener.Addr().String() + ": the port is in use"}},
 		{"interrupted", cancelled, []string{"fire", "-n", "2", base + "/healthz"}, 130, []string{"interrupted"}},
 		{"passes", nil, []string{"fire", "-n", "5", "--expect", "all(responses, .status == 200)", base + "/healthz"}, 0, nil},
 	}
@@ -129,6 +133,9 @@ func TestFireExitCodes(t *testing.T) {
 				if !strings.Contains(errOut, s) {
 					t.Errorf("stderr lacks %q:\n%s", s, errOut)
 				}
+			}
+			if c.code == 2 && strings.Contains(errOut, "demo target:") {
+				t.Errorf("a usage error announced a demo target:\n%s", errOut)
 			}
 			if c.code == 2 && out != "" {
 				t.Errorf("a usage error printed a report or started something:\n%s", out)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -163,22 +164,50 @@ keep it on loopback. GET / lists the endpoints.`,
 	return cmd
 }
 
+// listenFlag listens on the address of a demo serve flag. A port in use
+// is the usual trouble (a demo target already running): the message says
+// so, and how to get a free port, rather than only "bind: address already
+// in use".
+func listenFlag(flag, addr, example string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, usageErrorf("%s %s: the port is in use (a demo target already running?); stop what listens there, or give another port (%s picks a free one)", flag, addr, freePort(addr))
+	case err != nil:
+		return nil, usageErrorf("%s %s: %v; give HOST:PORT on loopback, e.g. %s", flag, addr, err, example)
+	}
+	return ln, nil
+}
+
+// freePort is addr with port 0, which asks the kernel for a free port.
+func freePort(addr string) string {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil || h == "" {
+		h = "127.0.0.1"
+	}
+	return net.JoinHostPort(h, "0")
+}
+
 func demoServe(ctx context.Context, o *DemoServeOptions) error {
 	srv := demo.NewServer(demo.Config{Latency: o.Latency, MaxConcurrentStreams: o.MaxStreams})
-	ln, err := net.Listen("tcp", o.Addr)
+	ln, err := listenFlag("--addr", o.Addr, "127.0.0.1:8080")
 	if err != nil {
-		return usageErrorf("--addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8080", o.Addr, err)
+		return err
+	}
+	// Both addresses are taken before either is announced, so that a
+	// refused --tls-addr leaves no line saying the target is up.
+	var tln net.Listener
+	if o.TLSAddr != "" {
+		if tln, err = listenFlag("--tls-addr", o.TLSAddr, "127.0.0.1:8443"); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	errc := make(chan error, 2)
 	fmt.Fprintf(o.App.Stderr, "demo target: http://%s (HTTP/1.1 and h2c), latency %s\n", ln.Addr(), o.Latency)
 	go func() { errc <- srv.Serve(ctx, ln) }()
 	servers := 1
-	if o.TLSAddr != "" {
-		tln, err := net.Listen("tcp", o.TLSAddr)
-		if err != nil {
-			ln.Close()
-			return usageErrorf("--tls-addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8443", o.TLSAddr, err)
-		}
+	if tln != nil {
 		fmt.Fprintf(o.App.Stderr, "demo target: https://%s (TLS, HTTP/2 and HTTP/1.1; self-signed, use -k)\n", tln.Addr())
 		go func() { errc <- srv.ServeTLS(ctx, tln) }()
 		servers++
