@@ -50,8 +50,11 @@ must hold when the requests arrive together.`,
   racetest import raw request.txt --target https://127.0.0.1:8443 > race.yaml
   racetest import har session.har --match 'POST .*/redeem' > race.yaml`,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, got %d arguments", c.CommandPath(), len(args))
+			switch {
+			case len(args) == 1:
+				return usageErrorf("%s %s needs FILE, the file that holds the request (- for standard input)", c.CommandPath(), args[0])
+			case len(args) != 2:
+				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, such as import curl request.sh; got %d arguments", c.CommandPath(), len(args))
 			}
 			return nil
 		},
