@@ -185,10 +185,14 @@ func buildScenario(cfg *Config) *scenarios.Scenario {
 	race.H2C = cfg.Client.H2C
 	s := &scenarios.Scenario{Name: "probe " + cfg.Request.Method + " " + cfg.Request.URL, Race: race}
 	for i, r := range cfg.Reset {
-		s.Setup = append(s.Setup, scenarios.NewStep(fmt.Sprintf("--reset[%d]", i), r))
+		st := scenarios.NewStep(fmt.Sprintf("--reset[%d]", i), r)
+		st.StatusHint = "check the method and URL of --reset ('METHOD URL'; a path is taken on the target, POST when no method is given)"
+		s.Setup = append(s.Setup, st)
 	}
 	for i, r := range cfg.After {
-		s.After = append(s.After, scenarios.NewStep(fmt.Sprintf("--after[%d]", i), r))
+		st := scenarios.NewStep(fmt.Sprintf("--after[%d]", i), r)
+		st.StatusHint = "check the URL of --after (read with GET; a path is taken on the target)"
+		s.After = append(s.After, st)
 	}
 	return s
 }
