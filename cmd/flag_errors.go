@@ -21,7 +21,7 @@ func flagWant(typ string) string {
 	case "bool":
 		return "not true or false"
 	case "seconds":
-		return "not a number of seconds; write it like 10 or 2.5, as curl"
+		return "not a positive number of seconds; write it like 10 or 2.5, as curl"
 	}
 	return ""
 }
