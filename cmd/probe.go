@@ -153,8 +153,14 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 	}
 	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
-		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
+		// Credentials become ${RACETEST_...} references, as racetest
+		// import writes them: the file is one people commit.
+		refs := newSecretRefs()
+		em := probe.EmitOptions{Literal: refs.literal}
+		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v, em) }); err != nil {
 			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
+		} else {
+			writeExports(o.App, refs.list, o.ShowSecrets)
 		}
 	}
 	return firstError(errs)
