@@ -33,7 +33,7 @@ func newCmdImport(app *App, runF func(context.Context, *ImportOptions) error) *c
 		Long: `Import prints the scenario that races the request in FILE (- for standard
 input): a curl command as Chrome's or Firefox's "Copy as cURL" writes it, an
 HTTP/1.1 request saved as text (Burp's "Copy to file"; give --target), or one
-entry of a HAR file (--entry N or --match REGEX).
+entry of a HAR file (--entry N or --match REGEX; neither for a file of one).
 
 Secrets are not written into the file: the Authorization, Cookie and other
 credential headers, Basic credentials and tokens in the URL's query become

@@ -49,7 +49,7 @@ func (o *ImportFlags) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
 	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
 	f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
-	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match")
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }
@@ -120,8 +120,6 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 		if re, err = regexp.Compile(o.Import.Match); err != nil {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
-	case o.Import.Entry == 0:
-		return usageErrorf("%s %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.flag("har"), o.Import.HAR)
 	}
 	data, err := readCapture(ctx, o.Import.flag("har"), o.Import.HAR, o.App)
 	if err != nil {
