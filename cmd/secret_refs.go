@@ -54,7 +54,8 @@ func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 	sort.Strings(names)
 	for _, name := range names {
 		if report.IsSecretHeader(name) || report.IsSecretParam(name) {
-			lit.Header[name] = []string{s.take(name, "the "+name+" header", strings.Join(req.Header[name], ", "))}
+			v := strings.Join(req.Header[name], ", ")
+			lit.Header[name] = []string{s.take(name, "the "+name+" header"+authScheme(name, v), v)}
 		}
 	}
 	u, err := url.Parse(req.URL)
@@ -65,6 +66,19 @@ func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 		lit.URL = expressions.EscapeTemplate(scenarios.Origin(req.URL)+u.EscapedPath()) + "?" + q
 	}
 	return lit, nil
+}
+
+// authScheme says what an Authorization value holds besides the
+// credential, so that the variable is set whole: "Basic ..." for -u.
+func authScheme(name, v string) string {
+	scheme, _, ok := strings.Cut(v, " ")
+	if !ok || !strings.HasSuffix(name, "Authorization") {
+		return ""
+	}
+	if scheme == "Basic" {
+		return ": 'Basic ' and the base64 of USER:PASSWORD"
+	}
+	return ": '" + scheme + " ...'"
 }
 
 // query replaces the secret-looking parameters of u's query with
