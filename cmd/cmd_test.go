@@ -96,6 +96,7 @@ func TestFireExitCodes(t *testing.T) {
 		{"closed port", nil, []string{"fire", "-n", "3", "http://" + closedAddr(t) + "/"},
 			3, []string{"target unreachable", "connection refused", "127.0.0.1:"}},
 		{"unknown flag", nil, []string{"fire", "--nope", base}, 2, []string{"unknown flag: --nope\n", "racetest fire --help"}},
+		{"curl left in", nil, []string{"fire", "curl", base}, 2, []string{"racetest fire takes the URL, not a curl command: replace curl with racetest fire, or save the command to a file and give --curl FILE"}},
 		{"misspelt flag", nil, []string{"fire", "--rouds", "3", base}, 2, []string{"unknown flag: --rouds; did you mean --rounds?\n"}},
 		{"no URL", nil, []string{"fire"}, 2, []string{"needs the URL to send to, or the request from --curl, --raw or --har"}},
 		{"bad URL", nil, []string{"fire", "127.0.0.1:8080/x"}, 2, []string{"must start with http:// or https://"}},

@@ -139,7 +139,12 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 // urlArg takes the URL argument, which --curl, --raw and --har replace:
 // complete checks that not both are given.
 func urlArg(c *cobra.Command, args []string) error {
-	if len(args) > 1 {
+	switch {
+	case len(args) > 1 && (args[0] == "curl" || args[0] == "curl.exe"):
+		// A copied command with "racetest fire" typed before curl
+		// rather than in its place.
+		return usageErrorf("%s takes the URL, not a curl command: replace curl with %s, or save the command to a file and give --curl FILE", c.CommandPath(), c.CommandPath())
+	case len(args) > 1:
 		return usageErrorf("%s takes one URL argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
 	}
 	if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
