@@ -104,7 +104,11 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 // demo did not show what it exists to show.
 func demoVerdict(w io.Writer, paid []int) error {
 	fmt.Fprintf(w, "found: the vulnerable endpoint paid the reward %d times for one mission\n", paid[0])
-	fmt.Fprintf(w, "fixed: the locked endpoint paid it %d time(s); its check held\n", paid[1])
+	if paid[1] == 1 {
+		fmt.Fprintln(w, "fixed: the locked endpoint paid it once; its check held")
+	} else {
+		fmt.Fprintf(w, "fixed: the locked endpoint paid it %d times\n", paid[1])
+	}
 	if paid[0] <= 1 || paid[1] != 1 {
 		return fmt.Errorf("the demo did not reproduce the race this time (paid %d and %d); try --latency 50ms", paid[0], paid[1])
 	}
