@@ -107,7 +107,9 @@ Start with the built-in demo target:
 		newCmdDemo(app),
 		newCmdReport(app, nil),
 		newCmdVersion(app),
+		newCmdMan(app),
 	)
+	addCompletions(root)
 	return root
 }
 

@@ -63,7 +63,8 @@ They are compiled before anything is sent; a typo exits 2.
 
   # Body from a file, five rounds, JSON report for a script.
   racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
-		Args: exactArgs(1, "URL"),
+		Args:              exactArgs(1, "URL"),
+		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
 			if runF != nil {

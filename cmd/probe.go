@@ -51,7 +51,8 @@ phases could not be compared (the reset did not restore the state).`,
 
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
     --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
-		Args: exactArgs(1, "URL"),
+		Args:              exactArgs(1, "URL"),
+		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
 			if runF != nil {

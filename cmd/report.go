@@ -30,7 +30,8 @@ Use - to read standard input. Secrets were masked when the result was saved
 		Example: `  racetest fire -n 30 -o json URL > result.json
   racetest report result.json
   racetest report result.json --html burst.html --junit racetest.xml`,
-		Args: exactArgs(1, "FILE"),
+		Args:              exactArgs(1, "FILE"),
+		ValidArgsFunction: completeFiles("json"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
 			if runF != nil {

@@ -44,7 +44,8 @@ target: in the file. The format is in docs/scenarios.md.`,
 
   # More rounds for a hit rate, another user, a JSON report for a script.
   racetest run --rounds 10 --var user=qa-2 -o json mission.yaml`,
-		Args: minArgs(1, "FILE"),
+		Args:              minArgs(1, "FILE"),
+		ValidArgsFunction: completeFiles("yaml", "yml"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
 			if runF != nil {
