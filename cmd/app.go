@@ -106,6 +106,7 @@ Start with the built-in demo target:
 		newCmdValidate(app, nil),
 		newCmdDemo(app),
 		newCmdReport(app, nil),
+		newCmdMerge(app, nil),
 		newCmdVersion(app),
 		newCmdMan(app),
 	)

@@ -22,6 +22,8 @@ type OutputOptions struct {
 	Quiet       bool   // no progress bars
 	Verbose     bool
 	ShowSecrets bool
+	// shard is recorded in the document of a run --shard, for merge.
+	shard *report.Shard
 }
 
 // outputFormats are the values of -o, for validation, help and completion.

@@ -18,6 +18,8 @@ type RunOptions struct {
 	Rounds int
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
+	// Shard is --shard I/N: run only share I of N of the files.
+	Shard string
 	SendOptions
 	OutputOptions
 }
@@ -43,7 +45,12 @@ target: in the file. The format is in docs/scenarios.md.`,
   racetest run examples/*.yaml --target http://127.0.0.1:8080
 
   # More rounds for a hit rate, another user, a JSON report for a script.
-  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml`,
+  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
+
+  # Half of the files on each of two machines, then one verdict.
+  racetest run --shard 1/2 -o json examples/*.yaml > a.json   # machine 1
+  racetest run --shard 2/2 -o json examples/*.yaml > b.json   # machine 2
+  racetest merge a.json b.json`,
 		Args:              minArgs(1, "FILE"),
 		ValidArgsFunction: completeFiles("yaml", "yml"),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -61,6 +68,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
+	f.StringVar(&o.Shard, "shard", "", "run only share `I/N` of the files (1/4 to 4/4), the same share for the same list on every machine; combine with racetest merge")
 	o.OutputOptions.addFlags(f)
 	return cmd
 }
@@ -70,6 +78,11 @@ func (o *RunOptions) validateFlags() error {
 	if o.Rounds != 0 {
 		if err := scenarios.CheckRounds(o.Rounds); err != nil {
 			return usageErrorf("--rounds %d: %w", o.Rounds, err)
+		}
+	}
+	if o.Shard != "" {
+		if _, err := parseShard(o.Shard); err != nil {
+			return err
 		}
 	}
 	if err := o.SendOptions.validate(); err != nil {

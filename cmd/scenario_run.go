@@ -34,7 +34,32 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return runScenarios(ctx, o.App, &o.OutputOptions, runs)
+	return runScenarios(ctx, o.App, &o.OutputOptions, o.share(files, runs))
+}
+
+// share is the runs of this machine's share of the files with --shard,
+// and all of them without. Every share loads and checks every file first,
+// so that a bad file fails every share as it fails a run of them all, and
+// --var is checked against every scenario.
+func (o *RunOptions) share(files []string, runs []scenarioRun) []scenarioRun {
+	if o.Shard == "" {
+		return runs
+	}
+	sh, _ := parseShard(o.Shard) // checked in validateFlags
+	sh.Files = len(files)
+	o.shard = sh
+	mine := shareOf(files, sh)
+	if len(mine) == 0 {
+		// A fleet may have more machines than files. The empty document
+		// still goes out, with its shard, so that merge sees every share.
+		fmt.Fprintf(o.App.Stderr, "racetest: --shard %s: no file falls to this share of %d files; nothing to run\n", o.Shard, len(files))
+	}
+	// runs holds a run per file, in the order of files.
+	out := make([]scenarioRun, len(mine))
+	for i, p := range mine {
+		out[i] = runs[p]
+	}
+	return out
 }
 
 // target is --target, else RACETEST_TARGET, checked; "" leaves the file's.

@@ -23,6 +23,17 @@ type Document struct {
 	// ExitCode is the exit status racetest gave for this document, so that
 	// re-rendering it (racetest report) gives the same one.
 	ExitCode *int `json:"exit_code,omitempty"`
+	// Shard says which share of the files of `racetest run --shard` this
+	// document holds, so that racetest merge can tell a missing share.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is share Index (1-based) of Count of a run's files, dealt from
+// Files files in all.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	Files int `json:"files"`
 }
 
 // Run is one race: a fire invocation or one scenario.
