@@ -27,6 +27,7 @@ type FireOptions struct {
 	AfterHeaders []string
 	ExpectAfter  []string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -85,6 +86,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
 	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
 	o.SendOptions.addFlags(f, false)
+	o.StartAtOptions.addFlags(f)
 	o.OutputOptions.addFlags(f)
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/report"
@@ -37,6 +38,7 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	}
 	race := scenarios.NewRace(o.N, req, checks...)
 	race.Rounds, race.Sync, race.Timeout, race.H2C = o.Rounds, o.sync(), o.Timeout, o.H2C
+	race.Sync.ReleaseAt = o.at
 	s := &scenarios.Scenario{
 		Name: "fire " + req.Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
 		Race: race,
@@ -60,7 +62,13 @@ func (o *FireOptions) validate() error {
 	if err := o.OutputOptions.validate(); err != nil {
 		return err
 	}
-	return o.validateBurst()
+	if err := o.validateBurst(); err != nil {
+		return err
+	}
+	if err := o.StartAtOptions.parse(time.Now()); err != nil {
+		return err
+	}
+	return o.oneBurst(o.Rounds, fmt.Sprintf("--rounds is %d", o.Rounds))
 }
 
 // validateBurst checks the flags that size and send the burst, which fire

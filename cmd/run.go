@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"time"
 
 	"github.com/racetest/racetest/scenarios"
 
@@ -21,6 +22,7 @@ type RunOptions struct {
 	// Shard is --shard I/N: run only share I of N of the files.
 	Shard string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -67,6 +69,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
 	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
+	o.StartAtOptions.addFlags(f)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
 	f.StringVar(&o.Shard, "shard", "", "run only share `I/N` of the files (1/4 to 4/4), the same share for the same list on every machine; combine with racetest merge")
 	o.OutputOptions.addFlags(f)
@@ -86,6 +89,9 @@ func (o *RunOptions) validateFlags() error {
 		}
 	}
 	if err := o.SendOptions.validate(); err != nil {
+		return err
+	}
+	if err := o.StartAtOptions.parse(time.Now()); err != nil {
 		return err
 	}
 	return o.OutputOptions.validate()

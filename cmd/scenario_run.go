@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -34,7 +35,27 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
-	return runScenarios(ctx, o.App, &o.OutputOptions, o.share(files, runs))
+	runs = o.share(files, runs)
+	if err := o.oneBurst(bursts(runs)); err != nil {
+		return err
+	}
+	return runScenarios(ctx, o.App, &o.OutputOptions, runs)
+}
+
+// bursts counts the bursts runs will send, and says where they come from.
+func bursts(runs []scenarioRun) (int, string) {
+	n, what := 0, ""
+	for _, r := range runs {
+		rounds := cmp.Or(r.opts.Rounds, r.s.Race.Rounds)
+		n += rounds
+		if what == "" && rounds > 1 {
+			what = fmt.Sprintf("%s has %d rounds", r.s.File, rounds)
+		}
+	}
+	if what == "" {
+		what = fmt.Sprintf("%d scenarios send a burst each", len(runs))
+	}
+	return n, what
 }
 
 // share is the runs of this machine's share of the files with --shard,
@@ -113,6 +134,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Client: client, Sync: o.sync(),
 			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
 		}
+		ro.Sync.ReleaseAt = o.at
 		for name, v := range vars {
 			if s.Declares(name) {
 				ro.Vars[name] = v

@@ -101,6 +101,12 @@ type Receipt struct {
 	SegmentsKnown    bool          `json:"segments_known"`
 	ServerStamps     int           `json:"server_stamps"`
 	ServerResolution time.Duration `json:"server_resolution_ns"`
+	// ReleaseAt is the instant of --start-at, and ReleaseError how much
+	// later (negative: earlier) than it the first release was, by this
+	// machine's clock. Both are absent without --start-at, and the error
+	// also when nothing was released.
+	ReleaseAt    *time.Time     `json:"release_at,omitempty"`
+	ReleaseError *time.Duration `json:"release_error_ns,omitempty"`
 }
 
 // Serialised is the evidence that the server handled a burst K requests

@@ -27,6 +27,10 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A burst released at a set time prepares shortly before it.
+	if err := p.waitPrepare(ctx); err != nil {
+		return nil, err
+	}
 	mode := p.Mode
 	if mode == ModeAuto {
 		var err error
@@ -43,6 +47,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	}
 	if b != nil {
 		finish(b)
+		p.releaseError(b)
 	}
 	return b, err
 }
