@@ -122,7 +122,7 @@ func checkShards(docs []saved) error {
 			want = sh
 		}
 		if sh.Count != want.Count || sh.Files != want.Files {
-			return usageErrorf("%s is share %d/%d of %d files, but %s is of %d/%d of %d files: merge the shares of one run",
+			return usageErrorf("%s is share %d/%d of %d files, but %s is share %d/%d of %d files: merge the shares of one run",
 				d.file, sh.Index, sh.Count, sh.Files, seen[want.Index], want.Index, want.Count, want.Files)
 		}
 		if prev, ok := seen[sh.Index]; ok {
