@@ -26,9 +26,9 @@ func flagChoices() map[string][]string {
 	}
 }
 
-// fileFlags are the flags whose value is a file name, read or written,
+// fileNameFlags are the flags whose value is a file name, read or written,
 // and the extensions their files usually have (none: any file).
-func fileFlags() map[string][]string {
+func fileNameFlags() map[string][]string {
 	return map[string][]string{
 		"junit": {"xml"}, "html": {"html", "htm"}, "emit": {"yaml", "yml"},
 		"cacert": {"pem", "crt"}, "cert": {"pem", "crt"}, "key": {"pem", "key"},
@@ -48,7 +48,7 @@ func names[S ~string](vs []S) []string {
 // addCompletions registers value completion for the flags of c and of
 // every command under it.
 func addCompletions(c *cobra.Command) {
-	choices, files := flagChoices(), fileFlags()
+	choices, files := flagChoices(), fileNameFlags()
 	c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 		// Errors only say that a flag has its completion already: one
 		// registered where the flag is defined wins.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/racetest/racetest/scenarios"
-
 	"github.com/spf13/cobra"
 )
 
@@ -16,7 +14,7 @@ type RunOptions struct {
 	Files  []string
 	Target string
 	Vars   []string
-	Rounds int
+	RoundsOptions
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
 	// Shard is --shard I/N: run only share I of N of the files.
@@ -49,6 +47,9 @@ target: in the file. The format is in docs/scenarios.md.`,
   # More rounds for a hit rate, another user, a JSON report for a script.
   racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
 
+  # A race caught only sometimes: until found, or until 95% confident.
+  racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml
+
   # Half of the files on each of two machines, then one verdict.
   racetest run --shard 1/2 -o json examples/*.yaml > a.json   # machine 1
   racetest run --shard 2/2 -o json examples/*.yaml > b.json   # machine 2
@@ -67,7 +68,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.SortFlags = false
 	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
-	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
+	o.addRoundsFlags(f, 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
 	o.StartAtOptions.addFlags(f)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
@@ -78,10 +79,8 @@ target: in the file. The format is in docs/scenarios.md.`,
 
 // validateFlags checks the flags that do not depend on the files.
 func (o *RunOptions) validateFlags() error {
-	if o.Rounds != 0 {
-		if err := scenarios.CheckRounds(o.Rounds); err != nil {
-			return usageErrorf("--rounds %d: %w", o.Rounds, err)
-		}
+	if err := o.resolveRounds(); err != nil {
+		return err
 	}
 	if o.Shard != "" {
 		if _, err := parseShard(o.Shard); err != nil {

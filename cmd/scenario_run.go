@@ -48,7 +48,11 @@ func bursts(runs []scenarioRun) (int, string) {
 	for _, r := range runs {
 		rounds := cmp.Or(r.opts.Rounds, r.s.Race.Rounds)
 		n += rounds
-		if what == "" && rounds > 1 {
+		switch {
+		case what != "" || rounds <= 1:
+		case r.opts.Rounds > 0:
+			what = fmt.Sprintf("the rounds flags fire up to %d rounds", rounds)
+		default:
 			what = fmt.Sprintf("%s has %d rounds", r.s.File, rounds)
 		}
 	}
@@ -85,9 +89,15 @@ func (o *RunOptions) share(files []string, runs []scenarioRun) []scenarioRun {
 
 // target is --target, else RACETEST_TARGET, checked; "" leaves the file's.
 func (o *RunOptions) target() (string, error) {
-	where, t := "--target", o.Target
+	return scenarioTarget(o.App, o.Target)
+}
+
+// scenarioTarget is the target of a scenario file's relative URLs: flag
+// (--target), else RACETEST_TARGET, checked; "" leaves the file's.
+func scenarioTarget(app *App, flag string) (string, error) {
+	where, t := "--target", flag
 	if t == "" {
-		where, t = "RACETEST_TARGET", o.App.Getenv("RACETEST_TARGET")
+		where, t = "RACETEST_TARGET", app.Getenv("RACETEST_TARGET")
 	}
 	if t == "" {
 		return "", nil
@@ -131,7 +141,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 	bad := 0
 	for i, s := range scs {
 		ro := scenarios.RunOptions{
-			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Client: client, Sync: o.sync(),
+			Target: target, Vars: map[string]any{}, Rounds: o.limit, Stop: o.stop, Client: client, Sync: o.sync(),
 			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
 		}
 		ro.Sync.ReleaseAt = o.at

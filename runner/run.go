@@ -56,6 +56,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 // responses are in: early answers and the receipt's spreads.
 func finish(b *Burst) {
 	markEarly(b)
+	dropImpossibleStamps(b)
 	b.Receipt.ReleaseSpread = b.ReleaseSpread()
 	b.Receipt.ServerSpread, _ = b.ServerSpread()
 	b.Receipt.ServerStamps = b.stamps()
