@@ -124,6 +124,7 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 		testHookArmed()
 	}
 	meter.start()
+	p.spinRelease()
 	released.Store(true)
 	close(start)
 	done.Wait()

@@ -123,6 +123,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	meter := h2Meter(conns)
 	meter.start()
+	p.spinRelease()
 	releaseH2(conns)
 	meter.stop()
 	for _, c := range conns {

@@ -63,6 +63,7 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	meter := lbMeter(fire)
 	meter.start()
+	p.spinRelease()
 	lbRelease(fire)
 	meter.stop()
 	// Deadlines count from each request's own release, and are set only
