@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -46,10 +47,41 @@ func manRun(app *App, root *cobra.Command, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return usageErrorf("%s: cannot create the folder: %v", dir, unwrapPathError(err))
 	}
+	// --help shows the exit codes in the usage, which man pages lack.
+	root.Long += "\n\n" + exitCodesHelp
+	markdownLong(root)
 	header := &doc.GenManHeader{Section: "1", Source: "racetest " + Version, Manual: "racetest manual", Date: &date}
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return fmt.Errorf("write the man pages to %s: %w", dir, err)
 	}
 	fmt.Fprintf(app.Stdout, "wrote the man pages to %s; read one with: man -l %s/racetest.1\n", dir, dir)
 	return nil
+}
+
+// markdownLong turns the long help of c and the commands under it into
+// the Markdown cobra/doc renders: runs of indented lines (expressions,
+// lists of codes) become code blocks, which man shows line by line,
+// instead of being run into the paragraph before them. It changes the
+// tree it is given, which Execute builds anew for every invocation.
+func markdownLong(c *cobra.Command) {
+	var b strings.Builder
+	block := false
+	for _, line := range strings.Split(c.Long, "\n") {
+		if indented := strings.HasPrefix(line, "  "); indented != block {
+			if indented {
+				b.WriteString("\n```\n")
+			} else {
+				b.WriteString("```\n\n")
+			}
+			block = indented
+		}
+		b.WriteString(line + "\n")
+	}
+	if block {
+		b.WriteString("```\n")
+	}
+	c.Long = b.String()
+	for _, sub := range c.Commands() {
+		markdownLong(sub)
+	}
 }

@@ -38,6 +38,9 @@ func TestManPages(t *testing.T) {
 			t.Errorf("%s is not a dated man page:\n%.300s", name, b)
 		}
 	}
+	if top, _ := os.ReadFile(filepath.Join(dir, "racetest.1")); !strings.Contains(string(top), "130  interrupted") {
+		t.Errorf("racetest.1 lacks the exit codes:\n%s", top)
+	}
 	fire, _ := os.ReadFile(filepath.Join(dir, "racetest-fire.1"))
 	for _, want := range []string{"--expect-status", "single-packet"} {
 		if !strings.Contains(string(fire), want) {
@@ -58,7 +61,9 @@ func TestManPages(t *testing.T) {
 	if err != nil {
 		t.Fatalf("man -l racetest-fire.1: %v", err)
 	}
-	for _, want := range []string{"racetest-fire - Send N requests at once", "--mode", "SYNOPSIS"} {
+	for _, want := range []string{"racetest-fire - Send N requests at once", "--mode", "SYNOPSIS",
+		// An indented line of the help stays a line of its own.
+		"count(status == 200) == 1            exactly one 200\n"} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("rendered page lacks %q:\n%.600s", want, text)
 		}
