@@ -104,6 +104,7 @@ Start with the built-in demo target:
 		newCmdProbe(app, nil),
 		newCmdRun(app, nil),
 		newCmdValidate(app, nil),
+		newCmdImport(app, nil),
 		newCmdDemo(app),
 		newCmdReport(app, nil),
 		newCmdMerge(app, nil),

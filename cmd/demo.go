@@ -78,8 +78,10 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 	paid := make([]int, len(stories))
 	for i, s := range stories {
 		fo := &FireOptions{
-			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
-			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
+			App: o.App, URL: plain + "/missions/" + s.variant + "/complete",
+			RequestFlags: RequestFlags{
+				Method: "POST", Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
+			},
 			N: o.N, RoundsOptions: RoundsOptions{Rounds: 1}, ExpectStatus: []string{"200=1"},
 			SendOptions: SendOptions{
 				Mode: o.Mode, Hold: string(runner.HoldAuto), Timeout: runner.DefaultTimeout, Arrival: runner.DefaultArrivalHeader,

@@ -20,10 +20,10 @@ import (
 // Every flag is checked here, before anything is sent.
 func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenarios.RunOptions, error) {
 	var ro scenarios.RunOptions
-	if err := o.validate(); err != nil {
+	if err := o.complete(ctx); err != nil {
 		return nil, ro, err
 	}
-	if _, err := parseTargetURL("URL", o.URL); err != nil {
+	if err := o.validate(); err != nil {
 		return nil, ro, err
 	}
 	req, err := o.request(ctx)
@@ -44,7 +44,7 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	race.Rounds, race.Sync, race.Timeout, race.H2C = o.limit, o.sync(), o.Timeout, o.H2C
 	race.Sync.ReleaseAt = o.at
 	s := &scenarios.Scenario{
-		Name: "fire " + req.Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
+		Name: "fire " + req.Method + " " + report.RedactURL(req.URL, o.ShowSecrets),
 		Race: race,
 	}
 	after, err := o.afterStep(req)
@@ -54,10 +54,14 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if after != nil {
 		s.After = append(s.After, after)
 	}
-	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
-	if ro.Client, err = o.client(ctx); err != nil {
+	ro = scenarios.RunOptions{Target: req.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
+	if ro.Values, err = readValues(ctx, o.Values); err != nil {
 		return nil, ro, err
 	}
+	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
+		return nil, ro, err
+	}
+	ro.Client.Decompress = o.Compressed
 	return s, ro, nil
 }
 
@@ -92,45 +96,6 @@ func (o *FireOptions) validateBurst() error {
 		return usageErrorf("--n %d: %w", o.N, err)
 	}
 	return o.resolveRounds()
-}
-
-// request builds the one request fire sends N times.
-func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
-	h, err := parseHeaders("--header", o.Headers)
-	if err != nil {
-		return runner.Request{}, err
-	}
-	if o.Data != "" && o.JSON != "" {
-		return runner.Request{}, usageErrorf("--data and --json both give a body; use one")
-	}
-	var body []byte
-	switch {
-	case o.JSON != "":
-		if body, err = readData(ctx, "--json", o.JSON, o.App.Stdin); err != nil {
-			return runner.Request{}, err
-		}
-		if err := checkJSON("--json", body); err != nil {
-			return runner.Request{}, err
-		}
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", "application/json")
-		}
-	case o.Data != "":
-		if body, err = readData(ctx, "--data", o.Data, o.App.Stdin); err != nil {
-			return runner.Request{}, err
-		}
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
-	method := strings.ToUpper(o.Method)
-	if method == "" {
-		method = http.MethodGet
-		if body != nil {
-			method = http.MethodPost
-		}
-	}
-	return runner.Request{Method: method, URL: o.URL, Header: h, Body: body}, nil
 }
 
 // checks compiles --expect and --expect-status before anything is sent.

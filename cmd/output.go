@@ -46,7 +46,7 @@ func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Color, "color", "auto", "colour in the text report: auto, always or never (NO_COLOR is honoured)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress bars on stderr")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
-	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies, URL tokens and per-request values unmasked")
 }
 
 // validate checks the output flags before anything is sent, so that a typo

@@ -79,13 +79,20 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 		}
 		err = fileLimitError(fe, lower)
 	}
-	var ie *scenarios.IncompleteError
-	var ue *scenarios.UnsureError
+	var (
+		ie *scenarios.IncompleteError
+		ue *scenarios.UnsureError
+		pe *runner.ProxyError
+	)
 	switch {
 	case errors.As(err, &ie):
 		err = incompleteError(ie)
 	case errors.As(err, &ue):
 		err = fmt.Errorf("inconclusive: %w; %s", err, unsureHint)
+	case errors.Is(err, runner.ErrClientCertRequired):
+		err = fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
+	case errors.As(err, &pe):
+		err = fmt.Errorf("%w (is the proxy running, and does it allow CONNECT to that port? check -x/--proxy, --noproxy and the *_PROXY variables)", err)
 	case runner.Classify(err) == runner.KindTLS:
 		err = fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):

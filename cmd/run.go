@@ -14,6 +14,7 @@ type RunOptions struct {
 	Files  []string
 	Target string
 	Vars   []string
+	Values []string // --values NAME=FILE
 	RoundsOptions
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
@@ -68,6 +69,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.SortFlags = false
 	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
+	addValuesFlag(f, &o.Values)
 	o.addRoundsFlags(f, 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
 	o.StartAtOptions.addFlags(f)

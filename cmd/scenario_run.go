@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/racetest/racetest/scenarios"
 )
@@ -133,7 +134,16 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 			return nil, usageErrorf("--var %s: no scenario declares a var %q; declare it under vars: or check the spelling", name, name)
 		}
 	}
-	client, err := o.client(ctx)
+	values, err := readValues(ctx, o.Values)
+	if err != nil {
+		return nil, err
+	}
+	for name := range values {
+		if !slices.ContainsFunc(scs, func(s *scenarios.Scenario) bool { return s.DeclaresValues(name) }) {
+			return nil, usageErrorf("--values %s=...: no scenario declares values %q; declare them under values: (the file's list is replaced) or check the spelling", name, name)
+		}
+	}
+	client, err := o.client(ctx, o.App.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +152,12 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 	for i, s := range scs {
 		ro := scenarios.RunOptions{
 			Target: target, Vars: map[string]any{}, Rounds: o.limit, Stop: o.stop, Client: client, Sync: o.sync(),
-			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
+			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv, Values: map[string][]string{},
+		}
+		for name, vs := range values {
+			if s.DeclaresValues(name) {
+				ro.Values[name] = vs
+			}
 		}
 		ro.Sync.ReleaseAt = o.at
 		for name, v := range vars {

@@ -38,16 +38,22 @@ func racetestMain() {
 
 // TestScripts pins the CLI contract end to end: the scripts under
 // testdata/script run racetest against a demo target of their own, whose
-// URL is in $TARGET; $EXAMPLES is the examples directory. Besides the
+// URL is in $TARGET; $EXAMPLES is the examples directory, $CAPTURE that
+// of the captured requests (testdata/capture). Besides the
 // standard commands they have:
 //
-//	status N   the exit code of the last racetest was N
+//	status N          the exit code of the last racetest was N
+//	retarget FILE...  point requests captured on 127.0.0.1:8080 at $TARGET
 //	sameverdict A.json B.json
-//	           two saved results have the same exit code and the same
-//	           scenarios, each with the same verdict (race found, passed,
-//	           errored), in any order
+//	                  two saved results have the same exit code and the
+//	                  same scenarios, each with the same verdict (race
+//	                  found, passed, errored), in any order
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs("../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	captured, err := filepath.Abs("testdata/capture")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +66,12 @@ func TestScripts(t *testing.T) {
 			env.Defer(srv.Close)
 			env.Setenv("TARGET", srv.URL)
 			env.Setenv("EXAMPLES", examples)
+			env.Setenv("CAPTURE", captured)
 			return nil
 		},
-		Cmds:          map[string]func(ts *testscript.TestScript, neg bool, args []string){"status": statusCmd, "sameverdict": sameVerdictCmd},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": statusCmd, "retarget": retargetCmd, "sameverdict": sameVerdictCmd,
+		},
 		UpdateScripts: *update,
 	})
 }
@@ -118,5 +127,19 @@ func sameVerdictCmd(ts *testscript.TestScript, neg bool, args []string) {
 	same := ca == cb && slices.Equal(va, vb)
 	if same == neg {
 		ts.Fatalf("%s: exit code %s, verdicts\n  %s\n%s: exit code %s, verdicts\n  %s", args[0], ca, strings.Join(va, "\n  "), args[1], cb, strings.Join(vb, "\n  "))
+	}
+}
+
+// retargetCmd points captured requests (copied as sent to a site on
+// 127.0.0.1:8080) at the script's demo target: it rewrites that host in
+// the files given, leaving the rest of each byte for byte.
+func retargetCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: retarget FILE...")
+	}
+	host := strings.TrimPrefix(ts.Getenv("TARGET"), "http://")
+	for _, f := range args {
+		data := ts.ReadFile(f)
+		ts.Check(os.WriteFile(ts.MkAbs(f), []byte(strings.ReplaceAll(data, "127.0.0.1:8080", host)), 0o644))
 	}
 }

@@ -85,11 +85,13 @@ func newHitRate(r *Run) *HitRate {
 
 // Round is one prepare-arm-release-collect cycle and its judgement.
 type Round struct {
-	Round         int           `json:"round"`
-	Mode          string        `json:"mode"`
-	Hold          string        `json:"hold,omitempty"`
-	Proto         string        `json:"proto"`
-	Connections   int           `json:"connections"`
+	Round       int    `json:"round"`
+	Mode        string `json:"mode"`
+	Hold        string `json:"hold,omitempty"`
+	Proto       string `json:"proto"`
+	Connections int    `json:"connections"`
+	// Proxy names the proxy that carried the burst, without credentials.
+	Proxy         string        `json:"proxy,omitempty"`
 	Notes         []string      `json:"notes,omitempty"`
 	Start         time.Time     `json:"start"`
 	ReleaseSpread time.Duration `json:"release_spread_ns"`
@@ -295,7 +297,7 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool, sc *Scrubber) Round {
 	rd := Round{
 		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
-		Connections: b.Connections, Notes: b.Notes,
+		Connections: b.Connections, Proxy: b.Proxy, Notes: b.Notes,
 		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
@@ -330,7 +332,7 @@ func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 			q.Error = sc.Scrub(Redact(r.Err.Error(), showSecrets))
 		}
 		if i < len(reqs) {
-			q.Method, q.URL = reqs[i].Method, RedactURL(reqs[i].URL, showSecrets)
+			q.Method, q.URL = reqs[i].Method, sc.Scrub(RedactURL(reqs[i].URL, showSecrets))
 		}
 		q.Armed, q.Released = offset(rd.Start, r.Armed), offset(rd.Start, r.Released)
 		q.FirstByte, q.Done, q.Arrival = offset(rd.Start, r.FirstByte), offset(rd.Start, r.Done), offset(rd.Start, r.Arrival)

@@ -94,6 +94,9 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	for _, c := range rd.Incomplete {
 		p.line("    cut short  %s", causeText(c))
 	}
+	if rd.Proxy != "" {
+		p.line("    proxy      %s (the receipt counts what reached it; it sends on in its own packets)", rd.Proxy)
+	}
 	for _, n := range rd.Notes {
 		p.line("    note: %s", n)
 	}

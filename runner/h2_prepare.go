@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -75,7 +74,7 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 		}
 		largest = max(largest, len(c.final))
 	}
-	if largest > h2PacketPayload && !isLoopback(t) {
+	if largest > h2PacketPayload && !isLoopback(t.url.Hostname()) {
 		b.Notes = append(b.Notes, fmt.Sprintf(
 			"the final frames of a connection take up to %d bytes, more than one packet holds on a 1500-byte MTU path; fewer requests keep them in one", largest))
 	}
@@ -85,12 +84,6 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 // h2PacketPayload is about what one TCP packet carries over TLS on a path
 // with the common 1500-byte MTU; loopback and jumbo paths carry more.
 const h2PacketPayload = 1400
-
-func isLoopback(t target) bool {
-	h := t.url.Hostname()
-	ip := net.ParseIP(h)
-	return h == "localhost" || (ip != nil && ip.IsLoopback())
-}
 
 // streamsPerConn is how many streams one connection carries: all of them
 // unless the server's SETTINGS_MAX_CONCURRENT_STREAMS, or its connection

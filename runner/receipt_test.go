@@ -55,6 +55,11 @@ func TestReceipt(t *testing.T) {
 			if c.mode != ModeBarrier && rc.Writes != c.conns {
 				t.Errorf("%d release writes on %d connections", rc.Writes, c.conns)
 			}
+			for _, r := range b.Results {
+				if c.conns == n && r.Conn != r.Index {
+					t.Errorf("request %d on conn %d: one connection each, so %d", r.Index, r.Conn, r.Index)
+				}
+			}
 			if rc.ServerStamps != n || rc.ServerResolution <= 0 || rc.ServerResolution >= time.Millisecond {
 				t.Errorf("%d stamps of resolution %v, want %d of nanoseconds", rc.ServerStamps, rc.ServerResolution, n)
 			}
