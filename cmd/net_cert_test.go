@@ -8,6 +8,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
+	"log"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -89,6 +91,8 @@ func mtlsServer(t *testing.T, pool *x509.CertPool, maxVersion uint16) string {
 		w.Write([]byte("hello " + r.TLS.PeerCertificates[0].Subject.CommonName))
 	}))
 	srv.EnableHTTP2 = true
+	// The handshakes refused without --cert are the point, not news.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MaxVersion: maxVersion}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
