@@ -30,7 +30,8 @@ Use - to read standard input. Secrets were masked when the result was saved
 		Example: `  racetest fire -n 30 -o json URL > result.json
   racetest report result.json
   racetest report result.json --html burst.html --junit racetest.xml`,
-		Args: exactArgs(1, "FILE"),
+		Args:              exactArgs(1, "FILE"),
+		ValidArgsFunction: completeFiles("json"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
 			if runF != nil {
@@ -47,44 +48,61 @@ func reportRun(o *ReportOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	r := o.App.Stdin
-	if o.File != "-" {
-		f, err := os.Open(o.File)
+	doc, err := readSaved(o.App, o.File)
+	if err != nil {
+		return err
+	}
+	if err := o.write(o.App, doc); err != nil {
+		return err
+	}
+	return outcome(savedCode(doc))
+}
+
+// readSaved reads a result saved with -o json from path, or from standard
+// input when path is -.
+func readSaved(app *App, path string) (*report.Document, error) {
+	r := app.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
 		if err != nil {
-			return usageErrorf("%s: cannot read the file: %v", o.File, unwrapPathError(err))
+			return nil, usageErrorf("%s: cannot read the file: %v", path, unwrapPathError(err))
 		}
 		defer f.Close()
 		r = f
 	}
 	doc, err := report.ReadJSON(r)
 	if err != nil {
-		return usageErrorf("%s: %v (save results with racetest fire or run -o json)", o.File, err)
+		return nil, usageErrorf("%s: %v (save results with racetest fire or run -o json)", path, err)
 	}
-	if err := o.write(o.App, doc); err != nil {
-		return err
-	}
-	return savedOutcome(doc)
+	return doc, nil
 }
 
-// savedOutcome is the exit code of a saved run, as it was when it ran.
-// Documents from before exit_code was saved fall back to what the runs
-// say: an error is 3, a failed check 1.
-func savedOutcome(doc *report.Document) error {
+// savedCode is the exit code of a saved run, as it was when it ran, and
+// the first error a run recorded. Documents from before exit_code was
+// saved fall back to what the runs say: an error is 3, a failed check 1.
+func savedCode(doc *report.Document) (ExitCode, error) {
 	code := ExitOK
 	var first error
 	for i := range doc.Runs {
 		r := &doc.Runs[i]
 		if r.Error != "" && first == nil {
 			first = errors.New(r.Name + ": " + r.Error)
-			code = max(code, ExitRuntime)
+			code = worse(code, ExitRuntime)
 		}
 		if r.FailedRounds() > 0 {
-			code = max(code, ExitCheckFailed)
+			code = worse(code, ExitCheckFailed)
 		}
 	}
 	if doc.ExitCode != nil {
 		code = ExitCode(*doc.ExitCode)
 	}
+	return code, first
+}
+
+// outcome is the error that makes Execute exit with code, saying first
+// (or, lacking it, the code) on stderr; a found race says nothing more
+// than the report.
+func outcome(code ExitCode, first error) error {
 	switch {
 	case code == ExitOK:
 		return nil
