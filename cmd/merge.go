@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 
@@ -43,7 +44,7 @@ its scenarios must not silently drop out of the verdict.`,
 			if runF != nil {
 				return runF(o)
 			}
-			return mergeRun(o)
+			return mergeRun(c.Context(), o)
 		},
 	}
 	o.OutputOptions.addFlags(cmd.Flags())
@@ -56,7 +57,7 @@ type saved struct {
 	doc  *report.Document
 }
 
-func mergeRun(o *MergeOptions) error {
+func mergeRun(ctx context.Context, o *MergeOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func mergeRun(o *MergeOptions) error {
 	}
 	docs := make([]saved, len(o.Files))
 	for i, f := range o.Files {
-		doc, err := readSaved(o.App, f)
+		doc, err := readSaved(ctx, o.App, f)
 		if err != nil {
 			return err
 		}

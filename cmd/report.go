@@ -1,13 +1,14 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/racetest/racetest/internal/readfile"
 	"github.com/racetest/racetest/report"
 )
 
@@ -37,18 +38,18 @@ Use - to read standard input. Secrets were masked when the result was saved
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
-			return reportRun(o)
+			return reportRun(c.Context(), o)
 		},
 	}
 	o.OutputOptions.addFlags(cmd.Flags())
 	return cmd
 }
 
-func reportRun(o *ReportOptions) error {
+func reportRun(ctx context.Context, o *ReportOptions) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
-	doc, err := readSaved(o.App, o.File)
+	doc, err := readSaved(ctx, o.App, o.File)
 	if err != nil {
 		return err
 	}
@@ -58,19 +59,31 @@ func reportRun(o *ReportOptions) error {
 	return outcome(savedCode(doc))
 }
 
+// maxSavedSize bounds a saved result read back: the largest a run writes
+// (10,000 requests with 64 KiB of body each) fits, and /dev/zero or an
+// endless pipe stops there instead of filling memory.
+const maxSavedSize = 1 << 30
+
 // readSaved reads a result saved with -o json from path, or from standard
-// input when path is -.
-func readSaved(app *App, path string) (*report.Document, error) {
-	r := app.Stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, usageErrorf("%s: cannot read the file: %v", path, unwrapPathError(err))
-		}
-		defer f.Close()
-		r = f
+// input when path is -, bounded and cancellable.
+func readSaved(ctx context.Context, app *App, path string) (*report.Document, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = readfile.All(ctx, app.Stdin, maxSavedSize)
+	} else {
+		data, err = readfile.File(ctx, path, maxSavedSize)
 	}
-	doc, err := report.ReadJSON(r)
+	var tl *readfile.TooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return nil, usageErrorf("%s: over the limit of %d MiB for a saved result; is it one written by racetest -o json?", path, maxSavedSize>>20)
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		return nil, usageErrorf("%s: cannot read the file: %v", path, unwrapPathError(err))
+	}
+	doc, err := report.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, usageErrorf("%s: %v (save results with racetest fire or run -o json)", path, err)
 	}
