@@ -32,6 +32,8 @@ func TestCompleteFlagValues(t *testing.T) {
 		{[]string{"fire", "--cacert", ""}, []string{"pem", "crt"}, ":8"},
 		{[]string{"run", ""}, []string{"yaml", "yml"}, ":8"},
 		{[]string{"report", ""}, []string{"json"}, ":8"},
+		{[]string{"import", ""}, []string{"curl", "raw", "har"}, ":4"},
+		{[]string{"import", "har", ""}, nil, ":0"}, // any file
 		// A URL: no file names (directive 4).
 		{[]string{"fire", ""}, nil, ":4"},
 	}
