@@ -72,7 +72,7 @@ func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
 
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
-	if err := checkFormat(o.Output); err != nil {
+	if err := checkOutputFormat(o.Output); err != nil {
 		return err
 	}
 	if err := o.validateBurst(); err != nil {
