@@ -64,7 +64,7 @@ phases could not be compared (the reset did not restore the state).`,
     --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
 
   # A scenario file: its setup resets, its after steps read the state.
-  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
+  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml examples/mission-reward-vulnerable.yaml`,
 		Args: exactArgs(1, "URL or FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
