@@ -45,11 +45,16 @@ func (o *ImportFlags) flag(kind string) string {
 // responses too, so a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
 
-func (o *ImportFlags) addFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
-	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
-	f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
-	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
+// addFlags binds --curl, --raw, --har and their companions; verb says
+// what the command does with the request (race, probe). target binds
+// --target too; probe has a --target of its own, which --raw then reads.
+func (o *ImportFlags) addFlags(f *pflag.FlagSet, verb string, target bool) {
+	f.StringVar(&o.Curl, "curl", "", verb+" the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
+	f.StringVar(&o.Raw, "raw", "", verb+" the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
+	if target {
+		f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
+	}
+	f.StringVar(&o.HAR, "har", "", verb+" one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }

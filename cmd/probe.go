@@ -33,7 +33,7 @@ type ProbeOptions struct {
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
 	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
 	cmd := &cobra.Command{
-		Use:   "probe [flags] URL | FILE",
+		Use:   "probe [flags] URL | FILE | --curl FILE | --raw FILE --target URL | --har FILE",
 		Short: "Find a race without writing a check: compare sequential and parallel",
 		Long: `Probe sends the same N requests one after another (twice), then all at once
 (--rounds times), each time from the state --reset restores, and compares:
@@ -47,7 +47,8 @@ are masked. It prints the checks it would write; --emit writes a scenario.
 
 A scenario FILE instead of the URL (with --target and --var as for run):
 its race.request is the request and race.n the N, its setup steps the
-reset and its after steps the reads.
+reset and its after steps the reads. --curl, --raw and --har take the
+request from a copied curl command, a raw request or a HAR, as for fire.
 
 Exit 1 when a race was found, 0 when none was within --rounds, 4 when the
 phases could not be compared (the reset did not restore the state).`,
@@ -63,11 +64,16 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
 
+  # A request copied from the browser ("Copy as cURL"), saved to a file.
+  racetest probe -n 20 --reset /reset --curl request.sh
+
   # A scenario file: its setup resets, its after steps read the state.
   racetest probe --target http://127.0.0.1:8080 --emit checked.yaml examples/mission-reward-vulnerable.yaml`,
-		Args: exactArgs(1, "URL or FILE"),
+		Args: probeArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.URL = args[0]
+			if len(args) == 1 {
+				o.URL = args[0]
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -81,6 +87,7 @@ phases could not be compared (the reset did not restore the state).`,
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
+	o.Import.addFlags(f, "probe", false)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
@@ -92,6 +99,19 @@ phases could not be compared (the reset did not restore the state).`,
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "accepted for symmetry with fire; probe shows no progress bars")
 	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
 	return cmd
+}
+
+// probeArgs takes the URL or FILE argument, which --curl, --raw and --har
+// replace; complete checks that not both are given.
+func probeArgs(c *cobra.Command, args []string) error {
+	imported := c.Flags().Changed("curl") || c.Flags().Changed("raw") || c.Flags().Changed("har")
+	switch {
+	case len(args) > 1:
+		return usageErrorf("%s takes one URL or FILE argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
+	case len(args) == 0 && !imported:
+		return usageErrorf("%s needs the URL to probe, a scenario FILE, or the request from --curl, --raw or --har", c.CommandPath())
+	}
+	return nil
 }
 
 // probeRun probes and writes the verdict; the error carries the exit code.

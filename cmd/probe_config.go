@@ -15,6 +15,13 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 		return o.scenarioConfig(ctx)
 	}
 	var cfg probe.Config
+	if o.Import.Raw != "" {
+		// probe's --target is the one --raw reads.
+		o.Import.Target = o.scenario.Target
+	}
+	if err := o.complete(ctx); err != nil {
+		return cfg, err
+	}
 	if err := o.urlFlags(); err != nil {
 		return cfg, err
 	}

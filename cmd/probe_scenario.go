@@ -21,7 +21,7 @@ type scenarioFlags struct {
 
 func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 	o.scenario.set = f
-	f.StringVar(&o.scenario.Target, "target", "", "with a scenario FILE: base URL of its relative URLs (default $RACETEST_TARGET, then target: in the file)")
+	f.StringVar(&o.scenario.Target, "target", "", "with a scenario FILE: base URL of its relative URLs (default $RACETEST_TARGET, then target: in the file); with --raw: where to send the request (scheme, host, port)")
 	f.StringArrayVar(&o.scenario.Vars, "var", nil, "with a scenario FILE: override a var, NAME=VALUE (repeatable)")
 }
 
@@ -35,6 +35,7 @@ func fileFlags() [][2]string {
 		{"data-urlencode", "race.request"}, {"json", "race.request"}, {"get", "race.request"},
 		{"head", "race.request"}, {"user", "race.request"}, {"user-agent", "race.request"},
 		{"referer", "race.request"}, {"cookie", "race.request"},
+		{"curl", "race.request"}, {"raw", "race.request"}, {"har", "race.request"},
 		{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
 	}
 }
@@ -114,6 +115,12 @@ func (o *ProbeOptions) given(name string) bool {
 // urlFlags refuses the flags that only a scenario file takes.
 func (o *ProbeOptions) urlFlags() error {
 	for _, flag := range []string{"target", "var"} {
+		if flag == "target" && o.Import.Raw != "" {
+			continue // where the raw request goes
+		}
+		if flag == "target" && o.given(flag) && o.Import.Curl+o.Import.HAR != "" {
+			return usageErrorf("--target goes with a scenario FILE or --raw; the request of --curl or --har has its full URL")
+		}
 		if o.given(flag) {
 			return usageErrorf("--%s is for a scenario file; with a URL, give the full URL of the request", flag)
 		}
