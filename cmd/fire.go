@@ -115,7 +115,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
 	addValuesFlag(f, &o.Values)
-	o.Import.addFlags(f)
+	o.Import.addFlags(f, true)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")

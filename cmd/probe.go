@@ -33,7 +33,7 @@ type ProbeOptions struct {
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
 	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
 	cmd := &cobra.Command{
-		Use:   "probe [flags] URL | FILE",
+		Use:   "probe [flags] URL | FILE | --curl FILE | --raw FILE --target URL | --har FILE --entry N",
 		Short: "Find a race without writing a check: compare sequential and parallel",
 		Long: `Probe sends the same N requests one after another (twice), then all at once
 (--rounds times), each time from the state --reset restores, and compares:
@@ -49,6 +49,10 @@ A scenario FILE instead of the URL (with --target and --var as for run):
 its race.request is the request and race.n the N, its setup steps the
 reset and its after steps the reads.
 
+--curl, --raw and --har take the request from a copied curl command, a
+raw HTTP request or a HAR entry, as racetest fire does; --values gives
+each request, sequential or parallel, its own value.
+
 Exit 1 when a race was found, 0 when none was within --rounds, 4 when the
 phases could not be compared (the reset did not restore the state).`,
 		Example: `  racetest probe -n 20 -X POST -H 'Authorization: Bearer u1' \
@@ -63,11 +67,21 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
 
+  # A request copied from the browser ("Copy as cURL"); ten users, one
+  # token each from tokens.txt (masked in the report).
+  racetest probe -n 10 --reset /reset --values tok=tokens.txt \
+    -H 'Authorization: Bearer {{ values.tok }}' --curl request.sh
+
+  # A request saved by Burp, sent to a local copy of the site.
+  racetest probe --raw request.txt --target http://127.0.0.1:8080 --reset /reset
+
   # A scenario file: its setup resets, its after steps read the state.
   racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
-		Args: exactArgs(1, "URL or FILE"),
+		Args: probeArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.URL = args[0]
+			if len(args) == 1 {
+				o.URL = args[0]
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -81,6 +95,8 @@ phases could not be compared (the reset did not restore the state).`,
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
+	addValuesFlag(f, &o.Values)
+	o.Import.addFlags(f, false)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
@@ -114,11 +130,7 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case probe.Inconclusive:
 		code = ExitInconclusive
 	}
-	var secrets []string
-	if cfg.Scenario != nil {
-		secrets = cfg.Scenario.SecretValues()
-	}
-	if err := o.write(v, code, secrets); err != nil {
+	if err := o.write(v, code, v.Secrets); err != nil {
 		return err
 	}
 	switch code {
@@ -158,6 +170,18 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 		}
 	}
 	return firstError(errs)
+}
+
+// probeArgs takes the URL or scenario FILE argument, which --curl, --raw
+// and --har replace.
+func probeArgs(c *cobra.Command, args []string) error {
+	switch {
+	case len(args) > 1:
+		return usageErrorf("%s takes one URL or FILE argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
+	case len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har"):
+		return usageErrorf("%s needs the URL to send to, a scenario FILE, or the request from --curl, --raw or --har", c.CommandPath())
+	}
+	return nil
 }
 
 // parseReset reads one --reset: 'METHOD URL' or 'URL', POST by default.

@@ -301,6 +301,21 @@ func CommandLine(s string) *Template {
 	return t
 }
 
+// EscapeCommandLine writes s as a file template that expands as
+// CommandLine(s) does: each {{ values.NAME }} stays a template, and the
+// rest is escaped as EscapeTemplate escapes it.
+func EscapeCommandLine(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range valueRef.FindAllStringIndex(s, -1) {
+		b.WriteString(EscapeTemplate(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(EscapeTemplate(s[last:]))
+	return b.String()
+}
+
 // EscapeTemplate writes s as a template that expands to s itself: every
 // {{ and ${NAME} in it becomes an expression giving those characters, so
 // that a captured body or header is sent as it was.

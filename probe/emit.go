@@ -3,6 +3,8 @@ package probe
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,7 +17,10 @@ import (
 // the --after reads with theirs. URLs on the request's origin become
 // paths under target:, so that --target can point the file elsewhere.
 // Header values are written as given: the file is for the user's own
-// use, like the command line it came from.
+// use, like the command line it came from. Per-request values are not:
+// each values: list is a "${RACETEST_VALUES_NAME}" reference, read from
+// the environment (one value per line) or replaced by racetest run
+// --values NAME=FILE, so that the file runs and holds no value.
 //
 // A probe of a scenario file writes that file with the checks added to
 // race.expect and to the after steps' expect: its templates, vars and
@@ -37,6 +42,7 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 	b.WriteString("version: 1\n")
 	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+scenarios.RelativeURL(c.Request.URL, target)))
 	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
+	writeValues(&b, c.Values)
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
 		for _, r := range c.Reset {
@@ -61,6 +67,27 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 	return err
 }
 
+// writeValues writes a values: list for each per-request value as a
+// reference to the environment variable that holds it.
+func writeValues(b *strings.Builder, values map[string][]string) {
+	if len(values) == 0 {
+		return
+	}
+	names := slices.Sorted(maps.Keys(values))
+	b.WriteString("# The per-request values are secrets: each list is read from the environment,\n")
+	b.WriteString("# one value per line, or given as a file to racetest run, e.g.\n")
+	fmt.Fprintf(b, "#   %s=\"$(cat %s.txt)\" racetest run FILE\n", valuesEnv(names[0]), names[0])
+	fmt.Fprintf(b, "#   racetest run --values %s=%s.txt FILE\n", names[0], names[0])
+	b.WriteString("values:\n")
+	for _, name := range names {
+		fmt.Fprintf(b, "  %s: %s\n", name, strconv.Quote("${"+valuesEnv(name)+"}"))
+	}
+}
+
+// valuesEnv is the environment variable that an emitted scenario reads
+// the per-request values NAME from.
+func valuesEnv(name string) string { return "RACETEST_VALUES_" + strings.ToUpper(name) }
+
 func writeStep(b *strings.Builder, r runner.Request, target string, expect []string) {
 	b.WriteString("  - request:\n")
 	writeRequestFields(b, "      ", r, target)
@@ -72,10 +99,11 @@ func writeRequest(b *strings.Builder, indent string, r runner.Request, target st
 	writeRequestFields(b, indent+"  ", r, target)
 }
 
-// writeRequestFields writes method, url, headers and body, as literals:
-// {{ in a body is sent as written, not read as a template.
+// writeRequestFields writes method, url, headers and body as the command
+// line gave them: {{ in a body is sent as written, not read as a
+// template, and {{ values.NAME }} stays the per-request value.
 func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
-	scenarios.WriteRequest(b, indent, scenarios.EscapeRequest(r), target)
+	scenarios.WriteRequest(b, indent, scenarios.EscapeCommandLine(r), target)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {

@@ -39,6 +39,10 @@ type Config struct {
 	Target string
 	Vars   map[string]any
 	Getenv func(string) string
+	// Values are the per-request values (--values): request i of each
+	// phase, sequential or parallel, gets entry i modulo the list's
+	// length. They replace a scenario's values: of the same name.
+	Values map[string][]string
 }
 
 // read names the j-th state read in messages: --after URL, or the
@@ -89,6 +93,9 @@ type Verdict struct {
 	MaskedAfter [][]string
 	// Checks are the checks probe would write.
 	Checks Checks
+	// Secrets are the per-request values the probe sent, which every
+	// output masks unless secrets are shown.
+	Secrets []string
 }
 
 // prober is one Run in progress.
@@ -121,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 			err = fmt.Errorf("teardown: %w", terr)
 		}
 	}()
-	v := &Verdict{Config: &cfg}
+	v := &Verdict{Config: &cfg, Secrets: p.session.SecretValues()}
 	for range SeqPhases {
 		ph, err := p.sequential(ctx, len(v.Sequential)+1)
 		if err != nil {

@@ -38,17 +38,28 @@ func WriteRequest(b *strings.Builder, indent string, r runner.Request, target st
 // EscapeRequest is r with every string written as a template that
 // expands to it, so that {{ or ${NAME} in a captured body is sent as is.
 func EscapeRequest(r runner.Request) runner.Request {
-	out := runner.Request{Method: r.Method, URL: expressions.EscapeTemplate(r.URL)}
+	return escapeRequest(r, expressions.EscapeTemplate)
+}
+
+// EscapeCommandLine is r, given on the command line, written as templates
+// that expand as LiteralRequest(r) does: {{ values.NAME }} stays a
+// template, anything else is sent as is.
+func EscapeCommandLine(r runner.Request) runner.Request {
+	return escapeRequest(r, expressions.EscapeCommandLine)
+}
+
+func escapeRequest(r runner.Request, esc func(string) string) runner.Request {
+	out := runner.Request{Method: r.Method, URL: esc(r.URL)}
 	if r.Header != nil {
 		out.Header = make(map[string][]string, len(r.Header))
 		for n, vs := range r.Header {
 			for _, v := range vs {
-				out.Header[n] = append(out.Header[n], expressions.EscapeTemplate(v))
+				out.Header[n] = append(out.Header[n], esc(v))
 			}
 		}
 	}
 	if r.Body != nil {
-		out.Body = []byte(expressions.EscapeTemplate(string(r.Body)))
+		out.Body = []byte(esc(string(r.Body)))
 	}
 	return out
 }
