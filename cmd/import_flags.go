@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -152,13 +151,8 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 	if len(o.Body) > 0 || o.JSON != "" {
 		return usageErrorf("%s gives the body; leave out -d and --json", src)
 	}
-	names := make([]string, 0, len(req.Header))
-	for name := range req.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var hs []string
-	for _, name := range names {
+	for _, name := range scenarios.HeaderOrder(req.Header, req.Names) {
 		if name == "Accept-Encoding" {
 			// The browser asked for compressed responses and decoded
 			// them: racetest does the same, with the codings it decodes.

@@ -36,7 +36,7 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg = probe.Config{Request: req, N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	cfg = probe.Config{Request: req, HeaderOrder: headerNames(o.Headers), N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
 	if cfg.Values, err = readValues(ctx, o.Values); err != nil {
 		return cfg, err
 	}

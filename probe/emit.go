@@ -46,12 +46,12 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
 		for _, r := range c.Reset {
-			writeStep(&b, r, target, nil)
+			writeStep(&b, r, target, c.HeaderOrder, nil)
 		}
 	}
 	b.WriteString("race:\n")
 	fmt.Fprintf(&b, "  n: %d\n  rounds: %d\n", c.N, c.Rounds)
-	writeRequest(&b, "  ", c.Request, target)
+	writeRequest(&b, "  ", c.Request, target, c.HeaderOrder)
 	writeExpect(&b, "  ", v.Checks.Burst)
 	if len(c.After) > 0 {
 		b.WriteString("after:\n")
@@ -60,7 +60,7 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 			if j < len(v.Checks.After) {
 				cs = v.Checks.After[j]
 			}
-			writeStep(&b, r, target, cs)
+			writeStep(&b, r, target, c.HeaderOrder, cs)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -88,22 +88,23 @@ func writeValues(b *strings.Builder, values map[string][]string) {
 // the per-request values NAME from.
 func valuesEnv(name string) string { return "RACETEST_VALUES_" + strings.ToUpper(name) }
 
-func writeStep(b *strings.Builder, r runner.Request, target string, expect []string) {
+func writeStep(b *strings.Builder, r runner.Request, target string, order, expect []string) {
 	b.WriteString("  - request:\n")
-	writeRequestFields(b, "      ", r, target)
+	writeRequestFields(b, "      ", r, target, order)
 	writeExpect(b, "    ", expect)
 }
 
-func writeRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+func writeRequest(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
 	b.WriteString(indent + "request:\n")
-	writeRequestFields(b, indent+"  ", r, target)
+	writeRequestFields(b, indent+"  ", r, target, order)
 }
 
 // writeRequestFields writes method, url, headers and body as the command
 // line gave them: {{ in a body is sent as written, not read as a
-// template, and {{ values.NAME }} stays the per-request value.
-func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
-	scenarios.WriteRequest(b, indent, scenarios.EscapeCommandLine(r), target)
+// template, and {{ values.NAME }} stays the per-request value. Headers
+// come in order, as given.
+func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
+	scenarios.WriteRequest(b, indent, scenarios.EscapeCommandLine(r), target, order)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {

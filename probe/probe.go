@@ -15,7 +15,10 @@ import (
 type Config struct {
 	// Request is sent N times in each phase; URLs are absolute.
 	Request runner.Request
-	N       int
+	// HeaderOrder is the order the request's headers were given in (-H,
+	// a captured request), which --emit keeps; the rest are sorted.
+	HeaderOrder []string
+	N           int
 	// Reset are sent in order before each phase; any answer >= 400 stops
 	// the probe. After are read after each phase (and, sequentially,
 	// after each request) to see the state the requests left behind.

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -15,24 +16,39 @@ import (
 // relative to target when it is on it, headers, body) at indent. The
 // strings of r are templates: callers pass literal text through
 // EscapeRequest. Strings are double-quoted: YAML reads Go's quoting of
-// printable text as written.
-func WriteRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+// printable text as written. Headers are written in order (a captured
+// request's, such as a browser's), then the rest sorted by name.
+func WriteRequest(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
 	fmt.Fprintf(b, "%smethod: %s\n", indent, r.Method)
 	fmt.Fprintf(b, "%surl: %s\n", indent, strconv.Quote(RelativeURL(r.URL, target)))
 	if len(r.Header) > 0 {
 		fmt.Fprintf(b, "%sheaders:\n", indent)
-		names := make([]string, 0, len(r.Header))
-		for n := range r.Header {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
+		for _, n := range HeaderOrder(r.Header, order) {
 			fmt.Fprintf(b, "%s  %s: %s\n", indent, strconv.Quote(n), strconv.Quote(strings.Join(r.Header[n], ", ")))
 		}
 	}
 	if r.Body != nil {
 		fmt.Fprintf(b, "%sbody: %s\n", indent, strconv.Quote(string(r.Body)))
 	}
+}
+
+// HeaderOrder is the names of h: those in order first, as order has
+// them, then the rest sorted.
+func HeaderOrder(h http.Header, order []string) []string {
+	names := make([]string, 0, len(h))
+	for _, n := range order {
+		if _, ok := h[n]; ok && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	var rest []string
+	for n := range h {
+		if !slices.Contains(names, n) {
+			rest = append(rest, n)
+		}
+	}
+	slices.Sort(rest)
+	return append(names, rest...)
 }
 
 // EscapeRequest is r with every string written as a template that
