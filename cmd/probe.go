@@ -67,10 +67,14 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
 
-  # A request copied from the browser ("Copy as cURL"); ten users, one
-  # token each from tokens.txt (masked in the report).
+  # A request copied from the browser ("Copy as cURL").
+  racetest probe -n 20 --reset /reset --curl request.sh
+
+  # Ten users: request i of each phase sends line i of tokens.txt (masked
+  # in the report; --emit writes no token).
   racetest probe -n 10 --reset /reset --values tok=tokens.txt \
-    -H 'Authorization: Bearer {{ values.tok }}' --curl request.sh
+    -H 'Authorization: Bearer {{ values.tok }}' -X POST --json '{"type":"x"}' \
+    http://127.0.0.1:8080/missions/unique/complete
 
   # A request saved by Burp, sent to a local copy of the site.
   racetest probe --raw request.txt --target http://127.0.0.1:8080 --reset /reset
