@@ -125,6 +125,12 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 		if errors.Is(err, scenarios.ErrUnreachable) {
 			err = fmt.Errorf("%w (is the target running?)", err)
 		}
+		if v != nil && !o.ShowSecrets && len(v.Secrets) > 0 {
+			// The message may quote a request, and so a value, as sent.
+			sc := report.NewScrubber(nil)
+			sc.AddSecrets(v.Secrets)
+			err = &codedError{code: exitCode(err), err: errors.New(sc.Scrub(err.Error()))}
+		}
 		return err
 	}
 	code := ExitOK

@@ -275,6 +275,12 @@ func Literal(s string) *Template {
 // given on the command line may hold.
 var valueRef = regexp.MustCompile(`\{\{\s*values\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
 
+// ReplaceValueRefs is s with each {{ values.NAME }} replaced by f(ref),
+// where ref is the reference as written.
+func ReplaceValueRefs(s string, f func(ref string) string) string {
+	return valueRef.ReplaceAllStringFunc(s, f)
+}
+
 // CommandLine is the template of a value given on the command line, where
 // {{ is not a template: s expands as it is, except that each
 // {{ values.NAME }} becomes this request's per-request value NAME.

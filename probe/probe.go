@@ -114,8 +114,9 @@ type prober struct {
 // Run probes: SeqPhases sequential phases, then up to cfg.Rounds parallel
 // rounds, each from the reset state, and compares them. The error is for
 // a probe that could not run (a reset or read failed, the target is
-// unreachable, the synchronisation could not be had, ctx ended); phases
-// that ran but cannot be compared are a Verdict with Outcome Inconclusive.
+// unreachable, the synchronisation could not be had, ctx ended), with
+// the Verdict so far once the probe started; phases that ran but cannot
+// be compared are a Verdict with Outcome Inconclusive.
 func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = DefaultRounds
@@ -124,6 +125,9 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The verdict comes back with an error too, so that the caller can
+	// mask the per-request values in its message.
+	v := &Verdict{Config: &cfg, Secrets: p.session.SecretValues()}
 	defer func() {
 		// A teardown that fails leaves the target dirty: as racetest run
 		// does, that is the error when there is no other.
@@ -131,11 +135,10 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 			err = fmt.Errorf("teardown: %w", terr)
 		}
 	}()
-	v := &Verdict{Config: &cfg, Secrets: p.session.SecretValues()}
 	for range SeqPhases {
 		ph, err := p.sequential(ctx, len(v.Sequential)+1)
 		if err != nil {
-			return nil, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
+			return v, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
 		}
 		v.Sequential = append(v.Sequential, ph)
 	}
