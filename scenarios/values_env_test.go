@@ -53,7 +53,7 @@ race:
 	// Unset, or with a blank line: nothing is sent, and the message says
 	// what to do.
 	for text, want := range map[string]string{
-		"":        "environment variable RACETEST_VALUES_WHO is not set; export it with one value per line, or pass --values who=FILE",
+		"":         "environment variable RACETEST_VALUES_WHO is not set; export it with one value per line, or pass --values who=FILE",
 		"a\n\nb\n": "${RACETEST_VALUES_WHO}: line 2 is empty",
 	} {
 		env["RACETEST_VALUES_WHO"] = text
