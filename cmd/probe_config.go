@@ -16,11 +16,13 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	if !imported && isFile(o.URL) {
-		return o.scenarioConfig(ctx)
-	}
-	if err := o.urlFlags(); err != nil {
-		return cfg, err
+	if !imported {
+		if isFile(o.URL) {
+			return o.scenarioConfig(ctx)
+		}
+		if err := o.urlFlags(); err != nil {
+			return cfg, err
+		}
 	}
 	if err := o.validate(); err != nil {
 		return cfg, err

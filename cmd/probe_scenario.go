@@ -120,12 +120,12 @@ func (o *ProbeOptions) given(name string) bool {
 	return o.scenario.set != nil && o.scenario.set.Changed(name)
 }
 
-// urlFlags refuses the flags that only a scenario file takes (--target
-// also goes with --raw).
+// urlFlags refuses, with a URL, the flags that only a scenario file
+// takes (completeImport checks them with --curl, --raw and --har).
 func (o *ProbeOptions) urlFlags() error {
 	for _, flag := range []string{"target", "var"} {
-		if o.given(flag) && !(flag == "target" && o.Import.Raw != "") {
-			return usageErrorf("--%s is for a scenario file (and --target for --raw FILE); with a URL, give the full URL of the request", flag)
+		if o.given(flag) {
+			return usageErrorf("--%s is for a scenario file; with a URL, give the full URL of the request", flag)
 		}
 	}
 	return nil
