@@ -107,8 +107,11 @@ Start with the built-in demo target:
 		newCmdImport(app, nil),
 		newCmdDemo(app),
 		newCmdReport(app, nil),
+		newCmdMerge(app, nil),
 		newCmdVersion(app),
+		newCmdMan(app),
 	)
+	addCompletions(root)
 	return root
 }
 

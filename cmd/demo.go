@@ -48,7 +48,7 @@ scenarios by hand.`,
 		RunE: func(c *cobra.Command, _ []string) error { return demoRun(c.Context(), o) },
 	}
 	cmd.Flags().IntVarP(&o.N, "n", "n", 30, "requests per burst")
-	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
+	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: "+runner.ModeNames())
 	cmd.Flags().DurationVar(&o.Latency, "latency", demo.DefaultLatency, "simulated storage round trip inside the check-then-act window")
 	cmd.AddCommand(newCmdDemoServe(app))
 	return cmd

@@ -33,6 +33,7 @@ type FireOptions struct {
 	// Values are --values NAME=FILE: per-request values.
 	Values []string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -96,7 +97,8 @@ probability C (exit 4 when --max-rounds ran out first).`,
 
   # The POST to /complete among the requests of a HAR export.
   racetest fire --har session.har --match 'POST .*/complete'`,
-		Args: urlArg,
+		Args:              urlArg,
+		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.URL = args[0]
@@ -123,6 +125,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
 	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
 	o.SendOptions.addFlags(f, false)
+	o.StartAtOptions.addFlags(f)
 	o.OutputOptions.addFlags(f)
 	return cmd
 }

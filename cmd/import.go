@@ -55,6 +55,17 @@ must hold when the requests arrive together.`,
 			}
 			return nil
 		},
+		// The kind first, then the file (any extension: copies are often
+		// .txt or have none).
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return []string{"curl", "raw", "har"}, cobra.ShellCompDirectiveNoFileComp
+			}
+			if len(args) == 1 {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Kind, o.File = args[0], args[1]
 			if runF != nil {

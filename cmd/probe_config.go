@@ -100,8 +100,8 @@ func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
 
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
-	if o.Output != "text" && o.Output != "json" {
-		return usageErrorf("--output %q: choose text or json", o.Output)
+	if err := checkOutputFormat(o.Output); err != nil {
+		return err
 	}
 	if err := o.validateBurst(); err != nil {
 		return err

@@ -25,6 +25,17 @@ type Document struct {
 	// ExitCode is the exit status racetest gave for this document, so that
 	// re-rendering it (racetest report) gives the same one.
 	ExitCode *int `json:"exit_code,omitempty"`
+	// Shard says which share of the files of `racetest run --shard` this
+	// document holds, so that racetest merge can tell a missing share.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is share Index (1-based) of Count of a run's files, dealt from
+// Files files in all.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	Files int `json:"files"`
 }
 
 // Run is one race: a fire invocation or one scenario.
@@ -122,6 +133,12 @@ type Receipt struct {
 	SegmentsKnown    bool          `json:"segments_known"`
 	ServerStamps     int           `json:"server_stamps"`
 	ServerResolution time.Duration `json:"server_resolution_ns"`
+	// ReleaseAt is the instant of --start-at, and ReleaseError how much
+	// later (negative: earlier) than it the first release was, by this
+	// machine's clock. Both are absent without --start-at, and the error
+	// also when nothing was released.
+	ReleaseAt    *time.Time     `json:"release_at,omitempty"`
+	ReleaseError *time.Duration `json:"release_error_ns,omitempty"`
 }
 
 // Serialised is the evidence that the server handled a burst K requests

@@ -109,6 +109,9 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	if rd.Receipt.Connections > 0 {
 		p.line("    receipt    %s", receiptText(&rd.Receipt))
 	}
+	if rd.Receipt.ReleaseAt != nil {
+		p.line("    start-at   %s", startAtText(&rd.Receipt))
+	}
 	for _, c := range rd.Checks {
 		writeCheckText(p, c, rd.Complete())
 	}

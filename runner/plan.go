@@ -143,6 +143,12 @@ type Sync struct {
 	// warm. WarmupURL defaults to the request URL, sent with HEAD.
 	Warmup    int
 	WarmupURL string
+	// ReleaseAt, when set, is the wall-clock instant of the release: the
+	// burst prepares from ArmLead before it, arms, and releases at it
+	// (see Spin), so that bursts from several machines with synchronised
+	// clocks arrive together. Receipt.ReleaseError says how close this
+	// machine came. A past ReleaseAt releases as soon as armed.
+	ReleaseAt time.Time
 	// OnPrepared, when set, is told how many more requests have their
 	// connection dialled and warmed (or have failed trying), for progress
 	// bars. It may be called from several goroutines at once, and never

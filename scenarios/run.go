@@ -36,7 +36,8 @@ type RunOptions struct {
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
 	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
-	// where its fields are set; its OnPrepared feeds progress bars.
+	// where its fields are set; its OnPrepared feeds progress bars, and
+	// its ReleaseAt times the bursts.
 	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool
@@ -278,6 +279,9 @@ func (r *run) sync() runner.Sync {
 	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
 	s.OnPrepared = o.OnPrepared
+	if !o.ReleaseAt.IsZero() {
+		s.ReleaseAt = o.ReleaseAt
+	}
 	if s.Mode == runner.ModeAuto && r.adapted != "" {
 		s.Mode = r.adapted
 	}
