@@ -45,9 +45,9 @@ func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cob
 Fields that differ between the two sequential phases (dates, ids, tokens)
 are masked. It prints the checks it would write; --emit writes a scenario.
 
-A scenario FILE instead of the URL (with --target and --var as for run):
-its race.request is the request and race.n the N, its setup steps the
-reset and its after steps the reads.
+A scenario FILE instead of the URL (with --target, --var and --values as
+for run): its race.request is the request and race.n the N, its setup
+steps the reset and its after steps the reads.
 
 --curl, --raw and --har take the request from a copied curl command, a
 raw HTTP request or a HAR entry, as racetest fire does; --values gives

@@ -16,7 +16,7 @@ import (
 // largest burst fits many times over.
 const maxValuesSize = 16 << 20
 
-// valuesHelp is the help of --values, the same for fire and run.
+// valuesHelp is the help of --values, the same for fire, run and probe.
 const valuesHelp = "per-request values `NAME=FILE`, one value per line: request i gets line i (modulo the count) as {{ values.NAME }} in the URL, headers and body; masked in reports unless --show-secrets (repeatable)"
 
 // addValuesFlag binds --values.
