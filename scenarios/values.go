@@ -189,10 +189,6 @@ func valuesAt(values map[string][]string, index int) map[string]any {
 // mask.
 func (r *Result) SecretValues() []string { return flatValues(r.Values) }
 
-// SecretValues lists the values: of the file, for outputs that mask them
-// before a run has a Result.
-func (s *Scenario) SecretValues() []string { return flatValues(s.values) }
-
 func flatValues(values map[string][]string) []string {
 	var out []string
 	for _, name := range sortedKeys(values) {
