@@ -81,7 +81,7 @@ phases could not be compared (the reset did not restore the state).`,
 
   # A scenario file: its setup resets, its after steps read the state.
   racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
-		Args: probeArgs,
+		Args: requestArg("URL or FILE", "the URL to send to, a scenario FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.URL = args[0]
@@ -180,18 +180,6 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 		}
 	}
 	return firstError(errs)
-}
-
-// probeArgs takes the URL or scenario FILE argument, which --curl, --raw
-// and --har replace.
-func probeArgs(c *cobra.Command, args []string) error {
-	switch {
-	case len(args) > 1:
-		return usageErrorf("%s takes one URL or FILE argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
-	case len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har"):
-		return usageErrorf("%s needs the URL to send to, a scenario FILE, or the request from --curl, --raw or --har", c.CommandPath())
-	}
-	return nil
 }
 
 // parseReset reads one --reset: 'METHOD URL' or 'URL', POST by default.
