@@ -25,19 +25,13 @@ func compileValues(p *problems, raw map[string]any) (map[string][]string, map[st
 			p.at(path, "values name %q must be a name such as token or coupon, to be used as values.%s", name, name)
 			continue
 		}
-		var list []any
-		switch x := raw[name].(type) {
-		case []any:
-			list = x
-		case string:
-			if env, ok := strings.CutPrefix(x, "${"); ok && strings.HasSuffix(env, "}") && identRE.MatchString(env[:len(env)-1]) {
-				fromEnv[name] = env[:len(env)-1]
-				continue
+		list, ok := raw[name].([]any)
+		if !ok {
+			if env := envList(raw[name]); env != "" {
+				fromEnv[name] = env
+			} else {
+				p.at(path, "values.%s is a list, one value per request, such as [tok-1, tok-2], or \"${NAME}\": an environment variable with one value per line", name)
 			}
-			p.at(path, "values.%s is a list, one value per request, such as [tok-1, tok-2], or \"${NAME}\": an environment variable with one value per line", name)
-			continue
-		default:
-			p.at(path, "values.%s is a list, one value per request, such as [tok-1, tok-2], or \"${NAME}\": an environment variable with one value per line", name)
 			continue
 		}
 		if len(list) == 0 {
@@ -56,6 +50,17 @@ func compileValues(p *problems, raw map[string]any) (map[string][]string, map[st
 		out[name] = vs
 	}
 	return out, fromEnv
+}
+
+// envList is NAME when v is the string "${NAME}", else "".
+func envList(v any) string {
+	s, _ := v.(string)
+	env, ok := strings.CutPrefix(s, "${")
+	env, closed := strings.CutSuffix(env, "}")
+	if !ok || !closed || !identRE.MatchString(env) {
+		return ""
+	}
+	return env
 }
 
 // ValuesError is a list of values, one per line, that has none (Line 0)
