@@ -97,7 +97,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 
   # The POST to /complete among the requests of a HAR export.
   racetest fire --har session.har --match 'POST .*/complete'`,
-		Args:              urlArg,
+		Args:              requestArg("URL", "the URL to send to"),
 		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -117,7 +117,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
 	addValuesFlag(f, &o.Values)
-	o.Import.addFlags(f)
+	o.Import.addFlags(f, true)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
@@ -139,16 +139,19 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
 }
 
-// urlArg takes the URL argument, which --curl, --raw and --har replace:
-// complete checks that not both are given.
-func urlArg(c *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return usageErrorf("%s takes one URL argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
+// requestArg takes the one argument that names the request (what: URL,
+// or URL or FILE), which --curl, --raw and --har replace (complete checks
+// that not both are given); needs says what is missing without either.
+func requestArg(what, needs string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if len(args) > 1 {
+			return usageErrorf("%s takes one %s argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), what, len(args))
+		}
+		if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
+			return usageErrorf("%s needs %s, or the request from --curl, --raw or --har", c.CommandPath(), needs)
+		}
+		return nil
 	}
-	if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
-		return usageErrorf("%s needs the URL to send to, or the request from --curl, --raw or --har", c.CommandPath())
-	}
-	return nil
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

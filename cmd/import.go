@@ -182,7 +182,7 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 		fmt.Fprintf(&b, "  timeout: %s\n", fo.Timeout)
 	}
 	b.WriteString("  request:\n")
-	scenarios.WriteRequest(&b, "    ", lit, target)
+	scenarios.WriteRequest(&b, "    ", lit, target, headerNames(fo.Headers))
 	b.WriteString("  expect:\n")
 	b.WriteString("    - count(status >= 200 && status < 300) <= 1\n")
 	return b.String(), secrets, nil

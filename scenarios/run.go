@@ -168,7 +168,11 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.vars[v.name] = x
 	}
-	r.values = runValues(s, o)
+	values, err := s.runValues(o)
+	if err != nil {
+		return nil, err
+	}
+	r.values = values
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
 		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
