@@ -42,6 +42,9 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if cfg.Values, err = readValues(ctx, o.Values); err != nil {
 		return cfg, err
 	}
+	if err := unusedValues(cfg.Values, req); err != nil {
+		return cfg, err
+	}
 	for _, v := range o.Reset {
 		m, u, err := parseReset(v)
 		if err != nil {

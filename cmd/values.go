@@ -3,12 +3,15 @@ package cmd
 import (
 	"context"
 	"errors"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -74,4 +77,16 @@ func readValuesFile(ctx context.Context, name, file string) ([]string, error) {
 		return nil, usageErrorf("--values %s=%s: %w", name, file, err)
 	}
 	return lines, nil
+}
+
+// unusedValues refuses a --values that no template of req uses: it would
+// be read and masked but never sent, which is never what was meant.
+func unusedValues(values map[string][]string, req runner.Request) error {
+	s := &scenarios.Scenario{Race: scenarios.NewRace(1, req)}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if !s.UsesValues(name) {
+			return usageErrorf("--values %s: there is no {{ values.%s }} in the URL, the headers or the body, so no request would send it; use it there, or leave out --values", name, name)
+		}
+	}
+	return nil
 }

@@ -118,10 +118,12 @@ func (s *Scenario) DeclaresValues(name string) bool {
 	return ok || env
 }
 
-// missingValues says which {{ values.NAME }} of the scenario's requests
-// neither the file nor o gives, for a scenario built from the command
-// line (a file's are checked when it is loaded).
-func (s *Scenario) missingValues(o RunOptions) error {
+// valueRef is a {{ values.NAME }} in a request, and where.
+type valueRef struct{ name, path string }
+
+// valueRefs lists the {{ values.NAME }} of the scenario's requests.
+func (s *Scenario) valueRefs() []valueRef {
+	var out []valueRef
 	for _, rt := range s.requests() {
 		ts := []*expressions.Template{rt.URL, rt.Body}
 		for _, h := range rt.Headers {
@@ -133,14 +135,35 @@ func (s *Scenario) missingValues(o RunOptions) error {
 			}
 			for _, sp := range t.Spans() {
 				for _, r := range memberRefs(sp.Source, "values") {
-					if s.DeclaresValues(r.name) {
-						continue
-					}
-					if _, ok := o.Values[r.name]; !ok {
-						return fmt.Errorf("{{ values.%s }} in %s: no values named %s; pass --values %s=FILE, one value per line", r.name, rt.Path, r.name, r.name)
-					}
+					out = append(out, valueRef{r.name, rt.Path})
 				}
 			}
+		}
+	}
+	return out
+}
+
+// UsesValues tells whether a request of the scenario uses
+// {{ values.NAME }}, so that a --values nothing uses can be refused.
+func (s *Scenario) UsesValues(name string) bool {
+	for _, r := range s.valueRefs() {
+		if r.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// missingValues says which {{ values.NAME }} of the scenario's requests
+// neither the file nor o gives, for a scenario built from the command
+// line (a file's are checked when it is loaded).
+func (s *Scenario) missingValues(o RunOptions) error {
+	for _, r := range s.valueRefs() {
+		if s.DeclaresValues(r.name) {
+			continue
+		}
+		if _, ok := o.Values[r.name]; !ok {
+			return fmt.Errorf("{{ values.%s }} in %s: no values named %s; pass --values %s=FILE, one value per line", r.name, r.path, r.name, r.name)
 		}
 	}
 	return nil
