@@ -1,0 +1,219 @@
+package netlab
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// tunName is the forwarder's TUN device inside the router namespace.
+const tunName = "fwd0"
+
+// Forwarder moves packets between the lab's two ends through a TUN device
+// and delays them as its Path says: each direction is a FIFO queue drained
+// at Rate, then held for Delay ± Jitter. It can record what the client
+// sends, so that a test counts the segments on the wire.
+type Forwarder struct {
+	path Path
+	tun  *os.File
+	dirs [2]*direction
+	wg   sync.WaitGroup
+
+	mu        sync.Mutex
+	capturing bool
+	captured  []Packet
+	capBytes  int
+}
+
+// Packet is one IPv4 packet the client sent, as the forwarder received it.
+type Packet struct {
+	At   time.Time
+	Data []byte
+}
+
+// Capture bounds: a capture that outgrows them stops recording.
+const (
+	maxCapturePackets = 200_000
+	maxCaptureBytes   = 64 << 20
+)
+
+// direction is one way through the forwarder.
+type direction struct {
+	q        chan queued
+	linkFree time.Time // when the bottleneck has sent what is queued
+	last     time.Time // the latest departure so far: no reordering
+}
+
+type queued struct {
+	depart time.Time
+	data   []byte
+}
+
+// startForwarder creates the TUN device inside the router namespace and
+// starts moving packets.
+func startForwarder(router *NS, p Path) (*Forwarder, error) {
+	if p.QueueTime == 0 {
+		p.QueueTime = 200 * time.Millisecond
+	}
+	var fd int
+	err := router.Do(func() error {
+		var err error
+		fd, err = openTUN(tunName)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Non-blocking, so that reads go through Go's poller and Close
+	// unblocks them.
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	f := &Forwarder{path: p, tun: os.NewFile(uintptr(fd), "/dev/net/tun")}
+	for i := range f.dirs {
+		f.dirs[i] = &direction{q: make(chan queued, 8192)}
+		f.wg.Add(1)
+		go f.send(f.dirs[i])
+	}
+	f.wg.Add(1)
+	go f.receive()
+	return f, nil
+}
+
+// openTUN opens a TUN device (IP packets, no packet-information header).
+// It is not persistent: closing the descriptor removes it.
+func openTUN(name string) (int, error) {
+	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("open /dev/net/tun: %w", err)
+	}
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		unix.Close(fd)
+		return -1, err
+	}
+	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+	if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
+		unix.Close(fd)
+		return -1, fmt.Errorf("create TUN device %s: %w", name, err)
+	}
+	return fd, nil
+}
+
+// receive reads every packet from the TUN device and queues it for its
+// direction at the time it may leave.
+func (f *Forwarder) receive() {
+	defer f.wg.Done()
+	defer func() {
+		for _, d := range f.dirs {
+			close(d.q)
+		}
+	}()
+	buf := make([]byte, 65536)
+	for {
+		n, err := f.tun.Read(buf)
+		if err != nil {
+			return // closed
+		}
+		if n < 20 || buf[0]>>4 != 4 {
+			continue // IPv4 only: the lab has no IPv6 addresses
+		}
+		now := time.Now()
+		data := append([]byte(nil), buf[:n]...)
+		toServer := [4]byte(data[16:20]) == [4]byte(serverIP)
+		if toServer {
+			f.record(now, data)
+		}
+		d := f.dirs[0]
+		if !toServer {
+			d = f.dirs[1]
+		}
+		if depart, ok := f.schedule(d, now, n); ok {
+			select {
+			case d.q <- queued{depart: depart, data: data}:
+			default: // queue full: dropped, as a full router queue does
+			}
+		}
+	}
+}
+
+// schedule is when a packet of n bytes that arrived at now leaves: after
+// the bottleneck has sent everything before it and it, plus the delay and
+// this packet's jitter, and never before the packet ahead of it. ok is
+// false when the bottleneck's queue is full.
+func (f *Forwarder) schedule(d *direction, now time.Time, n int) (time.Time, bool) {
+	p := f.path
+	start := now
+	if d.linkFree.After(now) {
+		if d.linkFree.Sub(now) > p.QueueTime {
+			return time.Time{}, false
+		}
+		start = d.linkFree
+	}
+	sent := start
+	if p.Rate > 0 {
+		sent = start.Add(time.Duration(int64(n) * 8 * int64(time.Second) / p.Rate))
+	}
+	d.linkFree = sent
+	depart := sent.Add(p.Delay)
+	if p.Jitter > 0 {
+		depart = depart.Add(time.Duration(rand.Int64N(int64(2*p.Jitter)+1)) - p.Jitter)
+	}
+	if depart.Before(d.last) {
+		depart = d.last
+	}
+	d.last = depart
+	return depart, true
+}
+
+// send writes one direction's packets back into the TUN device when they
+// are due; the kernel then routes them to the other end.
+func (f *Forwarder) send(d *direction) {
+	defer f.wg.Done()
+	for p := range d.q {
+		if wait := time.Until(p.depart); wait > 0 {
+			time.Sleep(wait)
+		}
+		if _, err := f.tun.Write(p.data); err != nil && errors.Is(err, os.ErrClosed) {
+			return
+		}
+	}
+}
+
+func (f *Forwarder) record(now time.Time, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.capturing || len(f.captured) >= maxCapturePackets || f.capBytes+len(data) > maxCaptureBytes {
+		return
+	}
+	f.captured = append(f.captured, Packet{At: now, Data: data})
+	f.capBytes += len(data)
+}
+
+// StartCapture starts recording the packets the client sends, forgetting
+// any recorded before.
+func (f *Forwarder) StartCapture() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.capturing, f.captured, f.capBytes = true, nil, 0
+}
+
+// StopCapture stops recording and returns what was recorded.
+func (f *Forwarder) StopCapture() []Packet {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.capturing = false
+	return f.captured
+}
+
+func (f *Forwarder) close() error {
+	err := f.tun.Close()
+	f.wg.Wait()
+	return err
+}
