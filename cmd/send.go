@@ -17,10 +17,13 @@ type SendOptions struct {
 	Hold      string
 	Warmup    int
 	WarmupURL string
-	Timeout   time.Duration
-	H2C       bool
-	Insecure  bool
-	Arrival   string
+	// Connections is --connections: single-packet's streams spread over
+	// at least this many connections (0: as few as the server allows).
+	Connections int
+	Timeout     time.Duration
+	H2C         bool
+	Insecure    bool
+	Arrival     string
 	NetOptions
 }
 
@@ -35,6 +38,7 @@ func (o *SendOptions) addFlags(f *pflag.FlagSet, file bool) {
 	f.StringVar(&o.Hold, "hold", hold, "what is held back until the release: "+runner.HoldNames()+" (auto: the engine's measured default)"+what)
 	f.IntVar(&o.Warmup, "warmup", 0, "throwaway HEAD requests per connection before arming"+what)
 	f.StringVar(&o.WarmupURL, "warmup-url", "", "URL or path for the warm-up requests (default: the race's URL)")
+	f.IntVar(&o.Connections, "connections", 0, "single-packet: spread the streams over K HTTP/2 connections, released back to back (default: as few as the server allows)")
 	f.DurationVar(&o.Timeout, "timeout", timeout, "per-request timeout, counted from the release"+what)
 	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
 	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
@@ -59,6 +63,8 @@ func (o *SendOptions) validate() error {
 		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
 	case o.Warmup < 0:
 		return usageErrorf("--warmup %d: cannot be negative", o.Warmup)
+	case o.Connections < 0:
+		return usageErrorf("--connections %d: cannot be negative; give the number of HTTP/2 connections, or 0 for as few as the server allows", o.Connections)
 	}
 	return nil
 }
@@ -66,7 +72,7 @@ func (o *SendOptions) validate() error {
 // sync is the synchronisation the flags ask for; empty fields keep a
 // file's.
 func (o *SendOptions) sync() runner.Sync {
-	return runner.Sync{Mode: runner.Mode(o.Mode), Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL}
+	return runner.Sync{Mode: runner.Mode(o.Mode), Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL, Connections: o.Connections}
 }
 
 // client is how the flags say to speak HTTP, with --cacert read.

@@ -62,6 +62,9 @@ func autoH2Hold(reqs []Request) Hold {
 // the server has read every arming frame before it.
 func h2Ping() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 't', 'e', 's', 't'} }
 
+// h2WarmPing is the payload of the PING sent before the arming write.
+func h2WarmPing() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 'w', 'a', 'r', 'm'} }
+
 // testHookArmed, when set by a test, runs after every connection is armed
 // and just before the release, in every engine.
 //
@@ -158,29 +161,46 @@ func releaseH2(conns []*h2conn) {
 	}
 }
 
-// armH2 writes every connection's arming buffer, which ends with a PING,
-// and waits for the answers: when a PING comes back the server has read
-// everything before it, and the path is awake for the release (James
-// Kettle's trick). A connection that fails or stays silent is not
-// released; its reader fails its requests.
+// armH2 arms every connection in two steps, each written to all
+// connections before any answer is awaited. First a lone PING, and its
+// answer: the path and the server's reader are awake, so that what
+// follows leaves and is read in one go (James Kettle's 2024 refinement).
+// Then the arming buffer, which starts with the HEADERS of every stream
+// and ends with a PING: when that PING comes back the server has read
+// everything before it, and every byte of it is acknowledged, so the
+// release leaves at once (Kettle's trick). A connection that fails or
+// stays silent is not released; its reader fails its requests.
 func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
-	for _, c := range conns {
-		if _, err := c.nc.Write(c.arm); err != nil {
-			c.abort(fmt.Errorf("arm connection %d: %w", c.idx, err))
-			c.final = nil
+	for _, step := range []struct {
+		what  string
+		bytes func(*h2conn) []byte
+		acked func(*h2conn) chan struct{}
+	}{
+		{"warm", func(c *h2conn) []byte { return c.warmFrame }, func(c *h2conn) chan struct{} { return c.warmed }},
+		{"arm", func(c *h2conn) []byte { return c.arm }, func(c *h2conn) chan struct{} { return c.pinged }},
+	} {
+		for _, c := range conns {
+			if c.final == nil {
+				continue
+			}
+			if _, err := c.nc.Write(step.bytes(c)); err != nil {
+				c.abort(fmt.Errorf("%s connection %d: %w", step.what, c.idx, err))
+				c.final = nil
+			}
 		}
+		timer := time.NewTimer(p.Timeout)
+		for _, c := range conns {
+			if c.final != nil && !awaitPing(ctx, c, step.acked(c), timer, p) {
+				c.final = nil
+			}
+		}
+		timer.Stop()
 	}
-	timer := time.NewTimer(p.Timeout)
-	defer timer.Stop()
+	now := time.Now()
 	for _, c := range conns {
 		if c.final == nil {
 			continue
 		}
-		if !awaitPing(ctx, c, timer, p) {
-			c.final = nil
-			continue
-		}
-		now := time.Now()
 		for i := range c.streams {
 			c.streams[i].r.Armed = now
 		}
@@ -190,9 +210,9 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
 // awaitPing waits for the answer to the arming PING. The reader may have
 // ended already because the server answered every stream early; the PING
 // answer still counts then, so it is looked at before the end is.
-func awaitPing(ctx context.Context, c *h2conn, timer *time.Timer, p *Plan) bool {
+func awaitPing(ctx context.Context, c *h2conn, acked chan struct{}, timer *time.Timer, p *Plan) bool {
 	select {
-	case <-c.pinged:
+	case <-acked:
 		return true
 	case <-c.done:
 	case <-timer.C:
@@ -200,7 +220,7 @@ func awaitPing(ctx context.Context, c *h2conn, timer *time.Timer, p *Plan) bool 
 	case <-ctx.Done():
 	}
 	select {
-	case <-c.pinged:
+	case <-acked:
 		return ctx.Err() == nil
 	default:
 		return false
