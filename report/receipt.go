@@ -70,7 +70,7 @@ func serverText(rd *Round) string {
 func roundNotes(rd *Round, requested string) []string {
 	var out []string
 	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 {
-		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (fewer or smaller requests per connection, or --hold last-byte, keep it to one)", rd.Receipt.MaxSegments))
+		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {
 		msg := fmt.Sprintf("the server handled this burst %d at a time (%d steps about %s apart, from %s times)", s.K, s.Steps, dur(s.Step), s.From)
