@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/http2"
 
 	"github.com/racetest/racetest/internal/netlab"
+	"github.com/racetest/racetest/internal/realservers"
 )
 
 // labChild is set in the environment of the test binary that
@@ -56,7 +57,7 @@ func TestSinglePacketOnePacketInLab(t *testing.T) {
 	if os.Getenv(labChild) != "" {
 		t.Skip("the lab's client half runs in TestLabChild")
 	}
-	lab := netlab.New(t, netlab.Path{Delay: 5 * time.Millisecond, Jitter: 500 * time.Microsecond, Rate: 20_000_000})
+	lab := netlab.New(t, os.Getenv(realservers.EnvRequire) == "1", netlab.Path{Delay: 5 * time.Millisecond, Jitter: 500 * time.Microsecond, Rate: 20_000_000})
 	for _, h2c := range []bool{true, false} {
 		ln, err := lab.Server.Listen("tcp", net.JoinHostPort(lab.Server.IP.String(), "0"))
 		if err != nil {

@@ -19,10 +19,11 @@ const tunName = "fwd0"
 // at Rate, then held for Delay ± Jitter. It can record what the client
 // sends, so that a test counts the segments on the wire.
 type Forwarder struct {
-	path Path
-	tun  *os.File
-	dirs [2]*direction
-	wg   sync.WaitGroup
+	path   Path
+	server [4]byte // the server's address: packets to it go one way
+	tun    *os.File
+	dirs   [2]*direction
+	wg     sync.WaitGroup
 
 	mu        sync.Mutex
 	capturing bool
@@ -72,10 +73,10 @@ func startForwarder(router *NS, p Path) (*Forwarder, error) {
 	// Non-blocking, so that reads go through Go's poller and Close
 	// unblocks them.
 	if err := unix.SetNonblock(fd, true); err != nil {
-		unix.Close(fd)
+		_ = unix.Close(fd)
 		return nil, err
 	}
-	f := &Forwarder{path: p, tun: os.NewFile(uintptr(fd), "/dev/net/tun")}
+	f := &Forwarder{path: p, server: [4]byte(serverIP()), tun: os.NewFile(uintptr(fd), "/dev/net/tun")}
 	for i := range f.dirs {
 		f.dirs[i] = &direction{q: make(chan queued, 8192)}
 		f.wg.Add(1)
@@ -95,12 +96,12 @@ func openTUN(name string) (int, error) {
 	}
 	ifr, err := unix.NewIfreq(name)
 	if err != nil {
-		unix.Close(fd)
+		_ = unix.Close(fd)
 		return -1, err
 	}
 	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
 	if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
-		unix.Close(fd)
+		_ = unix.Close(fd)
 		return -1, fmt.Errorf("create TUN device %s: %w", name, err)
 	}
 	return fd, nil
@@ -126,7 +127,7 @@ func (f *Forwarder) receive() {
 		}
 		now := time.Now()
 		data := append([]byte(nil), buf[:n]...)
-		toServer := [4]byte(data[16:20]) == [4]byte(serverIP)
+		toServer := [4]byte(data[16:20]) == f.server
 		if toServer {
 			f.record(now, data)
 		}

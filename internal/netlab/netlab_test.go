@@ -3,8 +3,11 @@ package netlab
 import (
 	"io"
 	"net"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/racetest/racetest/internal/realservers"
 )
 
 // TestPath checks the lab's promises end to end: a TCP connection from
@@ -13,7 +16,7 @@ import (
 // a write larger than one packet crosses as segments of at most the MTU.
 func TestPath(t *testing.T) {
 	const delay = 10 * time.Millisecond
-	l := New(t, Path{Delay: delay, Jitter: time.Millisecond, Rate: 20_000_000})
+	l := New(t, os.Getenv(realservers.EnvRequire) == "1", Path{Delay: delay, Jitter: time.Millisecond, Rate: 20_000_000})
 	ln, err := l.Server.Listen("tcp", net.JoinHostPort(l.Server.IP.String(), "0"))
 	if err != nil {
 		t.Fatal(err)
