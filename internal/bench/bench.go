@@ -28,6 +28,10 @@ type bench struct {
 	// namespace. nil: everything on loopback.
 	lab   *netlab.Lab
 	where string // the path, for the tables' headings
+	// headers and body go with every request of the spread table; empty:
+	// a bare GET.
+	headers []string
+	body    string
 }
 
 // target is a demo target process; hc reaches it without crossing the
@@ -114,7 +118,11 @@ func (b *bench) spreadTable(ctx context.Context, sizes []int) error {
 		return err
 	}
 	defer t.stop()
-	fmt.Printf("## Server-observed spread (demo target, GET /bench/hit, %s)\n", b.where)
+	what := "GET /bench/hit"
+	if b.body != "" {
+		what = fmt.Sprintf("POST /bench/hit with a %d-byte bearer token and a %d-byte JSON body", len(b.headers[0])-len("Authorization: Bearer "), len(b.body))
+	}
+	fmt.Printf("## Server-observed spread (demo target, %s, %s)\n", what, b.where)
 	fmt.Println()
 	fmt.Println("| N | tool | median | p90 | median vs barrier | bursts |")
 	fmt.Println("|---|---|---|---|---|---|")
@@ -142,7 +150,7 @@ func (b *bench) spreadOnce(ctx context.Context, t *target, tl tool, n int) (time
 	if err := t.post("/bench/reset"); err != nil {
 		return 0, err
 	}
-	if err := b.exec(ctx, tl.cmd(b, n, t.url+"/bench/hit", t.tlsURL+"/bench/hit", nil, "")); err != nil {
+	if err := b.exec(ctx, tl.cmd(b, n, t.url+"/bench/hit", t.tlsURL+"/bench/hit", b.headers, b.body)); err != nil {
 		return 0, err
 	}
 	var v struct {

@@ -40,6 +40,7 @@ func main() {
 		rtt       = flag.Duration("rtt", 100*time.Millisecond, "with -wan: round-trip time of the path")
 		jitter    = flag.Duration("jitter", time.Millisecond, "with -wan: each packet's delay varies by up to ± this")
 		rate      = flag.Int64("rate", 20_000_000, "with -wan: bottleneck rate in bits per second")
+		realistic = flag.Bool("realistic", false, "spread table: POST with a 600-byte bearer token and a 150-byte JSON body instead of a bare GET")
 	)
 	flag.Parse()
 	if *racetest == "" {
@@ -59,6 +60,9 @@ func main() {
 		os.Exit(1)
 	}
 	b := &bench{racetest: *racetest, self: self, bursts: *bursts, tools: selectTools(*only), where: "loopback"}
+	if *realistic {
+		b.headers, b.body = realisticRequest()
+	}
 	if *wan {
 		if err := netlab.Available(); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: -wan:", err)
@@ -93,4 +97,12 @@ func parseSizes(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// realisticRequest is issue 15's realistic race request: a 600-byte
+// bearer token and a 150-byte JSON body.
+func realisticRequest() (headers []string, body string) {
+	const shape = `{"type":"investment_complete","amount":100,"note":""}`
+	body = `{"type":"investment_complete","amount":100,"note":"` + strings.Repeat("n", 150-len(shape)) + `"}`
+	return []string{"Authorization: Bearer " + strings.Repeat("t", 600)}, body
 }

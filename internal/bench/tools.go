@@ -21,13 +21,14 @@ type tool struct {
 }
 
 // racetestTool sends the burst with `racetest fire` in one mode.
-func racetestTool(label, mode string, useTLS bool) tool {
+func racetestTool(label, mode string, useTLS bool, extra ...string) tool {
 	return tool{name: label, cmd: func(b *bench, n int, url, tlsURL string, headers []string, body string) []string {
 		u := url
 		if useTLS {
 			u = tlsURL
 		}
 		args := []string{b.racetest, "fire", "-n", strconv.Itoa(n), "--mode", mode, "-k", "-o", "json", "--timeout", "30s"}
+		args = append(args, extra...)
 		if n > 10000 {
 			args = append(args, "--allow-large")
 		}
@@ -46,6 +47,7 @@ func allTools() []tool {
 	return []tool{
 		racetestTool("racetest single-packet (TLS)", "single-packet", true),
 		racetestTool("racetest single-packet (h2c)", "single-packet", false),
+		racetestTool("racetest single-packet --hold last-byte (TLS)", "single-packet", true, "--hold", "last-byte"),
 		racetestTool("racetest last-byte", "last-byte", false),
 		racetestTool("racetest barrier", "barrier", false),
 		{name: "Kettle 2023 recipe (reference, TLS)", cmd: kettleCmd},

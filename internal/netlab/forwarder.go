@@ -1,6 +1,7 @@
 package netlab
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -15,9 +16,14 @@ import (
 const tunName = "fwd0"
 
 // Forwarder moves packets between the lab's two ends through a TUN device
-// and delays them as its Path says: each direction is a FIFO queue drained
-// at Rate, then held for Delay ± Jitter. It can record what the client
-// sends, so that a test counts the segments on the wire.
+// and delays them as its Path says: each direction is one FIFO queue
+// drained at Rate (the bottleneck), then each packet is held for Delay ±
+// its own Jitter. Jitter is drawn for every packet on its own, as paths
+// over the Internet vary from packet to packet and from flow to flow, but
+// a TCP connection's packets keep their order (a packet never leaves
+// before the one ahead of it on the same connection), so that jitter does
+// not turn into reordering and retransmissions. It can record what the
+// client sends, so that a test counts the segments on the wire.
 type Forwarder struct {
 	path   Path
 	server [4]byte // the server's address: packets to it go one way
@@ -37,6 +43,10 @@ type Packet struct {
 	Data []byte
 }
 
+// maxFlows is how many flows a direction remembers before forgetting
+// those with nothing in flight.
+const maxFlows = 4096
+
 // Capture bounds: a capture that outgrows them stops recording.
 const (
 	maxCapturePackets = 200_000
@@ -45,13 +55,33 @@ const (
 
 // direction is one way through the forwarder.
 type direction struct {
-	q        chan queued
-	linkFree time.Time // when the bottleneck has sent what is queued
-	last     time.Time // the latest departure so far: no reordering
+	// due holds the packets waiting to leave, earliest first; wake tells
+	// the sender that one was added or that the forwarder is closing.
+	mu       sync.Mutex
+	due      dueHeap
+	closed   bool
+	seq      uint64
+	wake     chan struct{}
+	linkFree time.Time          // when the bottleneck has sent what is queued
+	last     map[flow]time.Time // each flow's latest departure: no reordering
+}
+
+// flow is a TCP connection (or other transport flow) in one direction:
+// addresses and ports.
+type flow [12]byte
+
+func flowOf(pkt []byte) flow {
+	var f flow
+	copy(f[:8], pkt[12:20])
+	if ihl := int(pkt[0]&0x0f) * 4; len(pkt) >= ihl+4 {
+		copy(f[8:], pkt[ihl:ihl+4])
+	}
+	return f
 }
 
 type queued struct {
 	depart time.Time
+	seq    uint64 // arrival order
 	data   []byte
 }
 
@@ -78,7 +108,7 @@ func startForwarder(router *NS, p Path) (*Forwarder, error) {
 	}
 	f := &Forwarder{path: p, server: [4]byte(serverIP()), tun: os.NewFile(uintptr(fd), "/dev/net/tun")}
 	for i := range f.dirs {
-		f.dirs[i] = &direction{q: make(chan queued, 8192)}
+		f.dirs[i] = &direction{wake: make(chan struct{}, 1), last: map[flow]time.Time{}}
 		f.wg.Add(1)
 		go f.send(f.dirs[i])
 	}
@@ -113,7 +143,7 @@ func (f *Forwarder) receive() {
 	defer f.wg.Done()
 	defer func() {
 		for _, d := range f.dirs {
-			close(d.q)
+			d.push(queued{}, true)
 		}
 	}()
 	buf := make([]byte, 65536)
@@ -135,20 +165,17 @@ func (f *Forwarder) receive() {
 		if !toServer {
 			d = f.dirs[1]
 		}
-		if depart, ok := f.schedule(d, now, n); ok {
-			select {
-			case d.q <- queued{depart: depart, data: data}:
-			default: // queue full: dropped, as a full router queue does
-			}
+		if depart, ok := f.schedule(d, flowOf(data), now, n); ok {
+			d.push(queued{depart: depart, data: data}, false)
 		}
 	}
 }
 
-// schedule is when a packet of n bytes that arrived at now leaves: after
-// the bottleneck has sent everything before it and it, plus the delay and
-// this packet's jitter, and never before the packet ahead of it. ok is
-// false when the bottleneck's queue is full.
-func (f *Forwarder) schedule(d *direction, now time.Time, n int) (time.Time, bool) {
+// schedule is when a packet of n bytes of flow fl that arrived at now
+// leaves: after the bottleneck has sent everything before it and it, plus
+// the delay and this packet's jitter, and never before the packet ahead
+// of it on its flow. ok is false when the bottleneck's queue is full.
+func (f *Forwarder) schedule(d *direction, fl flow, now time.Time, n int) (time.Time, bool) {
 	p := f.path
 	start := now
 	if d.linkFree.After(now) {
@@ -166,25 +193,97 @@ func (f *Forwarder) schedule(d *direction, now time.Time, n int) (time.Time, boo
 	if p.Jitter > 0 {
 		depart = depart.Add(time.Duration(rand.Int64N(int64(2*p.Jitter)+1)) - p.Jitter)
 	}
-	if depart.Before(d.last) {
-		depart = d.last
+	if last := d.last[fl]; depart.Before(last) {
+		depart = last
 	}
-	d.last = depart
+	d.last[fl] = depart
+	if len(d.last) > maxFlows {
+		// Flows whose last packet has left need no order kept.
+		for k, t := range d.last {
+			if t.Before(now) {
+				delete(d.last, k)
+			}
+		}
+	}
 	return depart, true
 }
 
 // send writes one direction's packets back into the TUN device when they
-// are due; the kernel then routes them to the other end.
+// are due, earliest first; the kernel then routes them to the other end.
 func (f *Forwarder) send(d *direction) {
 	defer f.wg.Done()
-	for p := range d.q {
-		if wait := time.Until(p.depart); wait > 0 {
-			time.Sleep(wait)
-		}
-		if _, err := f.tun.Write(p.data); err != nil && errors.Is(err, os.ErrClosed) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		d.mu.Lock()
+		if d.closed {
+			d.mu.Unlock()
 			return
 		}
+		wait := time.Hour
+		var p queued
+		ready := false
+		if len(d.due) > 0 {
+			if wait = time.Until(d.due[0].depart); wait <= 0 {
+				p, ready = heap.Pop(&d.due).(queued), true
+			}
+		}
+		d.mu.Unlock()
+		if ready {
+			if _, err := f.tun.Write(p.data); err != nil && errors.Is(err, os.ErrClosed) {
+				return
+			}
+			continue
+		}
+		timer.Reset(wait)
+		select {
+		case <-d.wake:
+		case <-timer.C:
+		}
 	}
+}
+
+// push queues a packet, or marks the direction closed.
+func (d *direction) push(p queued, closing bool) {
+	d.mu.Lock()
+	switch {
+	case closing:
+		d.closed = true
+	case len(d.due) < maxQueued:
+		d.seq++
+		p.seq = d.seq
+		heap.Push(&d.due, p)
+	}
+	d.mu.Unlock()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// maxQueued bounds the packets waiting in one direction; past it they
+// are dropped, as a full router queue drops them.
+const maxQueued = 8192
+
+// dueHeap orders packets by departure (container/heap).
+type dueHeap []queued
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(i, j int) bool {
+	// Equal departures leave in arrival order: a flow's packets often
+	// share one (the flow's previous departure).
+	if h[i].depart.Equal(h[j].depart) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].depart.Before(h[j].depart)
+}
+func (h dueHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)   { *h = append(*h, x.(queued)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func (f *Forwarder) record(now time.Time, data []byte) {

@@ -71,3 +71,52 @@ func TestPath(t *testing.T) {
 		t.Errorf("4000 bytes crossed in %d data segments, want at least 3 at MTU %d", data, MTU)
 	}
 }
+
+// TestScheduleJitterPerPacket: packets of different connections sent at
+// one instant leave at different times within ±Jitter of the delay, as
+// over the Internet, while each connection's packets keep their order.
+func TestScheduleJitterPerPacket(t *testing.T) {
+	const delay, jitter = 50 * time.Millisecond, time.Millisecond
+	f := &Forwarder{path: Path{Delay: delay, Jitter: jitter, QueueTime: time.Second}}
+	d := &direction{last: map[flow]time.Time{}}
+	now := time.Now()
+	last := map[flow]time.Time{}
+	lo, hi := now.Add(time.Hour), now
+	for i := range 200 {
+		var fl flow
+		fl[11] = byte(i % 20)
+		at, ok := f.schedule(d, fl, now, 100)
+		if !ok {
+			t.Fatal("queue full")
+		}
+		if at.Before(last[fl]) {
+			t.Fatalf("packet %d of flow %d leaves at %v, before the one ahead of it (%v)", i, i%20, at, last[fl])
+		}
+		last[fl] = at
+		if i < 20 {
+			lo, hi = minTime(lo, at), maxTime(hi, at)
+		}
+		if d := at.Sub(now); d < delay-jitter || d > delay+jitter+time.Millisecond {
+			t.Errorf("packet %d held %v, want %v ± %v", i, d, delay, jitter)
+		}
+	}
+	// 20 first packets of 20 connections: their departures spread over
+	// most of the 2 ms jitter window, not one instant.
+	if hi.Sub(lo) < jitter/2 {
+		t.Errorf("first packets of 20 connections left within %v, want them spread by the jitter", hi.Sub(lo))
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
