@@ -80,7 +80,7 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 		fo := &FireOptions{
 			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
 			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
-			N: o.N, Rounds: 1, ExpectStatus: []string{"200=1"},
+			N: o.N, RoundsOptions: RoundsOptions{Rounds: 1}, ExpectStatus: []string{"200=1"},
 			SendOptions: SendOptions{
 				Mode: o.Mode, Hold: string(runner.HoldAuto), Timeout: runner.DefaultTimeout, Arrival: runner.DefaultArrivalHeader,
 			},

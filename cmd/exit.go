@@ -19,7 +19,7 @@ const (
 	ExitCheckFailed  ExitCode = 1   // a check failed: a race was found
 	ExitUsage        ExitCode = 2   // bad flag, file, YAML or expression
 	ExitRuntime      ExitCode = 3   // the race could not be judged: target unreachable, setup failed
-	ExitInconclusive ExitCode = 4   // the requested synchronisation could not be achieved
+	ExitInconclusive ExitCode = 4   // the synchronisation could not be had, or too few rounds were complete
 	ExitInterrupted  ExitCode = 130 // interrupted by a signal
 )
 
@@ -29,7 +29,7 @@ const exitCodesHelp = `Exit codes:
   1    a check failed: a race was found
   2    usage or scenario error (bad flag, YAML, expression)
   3    runtime error before the race could be judged (target unreachable, setup failed)
-  4    inconclusive: the requested synchronisation could not be achieved
+  4    inconclusive: the requested synchronisation could not be achieved, or too few rounds were complete to judge
   130  interrupted`
 
 // usageError is a mistake on the command line: exit 2, and the message is

@@ -11,14 +11,14 @@ import (
 type FireOptions struct {
 	App *App
 
-	URL          string
-	Method       string
-	Headers      []string
-	Data         string
-	JSON         string
-	N            int
-	AllowLarge   bool // lets N go past scenarios.DefaultMaxN
-	Rounds       int
+	URL        string
+	Method     string
+	Headers    []string
+	Data       string
+	JSON       string
+	N          int
+	AllowLarge bool // lets N go past scenarios.DefaultMaxN
+	RoundsOptions
 	Expect       []string
 	ExpectStatus []string
 	// After is a URL fetched with GET after every round, and ExpectAfter
@@ -51,7 +51,13 @@ Checks are expressions (github.com/expr-lang/expr) over the burst:
 They are compiled before anything is sent; a typo exits 2.
 
 --after URL fetches the state the race left behind after every round, and
---expect-after judges that one response: json.stock >= 0.`,
+--expect-after judges that one response: json.stock >= 0.
+
+A race is probabilistic. More than one round reports the hit rate with its
+95% Wilson interval; --until-found stops at the first round that finds a
+race, and --confidence C fires until a race is found or until one that a
+round catches at least --min-rate of the time would have shown with
+probability C (exit 4 when --max-rounds ran out first).`,
 		Example: `  # The classic: 30 identical POSTs, exactly one may succeed.
   racetest fire --n 30 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --expect-status 200=1 \
@@ -60,6 +66,11 @@ They are compiled before anything is sent; a typo exits 2.
   # Stock never negative: read the product after every round.
   racetest fire -n 30 --rounds 3 -X POST http://127.0.0.1:8080/products/1/buy/naive \
     --after http://127.0.0.1:8080/products/1 --expect-after 'json.stock >= 0'
+
+  # Until confident: stop at the first race, or once 9 rounds without one
+  # rule out (95%) a race that a round catches 30% of the time or more.
+  racetest fire -n 30 --confidence 0.95 -X POST http://127.0.0.1:8080/products/1/buy/atomic \
+    --after /products/1 --expect-after 'json.stock >= 0'
 
   # Body from a file, five rounds, JSON report for a script.
   racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
@@ -76,7 +87,7 @@ They are compiled before anything is sent; a typo exits 2.
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of simultaneous requests in a burst")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
-	f.IntVar(&o.Rounds, "rounds", defaultRounds, "number of bursts; checks are judged per round")
+	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")

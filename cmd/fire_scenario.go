@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
@@ -35,8 +36,11 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if err != nil {
 		return nil, ro, err
 	}
+	if o.stop != (confidence.Rule{}) && len(o.Expect)+len(o.ExpectStatus)+len(o.ExpectAfter) == 0 {
+		return nil, ro, usageErrorf("--until-found and --confidence stop when a check fails: add --expect, --expect-status or --expect-after")
+	}
 	race := scenarios.NewRace(o.N, req, checks...)
-	race.Rounds, race.Sync, race.Timeout, race.H2C = o.Rounds, o.sync(), o.Timeout, o.H2C
+	race.Rounds, race.Sync, race.Timeout, race.H2C = o.limit, o.sync(), o.Timeout, o.H2C
 	s := &scenarios.Scenario{
 		Name: "fire " + req.Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
 		Race: race,
@@ -48,7 +52,7 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if after != nil {
 		s.After = append(s.After, after)
 	}
-	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge}
+	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
 	if ro.Client, err = o.client(ctx); err != nil {
 		return nil, ro, err
 	}
@@ -75,10 +79,7 @@ func (o *FireOptions) validateBurst() error {
 	if err := scenarios.CheckN(o.N, o.AllowLarge); err != nil {
 		return usageErrorf("--n %d: %w", o.N, err)
 	}
-	if err := scenarios.CheckRounds(o.Rounds); err != nil {
-		return usageErrorf("--rounds %d: %w", o.Rounds, err)
-	}
-	return nil
+	return o.resolveRounds()
 }
 
 // request builds the one request fire sends N times.

@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/schollz/progressbar/v3"
@@ -42,12 +41,15 @@ func (o *OutputOptions) validate() error {
 	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
 		return usageErrorf("--color %q: choose auto, always or never", o.Color)
 	}
-	for flag, path := range map[string]string{"--junit": o.JUnit, "--html": o.HTML} {
-		if path == "" {
+	if o.JUnit != "" && o.HTML != "" && filepath.Clean(o.JUnit) == filepath.Clean(o.HTML) {
+		return usageErrorf("--junit and --html both write %s; give each report its own file", o.JUnit)
+	}
+	for _, f := range []struct{ flag, path string }{{"--junit", o.JUnit}, {"--html", o.HTML}} {
+		if f.path == "" {
 			continue
 		}
-		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
-			return usageErrorf("%s %s: the folder %s does not exist", flag, path, filepath.Dir(path))
+		if err := checkOutputPath(f.flag, f.path); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -63,23 +65,33 @@ func (o *OutputOptions) write(app *App, doc *report.Document) error {
 	} else {
 		err = report.WriteText(app.Stdout, doc, report.TextOptions{Color: o.useColor(app), Verbose: o.Verbose})
 	}
-	if err != nil {
-		return fmt.Errorf("write the report: %w", err)
-	}
+	// A stdout that failed does not stop the files: they are what CI
+	// keeps, and `racetest ... | head` is a reader that left early.
+	errs := []error{outputWriteError(err)}
 	if o.JUnit != "" {
 		if err := writeFileAtomic(o.JUnit, func(w io.Writer) error { return report.WriteJUnit(w, doc) }); err != nil {
-			return fmt.Errorf("--junit %s: %w", o.JUnit, err)
+			errs = append(errs, fmt.Errorf("--junit %s: %w", o.JUnit, err))
 		}
 	}
 	if o.HTML != "" {
 		if err := writeFileAtomic(o.HTML, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
-			return fmt.Errorf("--html %s: %w", o.HTML, err)
+			errs = append(errs, fmt.Errorf("--html %s: %w", o.HTML, err))
 		}
 	}
 	if app.Getenv("GITHUB_ACTIONS") == "true" {
 		// The runner reads workflow commands from stderr as well as stdout;
 		// stderr keeps them out of a JSON report that a script parses.
-		return report.WriteGitHubAnnotations(app.Stderr, doc)
+		errs = append(errs, outputWriteError(report.WriteGitHubAnnotations(app.Stderr, doc)))
+	}
+	return firstError(errs)
+}
+
+// firstError is the first error that is not nil: the one line printed.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -109,27 +121,6 @@ func (o *OutputOptions) progress(app *App, total int, what string) *progressbar.
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetWidth(30),
 	)
-}
-
-// writeFileAtomic writes a report next to its destination and renames it
-// into place, so that a failed write never leaves half a file behind.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // no-op after the rename
-	if err := write(f); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // step advances a progress bar that may be nil.

@@ -81,9 +81,12 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 		err = fileLimitError(fe, lower)
 	}
 	var ie *scenarios.IncompleteError
+	var ue *scenarios.UnsureError
 	switch {
 	case errors.As(err, &ie):
 		err = incompleteError(ie)
+	case errors.As(err, &ue):
+		err = fmt.Errorf("inconclusive: %w; %s", err, unsureHint)
 	case runner.Classify(err) == runner.KindTLS:
 		err = fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):
@@ -105,6 +108,10 @@ func incompleteError(e *scenarios.IncompleteError) error {
 	}
 	return &codedError{code: ExitInconclusive, err: errors.New(b.String())}
 }
+
+// unsureHint is what to do when --confidence ran out of rounds before
+// enough of them were complete.
+const unsureHint = "the report says why rounds were cut short: fix that, or raise --max-rounds"
 
 // causeHint is what to do about requests that failed for a cause.
 func causeHint(k runner.CauseKind) string {

@@ -23,15 +23,17 @@ type ProbeOptions struct {
 	// Reset is 'METHOD URL' or 'URL' (POST), sent before every phase.
 	Reset []string
 	// AfterURLs are read with GET after every phase: the state.
-	AfterURLs  []string
-	UntilFound bool
-	Emit       string // file for the scenario with the suggested checks
+	AfterURLs []string
+	Emit      string // file for the scenario with the suggested checks
+	// scenario holds the options of a scenario file given instead of
+	// the URL.
+	scenario scenarioFlags
 }
 
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
 	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
 	cmd := &cobra.Command{
-		Use:   "probe [flags] URL",
+		Use:   "probe [flags] URL | FILE",
 		Short: "Find a race without writing a check: compare sequential and parallel",
 		Long: `Probe sends the same N requests one after another (twice), then all at once
 (--rounds times), each time from the state --reset restores, and compares:
@@ -43,6 +45,10 @@ func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cob
 Fields that differ between the two sequential phases (dates, ids, tokens)
 are masked. It prints the checks it would write; --emit writes a scenario.
 
+A scenario FILE instead of the URL (with --target and --var as for run):
+its race.request is the request and race.n the N, its setup steps the
+reset and its after steps the reads.
+
 Exit 1 when a race was found, 0 when none was within --rounds, 4 when the
 phases could not be compared (the reset did not restore the state).`,
 		Example: `  racetest probe -n 20 -X POST -H 'Authorization: Bearer u1' \
@@ -50,8 +56,16 @@ phases could not be compared (the reset did not restore the state).`,
     http://127.0.0.1:8080/missions/naive/complete
 
   racetest probe -n 20 -X POST --json '{"amount":100}' --reset /reset \
-    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive`,
-		Args: exactArgs(1, "URL"),
+    --after /accounts/a --emit deposit.yaml http://127.0.0.1:8080/accounts/a/deposit/naive
+
+  # Until a race shows, or until 95% sure none that a round catches 30% of
+  # the time is there.
+  racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
+    --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
+
+  # A scenario file: its setup resets, its after steps read the state.
+  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
+		Args: exactArgs(1, "URL or FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
 			if runF != nil {
@@ -64,12 +78,12 @@ phases could not be compared (the reset did not restore the state).`,
 	f.SortFlags = false
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
-	f.IntVar(&o.Rounds, "rounds", probe.DefaultRounds, "parallel rounds at most")
-	f.BoolVar(&o.UntilFound, "until-found", false, "stop at the first round that finds a race")
+	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after requests (repeatable; default: the --header values)")
+	o.addScenarioFlags(f)
 	f.StringVar(&o.Emit, "emit", "", "write a scenario with the suggested checks to this file, for racetest run")
 	o.SendOptions.addFlags(f, false)
 	f.StringVarP(&o.Output, "output", "o", "text", "report format on stdout: text or json")
@@ -105,7 +119,11 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case ExitCheckFailed:
 		return errChecksFailed
 	case ExitInconclusive:
-		return &codedError{code: code, err: errors.New("probe inconclusive: " + v.Reason)}
+		msg := "probe inconclusive: " + v.Reason
+		if v.Complete > 0 {
+			msg += "; " + unsureHint
+		}
+		return &codedError{code: code, err: errors.New(msg)}
 	}
 	return nil
 }
@@ -119,15 +137,13 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
 	} else {
 		err = probe.WriteText(o.App.Stdout, v, to)
 	}
-	if err != nil {
-		return fmt.Errorf("write the report: %w", err)
-	}
+	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
 		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
-			return fmt.Errorf("--emit %s: %w", o.Emit, err)
+			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
 		}
 	}
-	return nil
+	return firstError(errs)
 }
 
 // parseReset reads one --reset: 'METHOD URL' or 'URL', POST by default.

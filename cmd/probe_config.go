@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/runner"
@@ -13,7 +11,13 @@ import (
 // config turns the flags into the probe's Config. Every flag is checked
 // here, before anything is sent.
 func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
+	if isFile(o.URL) {
+		return o.scenarioConfig(ctx)
+	}
 	var cfg probe.Config
+	if err := o.urlFlags(); err != nil {
+		return cfg, err
+	}
 	if err := o.validate(); err != nil {
 		return cfg, err
 	}
@@ -31,7 +35,7 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg = probe.Config{Request: req, N: o.N, Rounds: o.Rounds, UntilFound: o.UntilFound, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	cfg = probe.Config{Request: req, N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
 	for _, v := range o.Reset {
 		m, u, err := parseReset(v)
 		if err != nil {
@@ -77,8 +81,8 @@ func (o *ProbeOptions) validate() error {
 		return err
 	}
 	if o.Emit != "" {
-		if st, err := os.Stat(filepath.Dir(o.Emit)); err != nil || !st.IsDir() {
-			return usageErrorf("--emit %s: the folder %s does not exist", o.Emit, filepath.Dir(o.Emit))
+		if err := checkOutputPath("--emit", o.Emit); err != nil {
+			return err
 		}
 	}
 	return nil

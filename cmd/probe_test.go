@@ -3,6 +3,8 @@ package cmd
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -24,7 +26,7 @@ func TestProbeFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.N != 7 || cfg.Rounds != 4 || !cfg.UntilFound || cfg.Request.Method != "POST" || string(cfg.Request.Body) != `{"a":1}` ||
+	if cfg.N != 7 || cfg.Rounds != 4 || !cfg.Stop.UntilFound || cfg.Request.Method != "POST" || string(cfg.Request.Body) != `{"a":1}` ||
 		cfg.Request.Header.Get("Content-Type") != "application/json" || got.Emit != "x.yaml" || got.Output != "json" {
 		t.Fatalf("config %+v from options %+v", cfg, got)
 	}
@@ -66,5 +68,34 @@ func TestProbeExitCodes(t *testing.T) {
 		if code != tt.want {
 			t.Errorf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", tt.name, code, tt.want, out, errs)
 		}
+	}
+}
+
+// TestProbeScenarioFlags is the parsing layer of a scenario file: the
+// file is loaded, --target and --var reach the Config, and the request
+// flags are not taken.
+func TestProbeScenarioFlags(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "mission.yaml")
+	yaml := "version: 1\nvars: {user: u1}\nrace:\n  n: 6\n  mode: barrier\n  request: {method: POST, url: /pay, headers: {Authorization: \"Bearer {{ vars.user }}\"}}\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app, _, _ := testApp("")
+	var got *ProbeOptions
+	cmd := newCmdProbe(app, func(_ context.Context, o *ProbeOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--target", "http://127.0.0.1:9", "--var", "user=u2", "--rounds", "4", file})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := got.config(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Scenario == nil || cfg.Scenario.Race.N != 6 || cfg.Target != "http://127.0.0.1:9" || cfg.Vars["user"] != "u2" || cfg.Rounds != 4 {
+		t.Fatalf("config %+v: want the file's scenario with --target, --var and --rounds", cfg)
+	}
+	// The file's race.mode holds: no flag overrides it.
+	if cfg.Sync.Mode != "" || cfg.Sync.Hold != "" || cfg.Client.Timeout != 0 {
+		t.Errorf("sync %+v, timeout %v: want the file's settings, not fire's defaults", cfg.Sync, cfg.Client.Timeout)
 	}
 }

@@ -14,10 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/racetest/racetest/expressions"
-
-	"golang.org/x/net/http/httpguts"
-
 	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -46,11 +44,11 @@ func parseHeaders(flag string, hs []string) (http.Header, error) {
 			// they are a terminal in the wrong encoding, not intent.
 			return nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
 		}
-		if !httpguts.ValidHeaderFieldName(name) {
-			return nil, usageErrorf("%s %q: %q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", flag, raw, name)
-		}
-		if !httpguts.ValidHeaderFieldValue(value) {
-			return nil, usageErrorf("%s %q: the value has a control character or line break", flag, raw)
+		// The one rule every engine applies, so that a flag that passes
+		// here is never refused later.
+		var he *runner.HeaderError
+		if errors.As(runner.CheckHeader(name, value), &he) {
+			return nil, usageErrorf("%s %q: %s", flag, raw, he.Problem())
 		}
 		h.Add(name, value)
 	}

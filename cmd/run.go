@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 
-	"github.com/racetest/racetest/scenarios"
-
 	"github.com/spf13/cobra"
 )
 
@@ -15,7 +13,7 @@ type RunOptions struct {
 	Files  []string
 	Target string
 	Vars   []string
-	Rounds int
+	RoundsOptions
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
 	SendOptions
@@ -43,7 +41,10 @@ target: in the file. The format is in docs/scenarios.md.`,
   racetest run examples/*.yaml --target http://127.0.0.1:8080
 
   # More rounds for a hit rate, another user, a JSON report for a script.
-  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml`,
+  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
+
+  # A race caught only sometimes: until found, or until 95% confident.
+  racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml`,
 		Args: minArgs(1, "FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
@@ -57,7 +58,7 @@ target: in the file. The format is in docs/scenarios.md.`,
 	f.SortFlags = false
 	f.StringVar(&o.Target, "target", "", "base URL of relative request URLs (default $RACETEST_TARGET, then target: in the file)")
 	f.StringArrayVar(&o.Vars, "var", nil, "override a var: NAME=VALUE (repeatable)")
-	f.IntVar(&o.Rounds, "rounds", 0, "override race.rounds of every scenario")
+	o.addRoundsFlags(f, 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
 	o.OutputOptions.addFlags(f)
@@ -66,10 +67,8 @@ target: in the file. The format is in docs/scenarios.md.`,
 
 // validateFlags checks the flags that do not depend on the files.
 func (o *RunOptions) validateFlags() error {
-	if o.Rounds != 0 {
-		if err := scenarios.CheckRounds(o.Rounds); err != nil {
-			return usageErrorf("--rounds %d: %w", o.Rounds, err)
-		}
+	if err := o.resolveRounds(); err != nil {
+		return err
 	}
 	if err := o.SendOptions.validate(); err != nil {
 		return err

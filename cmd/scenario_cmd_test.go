@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/runner"
 )
 
@@ -23,12 +24,14 @@ func TestRunFlagParsing(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &RunOptions{App: app, Files: []string{"a.yaml", "b/*.yaml"}, Target: "http://h:1",
-		Vars: []string{"a=1", "b=x"}, Rounds: 5,
+		Vars:          []string{"a=1", "b=x"},
+		RoundsOptions: RoundsOptions{Rounds: 5, MinRate: confidence.DefaultMinRate, MaxRounds: defaultMaxRounds},
 		SendOptions: SendOptions{
 			Mode: "barrier", Hold: "last-byte", Warmup: 2, Timeout: 3 * time.Second, H2C: true, Insecure: true,
 			Arrival: runner.DefaultArrivalHeader,
 		},
 		OutputOptions: OutputOptions{Output: "json", Color: "auto", ShowSecrets: true, Verbose: true}}
+	got.flags = nil // which flags were given is checked in TestRoundsFlags
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
@@ -93,7 +96,7 @@ func TestRunTargetFromEnvironment(t *testing.T) {
 func TestRunScenarioBehaviour(t *testing.T) {
 	base := demoTarget(t)
 	app, out, errb := testApp("")
-	o := &RunOptions{App: app, Files: []string{"../examples/stock-vulnerable.yaml"}, Target: base, Rounds: 1, OutputOptions: OutputOptions{Output: "text", Color: "auto"}}
+	o := &RunOptions{App: app, Files: []string{"../examples/stock-vulnerable.yaml"}, Target: base, RoundsOptions: RoundsOptions{Rounds: 1}, OutputOptions: OutputOptions{Output: "text", Color: "auto"}}
 	err := runFiles(context.Background(), o)
 	if exitCode(err) != ExitCheckFailed {
 		t.Fatalf("exit %d (%v)\n%s%s", exitCode(err), err, out, errb)

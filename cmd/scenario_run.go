@@ -39,9 +39,15 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 
 // target is --target, else RACETEST_TARGET, checked; "" leaves the file's.
 func (o *RunOptions) target() (string, error) {
-	where, t := "--target", o.Target
+	return scenarioTarget(o.App, o.Target)
+}
+
+// scenarioTarget is the target of a scenario file's relative URLs: flag
+// (--target), else RACETEST_TARGET, checked; "" leaves the file's.
+func scenarioTarget(app *App, flag string) (string, error) {
+	where, t := "--target", flag
 	if t == "" {
-		where, t = "RACETEST_TARGET", o.App.Getenv("RACETEST_TARGET")
+		where, t = "RACETEST_TARGET", app.Getenv("RACETEST_TARGET")
 	}
 	if t == "" {
 		return "", nil
@@ -85,7 +91,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 	bad := 0
 	for i, s := range scs {
 		ro := scenarios.RunOptions{
-			Target: target, Vars: map[string]any{}, Rounds: o.Rounds, Client: client, Sync: o.sync(),
+			Target: target, Vars: map[string]any{}, Rounds: o.limit, Stop: o.stop, Client: client, Sync: o.sync(),
 			AllowLarge: o.AllowLarge, Getenv: o.App.Getenv,
 		}
 		for name, v := range vars {

@@ -36,15 +36,13 @@ var djangoWant = map[string]int{
 // TestDjangoScenarios starts the Django example with its own PostgreSQL
 // and Redis (examples/django/run.sh, which installs the Debian packages
 // it needs) and runs every scenario of the example against it with the
-// racetest binary built from this tree.
+// racetest binary built from this tree, then racetest probe on every view
+// (django_probe_test.go).
 func TestDjangoScenarios(t *testing.T) {
 	if os.Getenv("RACETEST_DJANGO") != "1" {
 		t.Skip("set RACETEST_DJANGO=1 to run the Django, PostgreSQL and Redis example (examples/django)")
 	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := repoRoot(t)
 	files, err := filepath.Glob(filepath.Join(root, "examples", "django", "scenarios", "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +64,8 @@ func TestDjangoScenarios(t *testing.T) {
 			}
 		})
 	}
+	// On the same service, so that it starts once.
+	t.Run("probe", func(t *testing.T) { probeDjango(t, bin, root, url) })
 }
 
 // verdict says what an expected exit code means for the scenario.

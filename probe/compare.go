@@ -82,7 +82,7 @@ func (m *model) compare(rd *ParRound) []Finding {
 	}
 	for j := range rd.State {
 		if seq, par, ok := m.stateDiff(j, &m.seq.States[k][j], &rd.State[j]); ok {
-			add(SignalState, fmt.Sprintf("--after %s differs from the state after %d sequential requests", m.cfg.After[j].URL, k),
+			add(SignalState, fmt.Sprintf("%s differs from the state after %d sequential requests", m.cfg.read(j), k),
 				seq, par)
 		}
 	}

@@ -17,8 +17,20 @@ import (
 // paths under target:, so that --target can point the file elsewhere.
 // Header values are written as given: the file is for the user's own
 // use, like the command line it came from.
+//
+// A probe of a scenario file writes that file with the checks added to
+// race.expect and to the after steps' expect: its templates, vars and
+// captures stay as they are.
 func WriteScenario(w io.Writer, v *Verdict) error {
 	c := v.Config
+	if c.Scenario != nil {
+		data, err := c.Scenario.WithChecks(v.Checks.Burst, v.Checks.After)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(data)
+		return err
+	}
 	target := origin(c.Request.URL)
 	var b strings.Builder
 	b.WriteString("# Written by racetest probe: the checks hold when the requests run one\n")

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+
+	"github.com/racetest/racetest/confidence"
 )
 
 // JSONVersion is the version of the document WriteJSON writes.
@@ -11,22 +13,24 @@ const JSONVersion = 1
 
 // jsonDoc is the verdict as scripts read it; field names are stable.
 type jsonDoc struct {
-	Version     int        `json:"version"`
-	Tool        string     `json:"tool"`
-	Method      string     `json:"method"`
-	URL         string     `json:"url"`
-	N           int        `json:"n"`
-	Outcome     Outcome    `json:"outcome"`
-	Reason      string     `json:"reason,omitempty"`
-	Rounds      int        `json:"rounds"`
-	Complete    int        `json:"complete_rounds"`
-	Hits        int        `json:"hits"`
-	Interval    Interval   `json:"hit_rate_95"`
-	Findings    []Finding  `json:"signals"`
-	Masked      []string   `json:"masked"`
-	MaskedAfter [][]string `json:"masked_after"`
-	Checks      Checks     `json:"checks"`
-	ExitCode    int        `json:"exit_code"`
+	Version  int                 `json:"version"`
+	Tool     string              `json:"tool"`
+	Method   string              `json:"method"`
+	URL      string              `json:"url"`
+	N        int                 `json:"n"`
+	Outcome  Outcome             `json:"outcome"`
+	Reason   string              `json:"reason,omitempty"`
+	Rounds   int                 `json:"rounds"`
+	Complete int                 `json:"complete_rounds"`
+	Hits     int                 `json:"hits"`
+	Interval confidence.Interval `json:"hit_rate_95"`
+	// Stop is --until-found or --confidence, as in racetest's report.
+	Stop        *confidence.Stop `json:"stop,omitempty"`
+	Findings    []Finding        `json:"signals"`
+	Masked      []string         `json:"masked"`
+	MaskedAfter [][]string       `json:"masked_after"`
+	Checks      Checks           `json:"checks"`
+	ExitCode    int              `json:"exit_code"`
 }
 
 // WriteJSON writes the verdict as one JSON document; tool names the
@@ -41,6 +45,7 @@ func WriteJSON(w io.Writer, v *Verdict, tool string, exitCode int, o TextOptions
 		N: v.Config.N, Outcome: v.Outcome, Reason: red(v.Reason), Rounds: len(v.Rounds), Complete: v.Complete,
 		Hits: v.Hits, Interval: v.Interval, Findings: slices.Clone(v.Findings), Masked: v.Masked, MaskedAfter: v.MaskedAfter,
 		Checks: v.Checks, ExitCode: exitCode,
+		Stop: v.Config.Stop.Stop(),
 	}
 	for i := range d.Findings {
 		f := &d.Findings[i]

@@ -33,7 +33,7 @@ func learn(cfg *Config, a, b *SeqPhase) (*model, error) {
 	}
 	for k := range a.States {
 		for j := range a.States[k] {
-			where := fmt.Sprintf("--after %s after %d requests", cfg.After[j].URL, k)
+			where := fmt.Sprintf("%s after %d requests", cfg.read(j), k)
 			if err := m.state[j].learn(where, &a.States[k][j], &b.States[k][j]); err != nil {
 				return nil, err
 			}

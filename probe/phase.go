@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/racetest/racetest/runner"
@@ -29,67 +30,91 @@ type ParRound struct {
 	Spread   string // release spread
 }
 
-// do sends one sequential request, each on its own connection (runner.Do),
-// and fails on a transport error or, when strict, on an answer >= 400.
-func (p *prober) do(ctx context.Context, what string, req runner.Request, strict bool) (Obs, error) {
-	r := runner.Do(ctx, req, p.cfg.Client)
-	if r.Err != nil {
-		if ctx.Err() != nil {
-			return Obs{}, ctx.Err()
+// start opens the session: on the scenario of cfg, or on the one the
+// flags make.
+func start(cfg *Config) (*prober, error) {
+	s := cfg.Scenario
+	if s == nil {
+		if cfg.N < 1 {
+			return nil, errors.New("n must be at least 1")
 		}
-		if r.Cause() == runner.CauseConnect {
-			return Obs{}, fmt.Errorf("%s %s %s: %w: %w", what, req.Method, req.URL, scenarios.ErrUnreachable, r.Err)
+		s = buildScenario(cfg)
+	} else {
+		if err := probeable(s); err != nil {
+			return nil, err
 		}
-		return Obs{}, fmt.Errorf("%s %s %s: %w", what, req.Method, req.URL, r.Err)
+		cfg.N = s.Race.N
 	}
-	if strict && r.Status >= 400 {
-		return Obs{}, fmt.Errorf("%s %s %s answered %d; it must succeed for the phases to start from the same state",
-			what, req.Method, req.URL, r.Status)
+	ss, err := s.Start(scenarios.RunOptions{
+		Target: cfg.Target, Vars: cfg.Vars, Getenv: cfg.Getenv,
+		Client: cfg.Client, Sync: cfg.Sync, AllowLarge: cfg.AllowLarge,
+	})
+	if err != nil {
+		return nil, err
 	}
-	return observe(&r), nil
+	return &prober{cfg: cfg, session: ss}, nil
 }
 
-// reset sends the reset requests in order.
-func (p *prober) reset(ctx context.Context) error {
-	for _, r := range p.cfg.Reset {
-		if _, err := p.do(ctx, "--reset", r, true); err != nil {
-			return err
-		}
+// probeable says why probe cannot take the scenario: a race of several
+// kinds of request. Its sequential orders are many, not one, and probe
+// compares the burst with one.
+func probeable(s *scenarios.Scenario) error {
+	if len(s.Race.Groups) > 1 {
+		return s.Problem("race.requests[1]", "probe races one request sent race.n times; this race mixes %d kinds: "+
+			"probe each on its own (one request: per file), or judge the mix with racetest run and checks", len(s.Race.Groups))
 	}
 	return nil
 }
 
-// read sends the --after requests and returns what they saw.
-func (p *prober) read(ctx context.Context) ([]Obs, error) {
-	out := make([]Obs, 0, len(p.cfg.After))
-	for _, r := range p.cfg.After {
-		o, err := p.do(ctx, "--after", r, true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, nil
+// teardown runs the scenario's teardown steps, once, after the last
+// phase.
+func (p *prober) teardown(ctx context.Context) error {
+	_, err := p.session.Teardown(ctx)
+	return err
 }
 
-// sequential runs one sequential phase from the reset state.
-func (p *prober) sequential(ctx context.Context) (*SeqPhase, error) {
-	if err := p.reset(ctx); err != nil {
+// read runs the after steps and returns what they saw. Their checks, if
+// the scenario has any, are the user's: probe judges the state itself.
+func (p *prober) read(ctx context.Context, vars map[string]any, phase int) ([]Obs, []runner.Request, error) {
+	srs, err := p.session.After(ctx, vars, phase)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Obs, len(srs))
+	reqs := make([]runner.Request, len(srs))
+	for i := range srs {
+		out[i], reqs[i] = observe(&srs[i].Response), srs[i].Request
+	}
+	return out, reqs, nil
+}
+
+// sequential runs one sequential phase from the reset state: the setup
+// steps, the after steps, then the N requests one after another, each on
+// its own connection, each followed by the after steps.
+func (p *prober) sequential(ctx context.Context, phase int) (*SeqPhase, error) {
+	vars, setup, err := p.session.Setup(ctx, phase)
+	if err != nil {
 		return nil, err
 	}
 	ph := &SeqPhase{}
-	st, err := p.read(ctx)
+	st, reads, err := p.read(ctx, vars, phase)
 	if err != nil {
 		return nil, err
 	}
 	ph.States = append(ph.States, st)
 	for i := range p.cfg.N {
-		o, err := p.do(ctx, fmt.Sprintf("sequential request #%d:", i+1), p.cfg.Request, false)
+		req, r, err := p.session.Send(ctx, vars, i, phase)
 		if err != nil {
 			return nil, err
 		}
-		ph.Responses = append(ph.Responses, o)
-		if st, err = p.read(ctx); err != nil {
+		if r.Err != nil {
+			return nil, p.failed(ctx, fmt.Sprintf("sequential request #%d", i+1), req, &r)
+		}
+		if phase == 1 && i == 0 && p.cfg.Scenario != nil {
+			p.describe(req, setup, reads)
+		}
+		ph.Responses = append(ph.Responses, observe(&r))
+		if st, _, err = p.read(ctx, vars, phase); err != nil {
 			return nil, err
 		}
 		ph.States = append(ph.States, st)
@@ -97,14 +122,34 @@ func (p *prober) sequential(ctx context.Context) (*SeqPhase, error) {
 	return ph, nil
 }
 
-// parallel runs one parallel round: the scenario of reset steps, the
-// burst and the --after reads, run by package scenarios as fire runs it.
+// failed is the error of a sequential request that got no response.
+func (p *prober) failed(ctx context.Context, what string, req runner.Request, r *runner.Result) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if r.Cause() == runner.CauseConnect {
+		return fmt.Errorf("%s: %s %s: %w: %w", what, req.Method, req.URL, scenarios.ErrUnreachable, r.Err)
+	}
+	return fmt.Errorf("%s: %s %s: %w", what, req.Method, req.URL, r.Err)
+}
+
+// describe fills the Config of a scenario's probe with the requests as
+// the first phase sent them, for the report: the burst's, the setup's as
+// the resets and the after steps' as the reads.
+func (p *prober) describe(req runner.Request, setup []scenarios.StepResult, reads []runner.Request) {
+	p.cfg.Request, p.cfg.After = req, reads
+	for i := range setup {
+		p.cfg.Reset = append(p.cfg.Reset, setup[i].Request)
+	}
+}
+
+// parallel runs parallel round n: the setup steps, the burst and the
+// after steps, as racetest run runs a round.
 func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
-	res, err := p.scenario.Run(ctx, scenarios.RunOptions{Client: p.cfg.Client, Sync: p.cfg.Sync, AllowLarge: p.cfg.AllowLarge})
+	rd, err := p.session.Round(ctx, SeqPhases+n)
 	if err != nil {
 		return nil, err
 	}
-	rd := &res.Rounds[0]
 	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().String()}
 	for i := range rd.Burst.Results {
 		r := &rd.Burst.Results[i]

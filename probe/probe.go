@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
@@ -19,13 +20,34 @@ type Config struct {
 	// the probe. After are read after each phase (and, sequentially,
 	// after each request) to see the state the requests left behind.
 	Reset, After []runner.Request
-	// Rounds is the number of parallel rounds (DefaultRounds when zero);
-	// UntilFound stops at the first round that finds a race.
+	// Rounds is the most parallel rounds (DefaultRounds when zero); Stop
+	// ends the probe before them: at the first race (--until-found), or
+	// once enough complete rounds found none (--confidence).
 	Rounds     int
-	UntilFound bool
+	Stop       confidence.Rule
 	Client     runner.Client
 	Sync       runner.Sync
 	AllowLarge bool
+	// Scenario, when set, is probed instead of Request, Reset and After:
+	// its race's request (one, sent N times: N is race.n), its setup steps
+	// as the reset and its after steps as the reads, with vars and
+	// captures as racetest run has them. Run fills Request, Reset and
+	// After with what the first sequential phase sent, for the report.
+	Scenario *scenarios.Scenario
+	// Target, Vars and Getenv are the scenario's run options, as racetest
+	// run's --target, --var and environment.
+	Target string
+	Vars   map[string]any
+	Getenv func(string) string
+}
+
+// read names the j-th state read in messages: --after URL, or the
+// scenario's after step.
+func (c *Config) read(j int) string {
+	if c.Scenario != nil && j < len(c.Scenario.After) {
+		return c.Scenario.After[j].Label()
+	}
+	return "--after " + c.After[j].URL
 }
 
 // Defaults.
@@ -60,7 +82,7 @@ type Verdict struct {
 	// number of complete rounds; Interval the 95% Wilson interval of the
 	// per-round hit rate.
 	Hits, Complete int
-	Interval       Interval
+	Interval       confidence.Interval
 	// Masked lists the volatile paths of the responses and of each
 	// --after read.
 	Masked      []string
@@ -71,8 +93,12 @@ type Verdict struct {
 
 // prober is one Run in progress.
 type prober struct {
-	cfg      *Config
-	scenario *scenarios.Scenario
+	cfg *Config
+	// session runs the scenario's setup, after steps, race requests and
+	// rounds; phases are its rounds, numbered 1 and 2 for the sequential
+	// phases and SeqPhases+n for parallel round n, so that {{ round }}
+	// and once: steps see each phase once.
+	session *scenarios.Session
 }
 
 // Run probes: SeqPhases sequential phases, then up to cfg.Rounds parallel
@@ -80,17 +106,24 @@ type prober struct {
 // a probe that could not run (a reset or read failed, the target is
 // unreachable, the synchronisation could not be had, ctx ended); phases
 // that ran but cannot be compared are a Verdict with Outcome Inconclusive.
-func Run(ctx context.Context, cfg Config) (*Verdict, error) {
-	if cfg.N < 1 {
-		return nil, errors.New("n must be at least 1")
-	}
+func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = DefaultRounds
 	}
-	p := &prober{cfg: &cfg, scenario: buildScenario(&cfg)}
+	p, err := start(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		// A teardown that fails leaves the target dirty: as racetest run
+		// does, that is the error when there is no other.
+		if terr := p.teardown(ctx); terr != nil && err == nil {
+			err = fmt.Errorf("teardown: %w", terr)
+		}
+	}()
 	v := &Verdict{Config: &cfg}
 	for range SeqPhases {
-		ph, err := p.sequential(ctx)
+		ph, err := p.sequential(ctx, len(v.Sequential)+1)
 		if err != nil {
 			return nil, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
 		}
@@ -100,7 +133,10 @@ func Run(ctx context.Context, cfg Config) (*Verdict, error) {
 	var nc *NotComparable
 	if errors.As(err, &nc) {
 		v.Outcome, v.Reason = Inconclusive, nc.Reason
-		if len(cfg.Reset) == 0 {
+		switch {
+		case cfg.Scenario != nil && len(cfg.Scenario.Setup) == 0:
+			v.Reason += " (the scenario has no setup: add steps that restore the starting state)"
+		case len(cfg.Reset) == 0:
 			v.Reason += " (no reset was given: pass the request that restores the starting state)"
 		}
 		return v, nil
@@ -120,18 +156,21 @@ func Run(ctx context.Context, cfg Config) (*Verdict, error) {
 		if len(fs) > 0 {
 			v.Hits++
 			v.Findings = append(v.Findings, fs...)
-			if cfg.UntilFound {
-				break
-			}
+		}
+		if cfg.Stop.Done(v.Hits, v.Complete) {
+			break
 		}
 	}
-	v.Interval = Wilson(v.Hits, v.Complete)
+	v.Interval = confidence.Wilson(v.Hits, v.Complete)
 	v.Checks = m.checks(v)
 	switch {
 	case v.Complete == 0:
 		v.Outcome, v.Reason = Inconclusive, "no parallel round was complete: "+v.Rounds[0].Cause
 	case v.Hits > 0:
 		v.Outcome = RaceFound
+	case !cfg.Stop.Reached(v.Complete):
+		e := &scenarios.UnsureError{Stop: cfg.Stop, Needed: cfg.Stop.Needed(), Complete: v.Complete, Rounds: len(v.Rounds)}
+		v.Outcome, v.Reason = Inconclusive, e.Error()
 	default:
 		v.Outcome = NoRace
 	}

@@ -1,10 +1,13 @@
 package probe
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/racetest/racetest/confidence"
 )
 
 // TextOptions are how the text verdict is written.
@@ -33,15 +36,18 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 		fmt.Fprintf(&b, "parallel: %d rounds, %d complete (%s)\n", len(v.Rounds), v.Complete, roundsNote(v))
 	}
 	b.WriteString("\n")
+	if len(v.Rounds) > 1 {
+		fmt.Fprintf(&b, "hit rate %s\n", confidence.HitRate(v.Hits, v.Complete))
+	}
 	switch v.Outcome {
 	case Inconclusive:
 		fmt.Fprintf(&b, "inconclusive: %s\n", red(v.Reason))
 	case RaceFound:
-		fmt.Fprintf(&b, "race found in %d of %d rounds (hit rate 95%% CI %s)\n\n", v.Hits, v.Complete, pct(v.Interval))
+		fmt.Fprintf(&b, "race found in %d of %d complete rounds\n\n", v.Hits, v.Complete)
 		writeSignals(&b, v, red)
 	default:
-		fmt.Fprintf(&b, "no race found in %d rounds (hit rate 95%% CI %s): a race that a round catches more than %s of the time would likely have shown\n",
-			v.Complete, pct(v.Interval), pct1(v.Interval.High))
+		// Without --confidence the probe's rounds are judged at 95%.
+		fmt.Fprintf(&b, "%s\n", confidence.Possible(v.Complete, cmp.Or(c.Stop.Level, 0.95)))
 	}
 	if v.Outcome != Inconclusive {
 		b.WriteString("\n")
@@ -60,10 +66,6 @@ func roundsNote(v *Verdict) string {
 	}
 	return fmt.Sprintf("%s, release spread %s in round 1", v.Rounds[0].Mode, v.Rounds[0].Spread)
 }
-
-func pct(i Interval) string { return pct1(i.Low) + "-" + pct1(i.High) }
-
-func pct1(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
 
 // writeSignals lists each signal once, with the rounds it fired in and
 // the example of the first.
@@ -103,6 +105,10 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 		b.WriteString("checks: none to suggest; the sequential phase gave nothing to pin\n")
 		return
 	}
+	if v.Config.Scenario != nil {
+		writeFileChecks(b, v)
+		return
+	}
 	b.WriteString("checks (for racetest fire; --emit FILE writes them as a scenario):\n")
 	for _, c := range v.Checks.Burst {
 		fmt.Fprintf(b, "  --expect %s\n", ShellQuote(c))
@@ -117,6 +123,25 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
 		}
 		b.WriteString("\n")
+	}
+}
+
+// writeFileChecks prints the checks of a scenario's probe where they go
+// in its file.
+func writeFileChecks(b *strings.Builder, v *Verdict) {
+	fmt.Fprintf(b, "checks (for %s; --emit FILE writes it with them added):\n", v.Config.Scenario.File)
+	list := func(where string, cs []string) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(b, "  %s:\n", where)
+		for _, c := range cs {
+			fmt.Fprintf(b, "    - %s\n", c)
+		}
+	}
+	list("race.expect", v.Checks.Burst)
+	for j, cs := range v.Checks.After {
+		list(fmt.Sprintf("after[%d].expect", j), cs)
 	}
 }
 

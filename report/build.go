@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -45,13 +46,20 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		round.Notes = append(slices.Clip(round.Notes), roundNotes(&round, run.Mode)...)
 		if rd.Interrupted {
 			round.Notes = append(slices.Clip(round.Notes), InterruptedNote)
+		} else if step := interruptedAfter(res, i); step != "" {
+			round.Notes = append(slices.Clip(round.Notes), fmt.Sprintf(InterruptedAfterNote, step))
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
+	run.Stop, run.HitRate = res.Stop.Stop(), newHitRate(&run)
+	var unsure *scenarios.UnsureError
 	switch {
 	case err == nil:
+	case errors.As(err, &unsure):
+		// Not an error of the run: its verdict, which Verdict words from
+		// Stop and the rounds.
 	case res.Interrupted:
-		run.Error = interruptedError(run.Rounds, res.Planned)
+		run.Error = interruptedError(res)
 	default:
 		run.Error = sc.Scrub(Redact(err.Error(), showSecrets))
 	}
@@ -88,14 +96,33 @@ func RunScrubber(res *scenarios.Result, showSecrets bool) *Scrubber {
 	return sc
 }
 
-// interruptedError is the error of a run of total rounds that a signal
-// stopped after rounds were collected.
-func interruptedError(rounds []Round, total int) string {
-	k := len(rounds) + 1
-	if n := len(rounds); n > 0 && slices.Contains(rounds[n-1].Notes, InterruptedNote) {
-		k = n
+// interruptedError is the error of a run that a signal stopped: in the
+// round that stopped before its race, or else in the last round collected,
+// during its race or its after steps.
+func interruptedError(res *scenarios.Result) string {
+	k := len(res.Rounds)
+	if res.Stopped != nil {
+		k = res.Stopped.Number
 	}
-	return fmt.Sprintf("interrupted in round %d of %d", min(k, total), total)
+	return fmt.Sprintf("interrupted in round %d of %d", max(k, 1), res.Planned)
+}
+
+// InterruptedAfterNote marks a round whose race was judged and whose
+// after steps an interrupt cut short; %s is the step.
+const InterruptedAfterNote = "interrupted during %s: its checks and those of the after steps left were not judged"
+
+// interruptedAfter names the after step of round i that an interrupt cut
+// short, or "".
+func interruptedAfter(res *scenarios.Result, i int) string {
+	rd := &res.Rounds[i]
+	if !res.Interrupted || res.Stopped != nil || i != len(res.Rounds)-1 || len(rd.After) == 0 {
+		return ""
+	}
+	last := &rd.After[len(rd.After)-1]
+	if last.Response.Err == nil && len(rd.After) == len(res.Scenario.After) {
+		return ""
+	}
+	return last.Step.Path
 }
 
 // Checks turns checks judged by expressions.Judge into report checks of the

@@ -62,6 +62,11 @@ func annotationMessages(run *Run) []string {
 	if run.Error != "" {
 		out = append(out, run.Name+": "+run.Error)
 	}
+	if state, text := run.Verdict(); state == "inconclusive" && run.Error == "" {
+		// Too few complete rounds for --confidence: no check failed, yet
+		// the step fails (exit 4) and should say why.
+		out = append(out, run.Name+": "+text)
+	}
 	return out
 }
 

@@ -41,6 +41,7 @@ type runView struct {
 	N                             int
 	Error                         string
 	State, Verdict                string // State: pass, fail, error or none (no checks)
+	HitRate                       string // "" for one round
 	Rounds                        []roundView
 }
 
@@ -92,7 +93,7 @@ func newPageView(doc *Document) pageView {
 func newRunView(run *Run, n int) runView {
 	rv := runView{
 		ID: "run-" + strconv.Itoa(n), Name: run.Name, Where: run.File, Target: run.Target,
-		Mode: run.Mode, N: run.N, Error: run.Error,
+		Mode: run.Mode, N: run.N, Error: run.Error, HitRate: run.HitRateText(),
 	}
 	if run.File != "" && run.Line > 0 {
 		rv.Where += ":" + strconv.Itoa(run.Line)

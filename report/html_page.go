@@ -26,6 +26,9 @@ const htmlTemplate = `<!DOCTYPE html>
 <section class="run" id="{{.ID}}">
 <h2>{{.Name}}</h2>
 <p class="verdict {{.State}}">{{.Verdict}}</p>
+{{- if .HitRate}}
+<p class="hit-rate">hit rate {{.HitRate}}</p>
+{{- end}}
 <dl class="facts"><dt>target</dt><dd>{{.Target}}</dd>{{if .Where}}<dt>scenario</dt><dd>{{.Where}}</dd>{{end}}<dt>requests</dt><dd>{{.N}}</dd><dt>mode</dt><dd>{{.Mode}}</dd></dl>
 {{- if .Error}}
 <p class="run-error"><strong>error</strong> {{.Error}}</p>

@@ -135,7 +135,8 @@ func junitRun(run *Run, doc *Document) (junitSuite, time.Duration) {
 			checks++
 		}
 	}
-	if checks == 0 || run.Error != "" {
+	state, _ := run.Verdict()
+	if checks == 0 || run.Error != "" || state == "inconclusive" {
 		s.Cases = append(s.Cases, junitCompleted(run, total))
 	}
 	for _, c := range s.Cases {
@@ -161,6 +162,14 @@ func junitProperties(run *Run) []junitProperty {
 	ps := []junitProperty{
 		{"target", run.Target}, {"mode", run.Mode}, {"n", strconv.Itoa(run.N)},
 		{"rounds", strconv.Itoa(len(run.Rounds))},
+	}
+	if h := run.HitRate; h != nil {
+		ps = append(ps, junitProperty{"complete_rounds", strconv.Itoa(h.Complete)}, junitProperty{"hit_rounds", strconv.Itoa(h.Hits)},
+			junitProperty{"hit_rate", ratio(h.Rate)}, junitProperty{"hit_rate_95_low", ratio(h.Low)}, junitProperty{"hit_rate_95_high", ratio(h.High)})
+	}
+	if st := run.Stop; st != nil && st.Confidence > 0 {
+		ps = append(ps, junitProperty{"confidence", ratio(st.Confidence)}, junitProperty{"min_rate", ratio(st.MinRate)},
+			junitProperty{"needed_rounds", strconv.Itoa(st.NeededRounds)})
 	}
 	if run.Line > 0 {
 		ps = append(ps, junitProperty{"line", strconv.Itoa(run.Line)})
@@ -190,6 +199,9 @@ func junitCheck(run *Run, rd *Round, c Check, d time.Duration) junitCase {
 	if c.Error != "" {
 		msg = c.Error
 	}
+	if hr := run.HitRateText(); hr != "" {
+		msg += "; hit rate " + hr
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", c.Expr)
 	if c.Seen != "" {
@@ -198,6 +210,7 @@ func junitCheck(run *Run, rd *Round, c Check, d time.Duration) junitCase {
 	if c.Error != "" {
 		fmt.Fprintf(&b, "error: %s\n", c.Error)
 	}
+	b.WriteString(hitRateLine(run))
 	b.WriteString(roundSummary(rd))
 	tc.Failure = &junitOutcome{Message: msg, Type: "check " + c.Scope, Text: xmlText(b.String())}
 	return tc
@@ -209,13 +222,33 @@ func junitCompleted(run *Run, d time.Duration) junitCase {
 		tc.Error = &junitOutcome{Message: run.Error, Type: "runtime", Text: xmlText(run.Error + "\n")}
 		return tc
 	}
+	if state, verdict := run.Verdict(); state == "inconclusive" {
+		// Every check may have held, yet too few rounds were complete to
+		// pass: the suite must not read as green.
+		tc.Error = &junitOutcome{Message: verdict, Type: "inconclusive", Text: xmlText(verdict + "\n" + hitRateLine(run))}
+		return tc
+	}
 	var b strings.Builder
 	for i := range run.Rounds {
 		b.WriteString(roundSummary(&run.Rounds[i]))
 	}
+	b.WriteString(hitRateLine(run))
 	tc.SystemOut = &junitText{xmlText(b.String())}
 	return tc
 }
+
+// hitRateLine is the run's hit rate on a line of its own, or "" for a run
+// of one round.
+func hitRateLine(run *Run) string {
+	if hr := run.HitRateText(); hr != "" {
+		return "hit rate " + hr + "\n"
+	}
+	return ""
+}
+
+// ratio writes a rate or probability for a property: 4 decimals, enough
+// for a CI dashboard, short enough to read.
+func ratio(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }
 
 // roundSummary is the round in a few lines of plain text.
 func roundSummary(rd *Round) string {

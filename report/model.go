@@ -5,7 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
 )
 
 // Schema names the version of the JSON document. A change that removes or
@@ -35,11 +37,39 @@ type Run struct {
 	N      int    `json:"n"`
 	// Planned is the number of rounds asked for; fewer are in Rounds when
 	// the run stopped early.
-	Planned int     `json:"planned_rounds,omitempty"`
-	Rounds  []Round `json:"rounds"`
+	Planned int `json:"planned_rounds,omitempty"`
+	// Stop is the rule that could end the run early (--until-found,
+	// --confidence); nil when every planned round was to be fired.
+	Stop *confidence.Stop `json:"stop,omitempty"`
+	// HitRate is the share of complete rounds that found a race, with its
+	// 95% Wilson interval; nil when the run had one round.
+	HitRate *HitRate `json:"hit_rate,omitempty"`
+	Rounds  []Round  `json:"rounds"`
 	// Error is a runtime error that stopped the run before it could be
 	// judged, such as an unreachable target.
 	Error string `json:"error,omitempty"`
+}
+
+// HitRate is how often a complete round found a race.
+type HitRate struct {
+	Hits     int     `json:"hits"`
+	Complete int     `json:"complete_rounds"`
+	Rate     float64 `json:"rate"`
+	// Low and High are the 95% Wilson interval of Rate.
+	confidence.Interval
+}
+
+// newHitRate is the hit rate of a run's rounds, or nil for one round.
+func newHitRate(r *Run) *HitRate {
+	if len(r.Rounds) < 2 {
+		return nil
+	}
+	h := &HitRate{Hits: r.FailedRounds(), Complete: r.CompleteRounds()}
+	if h.Complete > 0 {
+		h.Rate = float64(h.Hits) / float64(h.Complete)
+	}
+	h.Interval = confidence.Wilson(h.Hits, h.Complete)
+	return h
 }
 
 // Round is one prepare-arm-release-collect cycle and its judgement.
@@ -192,9 +222,30 @@ func (r *Run) Verdict() (state, text string) {
 	case !r.HasChecks():
 		return "none", fmt.Sprintf("done: %d %s sent, no checks given (add --expect or --expect-status to judge them)", total, plural(total, "round"))
 	case failed > 0:
-		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s", failed, complete, cut)
+		early := ""
+		if r.Stop != nil && total < r.planned() {
+			early = "; stopped at the first round that found one"
+		}
+		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s%s", failed, complete, cut, early)
+	}
+	rule := r.Stop.Rule()
+	switch {
+	case !rule.Reached(complete):
+		e := &scenarios.UnsureError{Stop: rule, Needed: rule.Needed(), Complete: complete, Rounds: total}
+		return "inconclusive", "inconclusive: " + e.Error()
+	case rule.Level > 0:
+		return "pass", "passed: " + confidence.Possible(complete, rule.Level) + cut
 	}
 	return "pass", fmt.Sprintf("passed: every check held in %d of %d rounds%s", complete, complete, cut)
+}
+
+// HitRateText is the hit rate in words, "4 of 10 complete rounds (40%,
+// 95% CI 17%-69%)", or "" for a run of one round.
+func (r *Run) HitRateText() string {
+	if r.HitRate == nil {
+		return ""
+	}
+	return confidence.HitRate(r.HitRate.Hits, r.HitRate.Complete)
 }
 
 // planned is the number of rounds the run was to have.

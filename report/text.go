@@ -52,6 +52,9 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 		p.line("  %s %s", p.red("error"), run.Error)
 		return
 	}
+	if hr := run.HitRateText(); hr != "" {
+		p.line("  hit rate %s", hr)
+	}
 	p.line("  %s", p.verdict(run))
 	p.line("")
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -98,4 +99,47 @@ func (b *Burst) ArrivalResolution() time.Duration {
 		return 0
 	}
 	return stampResolution(ts)
+}
+
+// dropImpossibleStamps forgets the arrival stamps of a burst when their
+// spread could not have happened: every request reached the server after
+// racetest began sending it and before its answer came back, so the
+// stamps, whatever the server clock's offset, span at most that window,
+// plus one unit of their resolution and a second of slack for clocks that
+// step. A broken or hostile server's stamps ("1" next to the largest
+// int64) would otherwise print a server spread of centuries; a note says
+// why the spread is missing instead.
+func dropImpossibleStamps(b *Burst) {
+	spread, ok := b.ServerSpread()
+	if !ok {
+		return
+	}
+	var first, last time.Time
+	for i := range b.Results {
+		r := &b.Results[i]
+		if r.Arrival.IsZero() {
+			continue
+		}
+		for _, sent := range [...]time.Time{r.Armed, r.Released} {
+			if !sent.IsZero() && (first.IsZero() || sent.Before(first)) {
+				first = sent
+			}
+		}
+		if r.Done.After(last) {
+			last = r.Done
+		}
+	}
+	if first.IsZero() || last.IsZero() {
+		return
+	}
+	window := last.Sub(first)
+	if spread <= window+b.ArrivalResolution()+time.Second {
+		return
+	}
+	for i := range b.Results {
+		b.Results[i].Arrival = time.Time{}
+	}
+	b.Notes = append(b.Notes, fmt.Sprintf(
+		"arrival stamps ignored: they spread over %s, but the burst took %s from the first request sent to the last answer, so they are not a usable clock",
+		spread.Round(time.Second), window.Round(time.Microsecond)))
 }

@@ -28,6 +28,7 @@ type barrierSlot struct {
 	// during warm-up. Only the transport's dial writes it, before the
 	// release.
 	conn     *net.Conn
+	guard    **headGuard // conn's head guard, once the transport has dialled it
 	tr       *http.Transport
 	req      *http.Request
 	released *atomic.Bool
@@ -130,8 +131,8 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 		return barrierSlot{}, err
 	}
 	var conn net.Conn = newBarrierConn(c)
-	s := barrierSlot{conn: &conn, released: released}
-	s.tr = pinnedTransport(ctx, s.conn, t, &p.Options, released)
+	s := barrierSlot{conn: &conn, guard: new(*headGuard), released: released}
+	s.tr = pinnedTransport(ctx, s.conn, s.guard, t, &p.Options, released)
 	if err := warmHTTP1(ctx, s.tr, t, req, &p.Options); err != nil {
 		s.close()
 		return barrierSlot{}, fmt.Errorf("warm-up: %w", err)
@@ -196,6 +197,9 @@ func sendBarrier(s *barrierSlot, r *Result, p *Plan) {
 	(*s.conn).SetDeadline(deadlineAfter(r.Released, &p.Options))
 	resp, err := s.tr.RoundTrip(s.req)
 	if err != nil {
+		if g := *s.guard; g != nil && g.cutShort() != nil && Classify(err) == KindOther {
+			err = g.cutShort()
+		}
 		r.fail(lbProtocol(err))
 		return
 	}

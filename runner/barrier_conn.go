@@ -139,12 +139,18 @@ var errConnLost = fmt.Errorf("connection closed by the server before the request
 
 // pinnedTransport is an HTTP/1.1 transport that uses *conn as its first
 // connection. Before the release a lost connection is dialled again, and
-// *conn becomes the new one; after it, never.
-func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, released *atomic.Bool) *http.Transport {
+// *conn becomes the new one; after it, never. *guard is the head guard of
+// the connection in use, for telling a cut head from a malformed one.
+func pinnedTransport(ctx context.Context, conn *net.Conn, guard **headGuard, t target, o *Options, released *atomic.Bool) *http.Transport {
 	var once atomic.Bool
+	guarded := func(c net.Conn) net.Conn {
+		gc := guardConn(c).(*guardedConn)
+		*guard = gc.g
+		return gc
+	}
 	get := func(context.Context, string, string) (net.Conn, error) {
 		if once.CompareAndSwap(false, true) {
-			return guardConn(*conn), nil
+			return guarded(*conn), nil
 		}
 		if released.Load() {
 			return nil, errConnLost
@@ -155,7 +161,7 @@ func pinnedTransport(ctx context.Context, conn *net.Conn, t target, o *Options, 
 		}
 		(*conn).Close()
 		*conn = newBarrierConn(c)
-		return guardConn(*conn), nil
+		return guarded(*conn), nil
 	}
 	return &http.Transport{
 		DialContext:        get,

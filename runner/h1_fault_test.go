@@ -1,9 +1,11 @@
 package runner
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +144,42 @@ func TestHTTP1SilentWarmup(t *testing.T) {
 			for _, r := range rs {
 				if r.ErrKind != KindTimeout || !strings.Contains(r.Err.Error(), "warm-up") || !r.Released.IsZero() {
 					t.Errorf("request %d: kind %q err %v released %v, want a warm-up timeout before any release", r.Index, r.ErrKind, r.Err, r.Released)
+				}
+			}
+		})
+	}
+}
+
+// TestHeadCutInTheStatusLine: a server that sends "HTTP/1.1 2" and then
+// nothing timed out; it used to read as a malformed status code (bufio
+// hands the partial line to net/http without the timeout behind it).
+func TestHeadCutInTheStatusLine(t *testing.T) {
+	url := rawServer(t, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			line, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			if line == "\r\n" {
+				break
+			}
+		}
+		_, _ = c.Write([]byte("HTTP/1.1 2"))
+		_, _ = io.Copy(io.Discard, br)
+	})
+	for _, mode := range []Mode{ModeLastByte, ModeBarrier} {
+		t.Run(string(mode), func(t *testing.T) {
+			b, err := Run(context.Background(), Plan{
+				Requests: burstOf(3, http.MethodGet, url, nil),
+				Options:  Options{Client: Client{Timeout: 300 * time.Millisecond}, Sync: Sync{Mode: mode}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range b.Results {
+				if r.ErrKind != KindTimeout {
+					t.Errorf("request %d: %s (%v), want a timeout", r.Index, r.ErrKind, r.Err)
 				}
 			}
 		})

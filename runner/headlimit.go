@@ -46,6 +46,7 @@ type headGuard struct {
 	pending atomic.Bool // a request was written: the next bytes start a head
 	body    bool        // past the end of the last head
 	err     error       // sticky, once a bound was crossed
+	cut     error       // the transport's error that ended a head midway
 	size    int         // bytes of the current head
 	lines   int         // complete lines of the current head
 	lineLen int         // bytes of the current line so far, '\n' excluded
@@ -76,11 +77,22 @@ func (g *headGuard) Read(p []byte) (int, error) {
 			return 0, g.err
 		}
 	}
+	if err != nil && !g.body && g.size > 0 {
+		g.cut = err
+	}
 	return n, err
 }
 
+// cutShort is the transport's error (a timeout, a reset, the end of the
+// connection) that stopped a response head before its end, or nil. A head
+// cut inside its status line ("HTTP/1.1 2", then silence) reaches net/http
+// as a whole line, since bufio hands over a partial line without its
+// error, and would read as a malformed status: the cause is the cut.
+func (g *headGuard) cutShort() error { return g.cut }
+
 // begin starts counting a new head.
 func (g *headGuard) begin() {
+	g.cut = nil
 	g.body, g.size, g.lines, g.lineLen, g.cr, g.nstatus = false, 0, 0, 0, false, 0
 }
 

@@ -131,7 +131,7 @@ func (s *lbSlot) warmOnce(ctx context.Context, p *Plan) (open bool, err error) {
 		return false, err
 	}
 	s.head.expectHead()
-	resp, err := lbReadResponse(s.br, s.warm.req)
+	resp, err := lbReadResponse(s.br, s.head, s.warm.req)
 	if err != nil {
 		return false, err
 	}
@@ -150,7 +150,7 @@ func (s *lbSlot) collect(ctx context.Context, p *Plan, start <-chan struct{}, ab
 	s.in.first = time.Time{} // warm-up answers do not count
 	s.head.expectHead()
 	reading()
-	resp, err := lbReadResponse(s.br, s.enc.req)
+	resp, err := lbReadResponse(s.br, s.head, s.enc.req)
 	<-start
 	r := s.res
 	if resp != nil {
@@ -186,10 +186,13 @@ func (s *lbSlot) collect(ctx context.Context, p *Plan, start <-chan struct{}, ab
 // lbReadResponse reads the final response to req, skipping informational
 // 1xx answers (but not 101), and reports what could not be parsed as a
 // ProtocolError so that garbage is told apart from a broken connection.
-func lbReadResponse(br *bufio.Reader, req *http.Request) (*http.Response, error) {
+func lbReadResponse(br *bufio.Reader, head *headGuard, req *http.Request) (*http.Response, error) {
 	for range lbMaxInformational {
 		resp, err := http.ReadResponse(br, req)
 		if err != nil {
+			if cut := head.cutShort(); cut != nil && Classify(err) == KindOther {
+				return nil, cut
+			}
 			return nil, lbProtocol(err)
 		}
 		// net/http reads "HTTP/1.1 000" as status 0, which a Result uses

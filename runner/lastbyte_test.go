@@ -164,7 +164,7 @@ func TestLastByteHoldAgainstGoServer(t *testing.T) {
 			if _, err := c.Write(enc.wire[cut:]); err != nil {
 				t.Fatal(err)
 			}
-			resp, err := lbReadResponse(bufio.NewReader(c), enc.req)
+			resp, err := lbReadResponse(bufio.NewReader(c), newHeadGuard(nil), enc.req)
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("response %v, err %v", resp, err)
 			}

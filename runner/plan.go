@@ -209,6 +209,11 @@ func (p *Plan) validate() error {
 		if u.Host == "" {
 			return fmt.Errorf("%w: request %d: URL %q has no host", ErrInvalidPlan, i, r.URL)
 		}
+		// Checked here, before any engine prepares anything, so that no
+		// engine sends a request that another would refuse.
+		if err := r.checkHeaders(); err != nil {
+			return fmt.Errorf("%w: request %d: %w", ErrInvalidPlan, i, err)
+		}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -52,6 +54,11 @@ func TestReceipt(t *testing.T) {
 			}
 			if c.mode != ModeBarrier && rc.Writes != c.conns {
 				t.Errorf("%d release writes on %d connections", rc.Writes, c.conns)
+			}
+			for _, r := range b.Results {
+				if c.conns == n && r.Conn != r.Index {
+					t.Errorf("request %d on conn %d: one connection each, so %d", r.Index, r.Conn, r.Index)
+				}
 			}
 			if rc.ServerStamps != n || rc.ServerResolution <= 0 || rc.ServerResolution >= time.Millisecond {
 				t.Errorf("%d stamps of resolution %v, want %d of nanoseconds", rc.ServerStamps, rc.ServerResolution, n)
@@ -117,5 +124,44 @@ func TestReleaseMeterDoesNotAllocate(t *testing.T) {
 	m := newReleaseMeter(wires)
 	if allocs := testing.AllocsPerRun(100, func() { m.start(); m.stop() }); allocs != 0 {
 		t.Errorf("the meter allocated %v times per run", allocs)
+	}
+}
+
+// garbageStamps answers with arrival stamps no clock gives: the first
+// second of 1970 and the largest int64 of nanoseconds, in turn.
+type garbageStamps struct{ n atomic.Int64 }
+
+func (g *garbageStamps) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	stamp := "1"
+	if g.n.Add(1)%2 == 0 {
+		stamp = "9223372036854775807"
+	}
+	w.Header().Set(DefaultArrivalHeader, stamp)
+}
+
+// TestImpossibleStampsAreIgnored: stamps that spread wider than the burst
+// itself took are not a server spread (it used to print 9.22e+09s); every
+// engine drops them with a note saying why.
+func TestImpossibleStampsAreIgnored(t *testing.T) {
+	for _, mode := range []Mode{ModeSinglePacket, ModeLastByte, ModeBarrier} {
+		t.Run(string(mode), func(t *testing.T) {
+			srv := h2Server(t, &garbageStamps{}, false, 0)
+			b, err := Run(context.Background(), Plan{
+				Requests: burstOf(6, http.MethodGet, srv.URL, nil),
+				Options:  Options{Client: Client{Insecure: true}, Sync: Sync{Mode: mode}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !b.Complete() {
+				t.Fatalf("incomplete: %+v", b.Incomplete())
+			}
+			if b.Receipt.ServerSpread != 0 || b.Receipt.ServerStamps != 0 {
+				t.Errorf("server spread %v from %d stamps, want none", b.Receipt.ServerSpread, b.Receipt.ServerStamps)
+			}
+			if len(b.Notes) != 1 || !strings.Contains(b.Notes[0], "arrival stamps ignored") {
+				t.Errorf("notes %q, want one saying the stamps were ignored", b.Notes)
+			}
+		})
 	}
 }

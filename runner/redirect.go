@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Redirect is one redirect a request followed: the status that asked for
@@ -40,24 +42,41 @@ func isRedirect(r *Result) bool {
 	return false
 }
 
-// followRedirects follows the redirects of the burst's results, one
-// request after the other, once every response has been collected: the
-// race is the first request of each, and a second hop sent while other
-// first requests are still in flight would only blur it. A cancelled ctx
-// stops the following; the results not yet followed keep their 3xx.
+// redirectConcurrency bounds how many redirect chains are followed at
+// once: enough that a burst's chains to a slow hop take about one hop's
+// time rather than N of them, few enough that a large burst does not open
+// a connection per request all at once a second time.
+const redirectConcurrency = 64
+
+// followRedirects follows the redirects of the burst's results once every
+// response has been collected: the race is the first request of each, and
+// a second hop sent while other first requests are still in flight would
+// only blur it. The chains are followed concurrently (each chain's hops in
+// order), so that N redirects to a slow hop cost about one timeout, not N.
+// A cancelled ctx stops the following; the results not yet followed keep
+// their 3xx.
 func followRedirects(ctx context.Context, p *Plan, b *Burst) {
 	if !p.FollowRedirects {
 		return
 	}
 	firsts := map[int]int{}
+	var g errgroup.Group
+	g.SetLimit(redirectConcurrency)
 	for i := range b.Results {
 		r := &b.Results[i]
-		if !isRedirect(r) || ctx.Err() != nil {
+		if !isRedirect(r) {
 			continue
 		}
 		firsts[r.Status]++
-		follow(ctx, p.Requests[i], r, p.Options)
+		// Each goroutine writes only its own Result.
+		g.Go(func() error {
+			if ctx.Err() == nil {
+				follow(ctx, p.Requests[i], r, p.Options)
+			}
+			return nil
+		})
 	}
+	_ = g.Wait() // the goroutines report in their Results, never here
 	if len(firsts) > 0 {
 		b.Notes = append(b.Notes, redirectNote(firsts, len(b.Results)))
 	}

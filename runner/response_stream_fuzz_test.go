@@ -146,7 +146,7 @@ func FuzzNetHTTPStream(f *testing.F) {
 		}
 		var released atomic.Bool
 		p := &Plan{Options: Options{Client: Client{BodyLimit: fuzzBodyLimit}}.withDefaults()}
-		tr := pinnedTransport(context.Background(), &nc, tg, &p.Options, &released)
+		tr := pinnedTransport(context.Background(), &nc, new(*headGuard), tg, &p.Options, &released)
 		defer tr.CloseIdleConnections()
 		req, err := http.NewRequest("GET", "http://127.0.0.1:1/race", nil)
 		if err != nil {

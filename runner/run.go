@@ -51,6 +51,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 // responses are in: early answers and the receipt's spreads.
 func finish(b *Burst) {
 	markEarly(b)
+	dropImpossibleStamps(b)
 	b.Receipt.ReleaseSpread = b.ReleaseSpread()
 	b.Receipt.ServerSpread, _ = b.ServerSpread()
 	b.Receipt.ServerStamps = b.stamps()
@@ -75,7 +76,9 @@ func runMode(ctx context.Context, mode Mode, p *Plan) (*Burst, error) {
 func newBurst(p *Plan, mode Mode) *Burst {
 	b := &Burst{Mode: mode, Start: time.Now(), Results: make([]Result, len(p.Requests))}
 	for i := range b.Results {
-		b.Results[i].Index = i
+		// One connection per request unless the engine says otherwise
+		// (single-packet puts many streams on one).
+		b.Results[i].Index, b.Results[i].Conn = i, i
 	}
 	return b
 }

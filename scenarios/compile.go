@@ -48,6 +48,7 @@ func compile(src *source, raw *rawScenario) (*Scenario, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	s.markCaptured()
 	return s, nil
 }
 

@@ -31,12 +31,11 @@ func compileRequest(p *problems, sc *scope, path string, r *rawRequest) *Request
 	}
 	for _, name := range sortedKeys(r.Headers) {
 		hpath := path + ".headers." + name
-		if name == "" || strings.ContainsAny(name, " \t\r\n:") {
-			p.at(hpath, "header name %q has a space or a colon; write Name: value", name)
+		if !compileHeader(p, hpath, name, r.Headers[name]) {
 			continue
 		}
 		if t := compileString(p, sc, hpath, r.Headers[name]); t != nil {
-			rt.Headers = append(rt.Headers, Header{Name: name, Value: t})
+			rt.Headers = append(rt.Headers, Header{Name: name, Value: t, at: headerAt(p, hpath)})
 		}
 	}
 	if r.Body != nil && r.JSON != nil {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
@@ -23,7 +24,9 @@ type Result struct {
 	// Planned is the number of rounds the run was to have; Rounds has
 	// fewer when it stopped early.
 	Planned int
-	Rounds  []Round
+	// Stop is the rule that could end the run before Planned rounds.
+	Stop   confidence.Rule
+	Rounds []Round
 	// Stopped is the round that stopped before its race was sent, with
 	// the setup steps it ran; nil when every round sent its race.
 	Stopped  *Round
@@ -136,8 +139,9 @@ func (e *StepError) Error() string {
 
 func (e *StepError) Unwrap() error { return e.Err }
 
-// ErrInconclusive is wrapped when a run sent its rounds but none of them
-// was complete: there is nothing to judge.
+// ErrInconclusive is wrapped when a run sent its rounds but too few of
+// them were complete to judge: none at all (*IncompleteError), or fewer
+// than --confidence needs (*UnsureError).
 var ErrInconclusive = errors.New("no round was complete")
 
 // IncompleteError is a run none of whose rounds was complete, with the
@@ -184,6 +188,34 @@ func (r *Result) incomplete() error {
 		}
 	}
 	return e
+}
+
+// UnsureError is a run under --confidence that found no race but spent
+// its rounds before enough of them were complete to rule one out: it
+// neither passed nor failed.
+type UnsureError struct {
+	Stop confidence.Rule
+	// Needed is the number of complete rounds the rule needs; Complete
+	// the number the run had, out of Rounds fired.
+	Needed, Complete, Rounds int
+}
+
+func (e *UnsureError) Error() string {
+	return fmt.Sprintf("no race in %d complete %s, but %d are needed to rule out, with %s confidence, a race that a round catches %s of the time (%d of %d rounds were incomplete)",
+		e.Complete, plural(e.Complete, "round"), e.Needed, confidence.Percent(e.Stop.Level), confidence.Percent(e.Stop.MinRate),
+		e.Rounds-e.Complete, e.Rounds)
+}
+
+func (e *UnsureError) Unwrap() error { return ErrInconclusive }
+
+// unsure is the error of a run under --confidence that found no race in
+// too few complete rounds, or nil.
+func (r *Result) unsure() error {
+	complete := r.CompleteRounds()
+	if r.FailedRounds() > 0 || r.Stop.Reached(complete) {
+		return nil
+	}
+	return &UnsureError{Stop: r.Stop, Needed: r.Stop.Needed(), Complete: complete, Rounds: len(r.Rounds)}
 }
 
 // ErrUnreachable is wrapped when no request of a burst reached the target.

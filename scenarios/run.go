@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
@@ -21,8 +22,13 @@ type RunOptions struct {
 	Target string
 	// Vars replace the values of vars of the same name.
 	Vars map[string]any
-	// Rounds replaces race.rounds when positive.
+	// Rounds replaces race.rounds when positive. Under Stop it is the
+	// most rounds the run may fire.
 	Rounds int
+	// Stop ends the run before its last round: at the first race
+	// (--until-found), or at the first race or once enough complete
+	// rounds found none (--confidence). The zero Rule fires every round.
+	Stop confidence.Rule
 	// Client is how every request of the run is sent. Its Timeout, when
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
@@ -69,10 +75,11 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
-	for round := 1; round <= r.rounds && runErr == nil; round++ {
+	done := false
+	for round := 1; round <= r.rounds && runErr == nil && !done; round++ {
 		rd, err := r.round(ctx, round)
 		if rd.Burst != nil {
 			res.Rounds = append(res.Rounds, *rd)
@@ -80,6 +87,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 			res.Stopped = rd
 		}
 		runErr = err
+		done = o.Stop.Done(res.FailedRounds(), res.CompleteRounds())
 		if o.OnRound != nil {
 			o.OnRound(round, r.rounds)
 		}
@@ -87,18 +95,26 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if runErr == nil {
 		runErr = res.incomplete()
 	}
-	if len(s.Teardown) > 0 {
-		// Teardown cleans up even after an interrupt, so that a shared test
-		// environment is left as found.
-		tctx, cancel := teardownContext(ctx)
-		var err error
-		res.Teardown, err = r.steps(tctx, s.Teardown, r.roundVars(), 0, true)
-		cancel()
-		if runErr == nil {
-			runErr = err
-		}
+	if runErr == nil {
+		runErr = res.unsure()
+	}
+	td, tdErr := r.teardown(ctx)
+	res.Teardown = td
+	if runErr == nil {
+		runErr = tdErr
 	}
 	return res, runErr
+}
+
+// teardown runs the teardown steps. They clean up even after an
+// interrupt, so that a shared test environment is left as found.
+func (r *run) teardown(ctx context.Context) ([]StepResult, error) {
+	if len(r.s.Teardown) == 0 {
+		return nil, nil
+	}
+	tctx, cancel := teardownContext(ctx)
+	defer cancel()
+	return r.steps(tctx, r.s.Teardown, r.roundVars(), 0, true)
 }
 
 // TeardownGrace is how long teardown steps may still take once the run's
@@ -117,9 +133,10 @@ func teardownContext(ctx context.Context) (context.Context, context.CancelFunc) 
 	}
 }
 
-// start works out the target, the environment and the vars.
+// start works out the target, the environment and the vars, and checks
+// what they expand to before anything is sent.
 func (s *Scenario) start(o RunOptions) (*run, error) {
-	if err := s.Preflight(o); err != nil {
+	if err := s.preflight(o); err != nil {
 		return nil, err
 	}
 	r := &run{s: s, o: o, env: map[string]string{}, vars: map[string]any{}, once: map[string]any{}, rounds: cmp.Or(o.Rounds, s.Race.Rounds, 1)}
@@ -154,6 +171,9 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.target = t
 	}
+	if err := r.checkHeaders(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -164,8 +184,15 @@ func (s *Scenario) runError(field string, err error) *LoadError {
 
 // Preflight checks, without sending anything, that the scenario can run
 // with o: a burst within the limit, a target for relative URLs, the
-// environment variables ${NAME} asks for, and that overridden vars exist.
+// environment variables ${NAME} asks for, that overridden vars exist, and
+// that the headers the vars and the environment make can be sent.
 func (s *Scenario) Preflight(o RunOptions) error {
+	_, err := s.start(o)
+	return err
+}
+
+// preflight is Preflight before the vars are worked out.
+func (s *Scenario) preflight(o RunOptions) error {
 	if s.Race == nil || len(s.Race.Groups) == 0 {
 		return s.runError("race", errors.New("the scenario has no race: give race.request"))
 	}
@@ -196,15 +223,8 @@ func (s *Scenario) Preflight(o RunOptions) error {
 
 // relativeURLs tells whether any request needs the target.
 func (s *Scenario) relativeURLs() bool {
-	var all []*Step
-	all = append(append(append(all, s.Setup...), s.After...), s.Teardown...)
-	for _, st := range all {
-		if !absolute(st.Request.URL.Source) {
-			return true
-		}
-	}
-	for _, g := range s.Race.Groups {
-		if !absolute(g.Request.URL.Source) {
+	for _, rt := range s.requests() {
+		if !absolute(rt.URL.Source) {
 			return true
 		}
 	}

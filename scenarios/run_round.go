@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/racetest/racetest/expressions"
@@ -12,21 +13,10 @@ import (
 // was sent; the error stops the run.
 func (r *run) round(ctx context.Context, n int) (*Round, error) {
 	rd := &Round{Number: n}
-	vars := r.roundVars()
-	for _, st := range r.s.Setup {
-		if st.Once && n > 1 {
-			continue
-		}
-		sr, err := r.step(ctx, st, vars, n, true)
-		rd.Setup = append(rd.Setup, sr)
-		if err != nil {
-			return rd, err
-		}
-		if st.Once {
-			for _, c := range st.Captures {
-				r.once[c.Name] = vars[c.Name]
-			}
-		}
+	vars, setup, err := r.setup(ctx, n)
+	rd.Setup = setup
+	if err != nil {
+		return rd, err
 	}
 	reqs, err := r.burstRequests(vars, n)
 	if err != nil {
@@ -53,6 +43,29 @@ func (r *run) round(ctx context.Context, n int) (*Round, error) {
 	rd.After, err = r.steps(ctx, r.s.After, vars, n, false)
 	rd.Vars = vars
 	return rd, err
+}
+
+// setup runs the setup steps of round n (once: steps in round 1 only)
+// and returns the vars the round goes on with.
+func (r *run) setup(ctx context.Context, n int) (map[string]any, []StepResult, error) {
+	vars := r.roundVars()
+	var out []StepResult
+	for _, st := range r.s.Setup {
+		if st.Once && n > 1 {
+			continue
+		}
+		sr, err := r.step(ctx, st, vars, n, true)
+		out = append(out, sr)
+		if err != nil {
+			return vars, out, err
+		}
+		if st.Once {
+			for _, c := range st.Captures {
+				r.once[c.Name] = vars[c.Name]
+			}
+		}
+	}
+	return vars, out, nil
 }
 
 // serialised notes a burst that the server handled a few requests at a
@@ -99,6 +112,10 @@ func (r *run) burstRequests(vars map[string]any, round int) ([]runner.Request, e
 	for _, g := range r.s.Race.Groups {
 		for i := range g.Count {
 			req, err := r.build(g.Request, vars, len(reqs), round)
+			var he *UnsendableHeaderError
+			if errors.As(err, &he) {
+				return nil, fmt.Errorf("round %d: request #%d: %w; nothing of the race was sent", round, len(reqs), err)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("round %d: request #%d: %w", round, len(reqs), err)
 			}

@@ -21,6 +21,10 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 		return sr, &StepError{Step: st, Round: round, Err: err}
 	}
 	req, err := r.build(st.Request, vars, 0, round)
+	var he *UnsendableHeaderError
+	if errors.As(err, &he) {
+		return fail(fmt.Errorf("%w; the step was not sent", err))
+	}
 	if err != nil {
 		return fail(err)
 	}
@@ -90,15 +94,12 @@ func (r *run) build(rt *RequestTemplate, vars map[string]any, index, round int) 
 		return runner.Request{}, fmt.Errorf("%s.url: %w", rt.Path, err)
 	}
 	req := runner.Request{Method: rt.Method, URL: r.resolve(u), Header: http.Header{}}
-	for _, h := range rt.Headers {
-		v, err := h.Value.Render(env)
+	for i := range rt.Headers {
+		v, err := headerValue(rt, &rt.Headers[i], env)
 		if err != nil {
-			return req, fmt.Errorf("%s.headers.%s: %w", rt.Path, h.Name, err)
+			return req, err
 		}
-		if strings.ContainsAny(v, "\r\n") {
-			return req, fmt.Errorf("%s.headers.%s: the value has a line break", rt.Path, h.Name)
-		}
-		req.Header.Add(h.Name, v)
+		req.Header.Add(rt.Headers[i].Name, v)
 	}
 	switch {
 	case rt.Body != nil:

@@ -24,6 +24,11 @@ type Scenario struct {
 	After    []*Step
 	Teardown []*Step
 
+	// src and data are the file as read, for Problem and WithChecks; nil
+	// for a scenario built in code.
+	src  *source
+	data []byte
+
 	target *expressions.Template // nil when the file names no target
 	vars   []namedValue
 	// env lists the environment variables the scenario reads, so that
@@ -123,6 +128,10 @@ type RequestTemplate struct {
 type Header struct {
 	Name  string
 	Value *expressions.Template
+	// at is where the header is in the file (nil for headers built in
+	// code); captured lists the captured vars its value reads.
+	at       *LoadError
+	captured []string
 }
 
 // Load reads and compiles the scenario file at path. Every problem in the
@@ -158,7 +167,12 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compile(src, raw)
+	s, err := compile(src, raw)
+	if err != nil {
+		return nil, err
+	}
+	s.src, s.data = src, data
+	return s, nil
 }
 
 // Declares tells whether the scenario has a var of that name, for --var.

@@ -5,7 +5,7 @@ import "sync"
 // missionVariants lists the mission endpoints' variants, the bug first. It is
 // a function, not a variable, so no caller can change the list for others.
 func missionVariants() []string {
-	return []string{"naive", "locked", "unique", "setadd", "trylock"}
+	return []string{"naive", "locked", "unique", "setadd", "trylock", "coin"}
 }
 
 // missionKey identifies one completion; the variant is implied by the store.
@@ -30,6 +30,8 @@ type missionStore struct {
 	scores    map[string]*score
 	locks     map[string]*sync.Mutex
 	gate      keySet
+	// windows is the coin variant's toss per mission: open or not.
+	windows map[missionKey]bool
 }
 
 func newMissionStore() *missionStore {
@@ -38,6 +40,7 @@ func newMissionStore() *missionStore {
 		scores:    make(map[string]*score),
 		locks:     make(map[string]*sync.Mutex),
 		gate:      keySet{m: make(map[missionKey]struct{})},
+		windows:   make(map[missionKey]bool),
 	}
 }
 

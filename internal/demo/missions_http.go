@@ -41,6 +41,8 @@ func (s *Server) completeMission(w http.ResponseWriter, r *http.Request) {
 		code, points = s.completeSetAdd(ms, k)
 	case "trylock":
 		code, points = s.completeTryLock(ms, k)
+	case "coin":
+		code, points = s.completeCoin(ms, k)
 	}
 	writeMissionResult(w, ms, k, code, points)
 }

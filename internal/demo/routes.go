@@ -19,7 +19,7 @@ func (s *Server) routes() []route {
 		{"GET /{$}", "this index", s.index},
 		{"GET /healthz", "liveness: {\"ok\":true}", s.healthz},
 		{"POST /reset", "forget everything; seed product \"1\" (stock 10) and account \"a\" (balance 1000)", s.reset},
-		{"POST /missions/{variant}/complete", "body {\"type\":T}, Authorization: Bearer <user>; pays 100 once; variants naive (bug), locked, unique, setadd, trylock (429 when busy)", s.completeMission},
+		{"POST /missions/{variant}/complete", "body {\"type\":T}, Authorization: Bearer <user>; pays 100 once; variants naive (bug), locked, unique, setadd, trylock (429 when busy), coin (the bug on a random half of the bursts: one toss per mission per reset)", s.completeMission},
 		{"GET /missions/{variant}/me", "the bearer user's points and grants under that variant", s.missionScore},
 		{"GET /products/{id}", "stock, sold, name, version, updates", s.getProduct},
 		{"PUT /products/{id}", "body {\"stock\":S[,\"name\":N]}: create or reset a product", s.putProduct},

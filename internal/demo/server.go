@@ -43,6 +43,9 @@ type Config struct {
 	// MaxConcurrentStreams is the HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS the
 	// server advertises; 0 keeps Go's default (250).
 	MaxConcurrentStreams uint32
+	// Seed seeds the coin of the coin mission variant, so that a test sees
+	// the same tosses every time; 0 seeds it at random.
+	Seed uint64
 }
 
 // Server is the demo target. It implements http.Handler and holds all state;
@@ -56,6 +59,7 @@ type Server struct {
 	cert     tlsIdentity
 
 	bench arrivalLog
+	coin  *coin
 }
 
 // state is everything /reset throws away. Reset swaps the whole pointer
@@ -69,7 +73,7 @@ type state struct {
 
 // NewServer returns a server in the seeded state (see POST /reset).
 func NewServer(cfg Config) *Server {
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), coin: newCoin(cfg.Seed)}
 	for _, rt := range s.routes() {
 		s.mux.HandleFunc(rt.pattern, rt.handle)
 	}

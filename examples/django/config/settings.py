@@ -32,6 +32,9 @@ DATABASES = {
 }
 REDIS_URL = "redis://127.0.0.1:%s/0" % os.environ.get("RACETEST_DJANGO_REDIS_PORT", "16379")
 
+# No static files are served; Django 3.2's live server (pytest-django's
+# live_server) still needs a static URL to tell them apart.
+STATIC_URL = "/static/"
 USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

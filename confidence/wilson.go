@@ -1,6 +1,9 @@
-package probe
+package confidence
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Interval is a confidence interval of a rate, both ends in [0, 1].
 type Interval struct {
@@ -23,4 +26,18 @@ func Wilson(hits, n int) Interval {
 	centre := (p + z2/(2*nf)) / (1 + z2/nf)
 	half := z95 / (1 + z2/nf) * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
 	return Interval{Low: math.Max(0, centre-half), High: math.Min(1, centre+half)}
+}
+
+// String writes the interval as percentages: "17%-69%".
+func (i Interval) String() string { return Percent(i.Low) + "-" + Percent(i.High) }
+
+// HitRate words hits in complete rounds with their 95% Wilson interval:
+// "4 of 10 complete rounds (40%, 95% CI 17%-69%)".
+func HitRate(hits, complete int) string {
+	rate := 0.0
+	if complete > 0 {
+		rate = float64(hits) / float64(complete)
+	}
+	return fmt.Sprintf("%d of %d complete %s (%s, 95%% CI %s)",
+		hits, complete, plural(complete, "round"), Percent(rate), Wilson(hits, complete))
 }
