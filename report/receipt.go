@@ -78,7 +78,8 @@ func roundNotes(rd *Round, requested string) []string {
 		case requested == string(runner.ModeAuto) && rd.Mode == string(runner.ModeSinglePacket):
 			msg += ": auto mode races the next rounds with last-byte"
 		case rd.Mode == string(runner.ModeSinglePacket):
-			msg += ": single-packet raced that many at a time; --mode last-byte avoids it"
+			msg += fmt.Sprintf(": single-packet raced that many at a time; --connections %d (that many streams a connection) or --mode last-byte avoids it",
+				(len(rd.Requests)+s.K-1)/max(s.K, 1))
 		default:
 			msg += ": the server runs that many requests at once, whatever the client does"
 		}
