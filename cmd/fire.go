@@ -73,7 +73,11 @@ probability C (exit 4 when --max-rounds ran out first).`,
     --after /products/1 --expect-after 'json.stock >= 0'
 
   # Body from a file, five rounds, JSON report for a script.
-  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL`,
+  racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL
+
+  # HTTP/2 server that runs 6 streams of a connection at a time (Apache):
+  # 30 streams over 5 connections, released back to back.
+  racetest fire -n 30 --mode single-packet --connections 5 -X POST -d @order.json https://HOST/path`,
 		Args: exactArgs(1, "URL"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
