@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/racetest/racetest/runner"
@@ -69,7 +71,11 @@ func serverText(rd *Round) string {
 // server serialised the burst (requested is the mode the user asked for).
 func roundNotes(rd *Round, requested string) []string {
 	var out []string
-	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 {
+	// The single-packet engine says before the release when it will not
+	// fit one segment, with what to change; the measured count then only
+	// confirms it, in the receipt line.
+	predicted := slices.ContainsFunc(rd.Notes, func(n string) bool { return strings.Contains(n, "one TCP segment carries") })
+	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && !predicted {
 		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {

@@ -37,7 +37,9 @@ func h2Receipt(b *Burst, conns []*h2conn, m *releaseMeter) {
 // TCP_INFO, after TLS's record overhead), and what to change: holding
 // only the last byte (10 bytes a stream) when whole heads are held, or
 // more connections when there are too many streams for one segment. It
-// returns "" when every release fits, or the MSS cannot be read.
+// returns "" when every release fits, or the MSS cannot be read. The
+// report recognises the note by "one TCP segment carries" and then does
+// not repeat the measured count as a note of its own.
 func h2FitNote(conns []*h2conn, hold Hold) string {
 	worst, segs, mss, streams := (*h2conn)(nil), 1, 0, 0
 	for _, c := range conns {
