@@ -109,6 +109,7 @@ func TestFireExitCodes(t *testing.T) {
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
 		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose one of auto, headers, last-byte`}},
 		{"negative connections", nil, []string{"fire", "--connections", "-2", base}, 2, []string{"--connections -2: cannot be negative"}},
+		{"connections with last-byte", nil, []string{"fire", "--connections", "2", "--mode", "last-byte", base}, 2, []string{"--connections 2: only single-packet shares connections"}},
 		{"demo bad n", nil, []string{"demo", "--n", "0"}, 2, []string{"--n 0: the demo fires 1 to 1000 requests"}},
 		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
 		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},

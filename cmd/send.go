@@ -65,6 +65,8 @@ func (o *SendOptions) validate() error {
 		return usageErrorf("--warmup %d: cannot be negative", o.Warmup)
 	case o.Connections < 0:
 		return usageErrorf("--connections %d: cannot be negative; give the number of HTTP/2 connections, or 0 for as few as the server allows", o.Connections)
+	case o.Connections > 0 && (o.Mode == string(runner.ModeLastByte) || o.Mode == string(runner.ModeBarrier)):
+		return usageErrorf("--connections %d: only single-packet shares connections; --mode %s already opens one connection per request", o.Connections, o.Mode)
 	}
 	return nil
 }
