@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of the module (go test -fuzz) for a bounded time,
 # so that CI keeps the readers of untrusted input honest: scenario files,
-# templates, checks, flags, and HTTP/1.1 and HTTP/2 server responses.
+# templates, checks, flags, HTTP/1.1 and HTTP/2 server responses, and the
+# captured requests of --curl, --raw, --har and -b cookie files (capture/).
 #
 # Targets are found with go test -list, so a new Fuzz function is fuzzed
 # without editing this file. A crasher fails the run; go test has written
 # it to PKG/testdata/fuzz/FuzzX/ and it is printed here: fix the bug, then
 # commit the file as a regression seed (go test runs it from then on).
 #
-# FUZZTIME is the time per target (default 8s): about 11 targets, so a
-# run takes about two minutes with the builds.
+# FUZZTIME is the time per target (default 8s): about 17 targets, so a
+# run takes about three minutes with the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the real HTTP servers that internal/realservers starts in tests:
-# Debian's nginx, apache2 (mod_http2 ships in it) and caddy. The tests start
+# Debian's nginx, apache2 (mod_http2 ships in it) and caddy, and the
+# forward proxies tinyproxy (the -bin package: the binary without the
+# system service) and microsocks (SOCKS5). The tests start
 # their own instances on free loopback ports with configs in a temp dir; the
 # system services are never wanted, so dpkg is told not to start them
 # (policy-rc.d) and any that run anyway are stopped and disabled, leaving
 # ports 80 and 443 free.
 #
-# Idempotent and quiet: on a machine that has all three it does nothing.
+# Idempotent and quiet: on a machine that has them all it does nothing.
 # Installing needs root, which CI containers are; there is no sudo to ask.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || missing+=(apache2)
 command -v caddy >/dev/null 2>&1 || [ -x /usr/bin/caddy ] || missing+=(caddy)
+command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || missing+=(tinyproxy-bin)
+command -v microsocks >/dev/null 2>&1 || [ -x /usr/bin/microsocks ] || missing+=(microsocks)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -52,7 +56,7 @@ for svc in nginx apache2 caddy; do
 	fi
 done
 
-for bin in nginx apache2 caddy; do
+for bin in nginx apache2 caddy tinyproxy microsocks; do
 	command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || {
 		echo "servers.sh: $bin is still missing after apt-get install" >&2
 		exit 1

@@ -104,10 +104,14 @@ Start with the built-in demo target:
 		newCmdProbe(app, nil),
 		newCmdRun(app, nil),
 		newCmdValidate(app, nil),
+		newCmdImport(app, nil),
 		newCmdDemo(app),
 		newCmdReport(app, nil),
+		newCmdMerge(app, nil),
 		newCmdVersion(app),
+		newCmdMan(app),
 	)
+	addCompletions(root)
 	return root
 }
 

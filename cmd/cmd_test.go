@@ -96,7 +96,7 @@ func TestFireExitCodes(t *testing.T) {
 		{"closed port", nil, []string{"fire", "-n", "3", "http://" + closedAddr(t) + "/"},
 			3, []string{"target unreachable", "connection refused", "127.0.0.1:"}},
 		{"unknown flag", nil, []string{"fire", "--nope", base}, 2, []string{"unknown flag: --nope", "racetest fire --help"}},
-		{"no URL", nil, []string{"fire"}, 2, []string{"takes exactly 1 URL argument"}},
+		{"no URL", nil, []string{"fire"}, 2, []string{"needs the URL to send to, or the request from --curl, --raw or --har"}},
 		{"bad URL", nil, []string{"fire", "127.0.0.1:8080/x"}, 2, []string{"must start with http:// or https://"}},
 		{"bad n", nil, []string{"fire", "-n", "0", base}, 2, []string{"--n 0: the burst needs at least one request"}},
 		{"bad header", nil, []string{"fire", "-H", "NoColon", base}, 2, []string{`--header "NoColon": a header is written 'Name: value'`}},

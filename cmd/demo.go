@@ -48,7 +48,7 @@ scenarios by hand.`,
 		RunE: func(c *cobra.Command, _ []string) error { return demoRun(c.Context(), o) },
 	}
 	cmd.Flags().IntVarP(&o.N, "n", "n", 30, "requests per burst")
-	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
+	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: "+runner.ModeNames())
 	cmd.Flags().DurationVar(&o.Latency, "latency", demo.DefaultLatency, "simulated storage round trip inside the check-then-act window")
 	cmd.AddCommand(newCmdDemoServe(app))
 	return cmd
@@ -78,8 +78,10 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 	paid := make([]int, len(stories))
 	for i, s := range stories {
 		fo := &FireOptions{
-			App: o.App, URL: plain + "/missions/" + s.variant + "/complete", Method: "POST",
-			Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
+			App: o.App, URL: plain + "/missions/" + s.variant + "/complete",
+			RequestFlags: RequestFlags{
+				Method: "POST", Headers: []string{"Authorization: Bearer " + demoUser}, JSON: `{"type":"investment_complete"}`,
+			},
 			N: o.N, RoundsOptions: RoundsOptions{Rounds: 1}, ExpectStatus: []string{"200=1"},
 			SendOptions: SendOptions{
 				Mode: o.Mode, Hold: string(runner.HoldAuto), Timeout: runner.DefaultTimeout, Arrival: runner.DefaultArrivalHeader,

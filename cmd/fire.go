@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // FireOptions holds the flags of `racetest fire`. fire turns them into a
@@ -11,11 +12,14 @@ import (
 type FireOptions struct {
 	App *App
 
-	URL        string
-	Method     string
-	Headers    []string
-	Data       string
-	JSON       string
+	URL string
+	RequestFlags
+	// Import is --curl, --raw or --har: where the request comes from
+	// instead of the URL argument and the request flags.
+	Import ImportFlags
+	// flags is the command's flag set, into which --curl adds the
+	// options of the copied command.
+	flags      *pflag.FlagSet
 	N          int
 	AllowLarge bool // lets N go past scenarios.DefaultMaxN
 	RoundsOptions
@@ -26,7 +30,10 @@ type FireOptions struct {
 	After        string
 	AfterHeaders []string
 	ExpectAfter  []string
+	// Values are --values NAME=FILE: per-request values.
+	Values []string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -39,7 +46,7 @@ const (
 func newCmdFire(app *App, runF func(context.Context, *FireOptions) error) *cobra.Command {
 	o := &FireOptions{App: app}
 	cmd := &cobra.Command{
-		Use:   "fire [flags] URL",
+		Use:   "fire [flags] URL | --curl FILE | --raw FILE --target URL | --har FILE --entry N",
 		Short: "Send N requests at once and check what came back",
 		Long: `Fire sends N copies of one request so that they reach the server together,
 repeats that for --rounds, and judges each round with --expect checks.
@@ -75,12 +82,31 @@ probability C (exit 4 when --max-rounds ran out first).`,
   # Body from a file, five rounds, JSON report for a script.
   racetest fire -n 20 --rounds 5 -X POST -d @order.json -o json URL
 
+  # Ten users at once: request i sends line i of tokens.txt.
+  racetest fire -n 10 --values tok=tokens.txt -H 'Authorization: Bearer {{ values.tok }}' \
+    -X POST --json '{"type":"investment_complete"}' http://127.0.0.1:8080/missions/unique/complete
+
+  # Through a proxy, with a client certificate, as curl -x and -E.
+  racetest fire -x http://127.0.0.1:3128 -E client.pem --key client-key.pem https://api.example/redeem
+
+  # A request copied from the browser ("Copy as cURL"), pasted on stdin.
+  racetest fire -n 30 --expect-status 200=1 --curl - < request.sh
+
+  # A request saved by Burp, sent to a local copy of the site.
+  racetest fire --raw request.txt --target https://127.0.0.1:8443
+
+  # The POST to /complete among the requests of a HAR export.
+  racetest fire --har session.har --match 'POST .*/complete'
+
   # HTTP/2 server that runs 6 streams of a connection at a time (Apache):
   # 30 streams over 5 connections, released back to back.
   racetest fire -n 30 --mode single-packet --connections 5 -X POST -d @order.json https://HOST/path`,
-		Args: exactArgs(1, "URL"),
+		Args:              urlArg,
+		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
-			o.URL = args[0]
+			if len(args) == 1 {
+				o.URL = args[0]
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -89,16 +115,21 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	o.flags = f
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of simultaneous requests in a burst")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
+	addValuesFlag(f, &o.Values)
+	o.Import.addFlags(f)
+	addCurlNoOps(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
 	f.StringVar(&o.After, "after", "", "URL to GET after every round, judged with --expect-after (may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
 	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
 	o.SendOptions.addFlags(f, false)
+	o.StartAtOptions.addFlags(f)
 	o.OutputOptions.addFlags(f)
 	return cmd
 }
@@ -110,6 +141,18 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 		return err
 	}
 	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
+}
+
+// urlArg takes the URL argument, which --curl, --raw and --har replace:
+// complete checks that not both are given.
+func urlArg(c *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageErrorf("%s takes one URL argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
+	}
+	if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
+		return usageErrorf("%s needs the URL to send to, or the request from --curl, --raw or --har", c.CommandPath())
+	}
+	return nil
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
@@ -19,10 +20,10 @@ import (
 // Every flag is checked here, before anything is sent.
 func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenarios.RunOptions, error) {
 	var ro scenarios.RunOptions
-	if err := o.validate(); err != nil {
+	if err := o.complete(ctx); err != nil {
 		return nil, ro, err
 	}
-	if _, err := parseTargetURL("URL", o.URL); err != nil {
+	if err := o.validate(); err != nil {
 		return nil, ro, err
 	}
 	req, err := o.request(ctx)
@@ -41,8 +42,9 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	}
 	race := scenarios.NewRace(o.N, req, checks...)
 	race.Rounds, race.Sync, race.Timeout, race.H2C = o.limit, o.sync(), o.Timeout, o.H2C
+	race.Sync.ReleaseAt = o.at
 	s := &scenarios.Scenario{
-		Name: "fire " + req.Method + " " + report.RedactURL(o.URL, o.ShowSecrets),
+		Name: "fire " + req.Method + " " + report.RedactURL(req.URL, o.ShowSecrets),
 		Race: race,
 	}
 	after, err := o.afterStep(req)
@@ -52,10 +54,14 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if after != nil {
 		s.After = append(s.After, after)
 	}
-	ro = scenarios.RunOptions{Target: o.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
-	if ro.Client, err = o.client(ctx); err != nil {
+	ro = scenarios.RunOptions{Target: req.URL, AllowLarge: o.AllowLarge, Stop: o.stop}
+	if ro.Values, err = readValues(ctx, o.Values); err != nil {
 		return nil, ro, err
 	}
+	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
+		return nil, ro, err
+	}
+	ro.Client.Decompress = o.Compressed
 	return s, ro, nil
 }
 
@@ -64,7 +70,17 @@ func (o *FireOptions) validate() error {
 	if err := o.OutputOptions.validate(); err != nil {
 		return err
 	}
-	return o.validateBurst()
+	if err := o.validateBurst(); err != nil {
+		return err
+	}
+	if err := o.StartAtOptions.parse(time.Now()); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("--rounds is %d", o.limit)
+	if o.stop != (confidence.Rule{}) {
+		what = fmt.Sprintf("--until-found or --confidence may fire up to %d rounds", o.limit)
+	}
+	return o.oneBurst(o.limit, what)
 }
 
 // validateBurst checks the flags that size and send the burst, which fire
@@ -80,45 +96,6 @@ func (o *FireOptions) validateBurst() error {
 		return usageErrorf("--n %d: %w", o.N, err)
 	}
 	return o.resolveRounds()
-}
-
-// request builds the one request fire sends N times.
-func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
-	h, err := parseHeaders("--header", o.Headers)
-	if err != nil {
-		return runner.Request{}, err
-	}
-	if o.Data != "" && o.JSON != "" {
-		return runner.Request{}, usageErrorf("--data and --json both give a body; use one")
-	}
-	var body []byte
-	switch {
-	case o.JSON != "":
-		if body, err = readData(ctx, "--json", o.JSON, o.App.Stdin); err != nil {
-			return runner.Request{}, err
-		}
-		if err := checkJSON("--json", body); err != nil {
-			return runner.Request{}, err
-		}
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", "application/json")
-		}
-	case o.Data != "":
-		if body, err = readData(ctx, "--data", o.Data, o.App.Stdin); err != nil {
-			return runner.Request{}, err
-		}
-		if h.Get("Content-Type") == "" {
-			h.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-	}
-	method := strings.ToUpper(o.Method)
-	if method == "" {
-		method = http.MethodGet
-		if body != nil {
-			method = http.MethodPost
-		}
-	}
-	return runner.Request{Method: method, URL: o.URL, Header: h, Body: body}, nil
 }
 
 // checks compiles --expect and --expect-status before anything is sent.

@@ -20,6 +20,8 @@ func flagWant(typ string) string {
 		return "not a whole number; write it like 30"
 	case "bool":
 		return "not true or false"
+	case "seconds":
+		return "not a number of seconds; write it like 10 or 2.5, as curl"
 	}
 	return ""
 }

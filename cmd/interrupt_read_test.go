@@ -27,6 +27,9 @@ func TestInterruptWhileReading(t *testing.T) {
 		"validate fifo": {"validate", fifo},
 		"run fifo":      {"run", fifo},
 		"-d @-":         {"fire", "-d", "@-", url},
+		"report fifo":   {"report", fifo},
+		"report -":      {"report", "-"},
+		"merge fifo":    {"merge", fifo},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

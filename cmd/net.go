@@ -17,23 +17,35 @@ import (
 // tlsHint is what to do about a certificate racetest does not trust.
 const tlsHint = "use -k to skip certificate verification, or --cacert FILE to trust the CA that signed it"
 
-// NetOptions are the TLS and redirect flags that fire and run share.
+// NetOptions are the TLS, client certificate, proxy and redirect flags
+// that fire, run and probe share, named and read as curl's.
 type NetOptions struct {
 	CACert    string // PEM file of the CAs to trust instead of the system's
 	Location  bool   // follow redirects, as curl -L
 	MaxRedirs int
+	// Cert is curl's -E FILE[:PASSWORD], Key its --key FILE and Pass its
+	// --pass PASSWORD.
+	Cert, Key, Pass string
+	// Proxy is -x URL; NoProxy the --noproxy list.
+	Proxy, NoProxy string
 }
 
 func (o *NetOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.CACert, "cacert", "", "trust the CA certificates in this PEM `FILE` instead of the system's, as curl --cacert")
+	f.StringVarP(&o.Cert, "cert", "E", "", "client certificate `FILE[:PASSWORD]` for servers that ask for one, as curl -E: PEM (with the key, or --key), or PKCS#12 (.p12); escape a colon of the file name as \\:")
+	f.StringVar(&o.Key, "key", "", "private key `FILE` (PEM) of --cert, when the certificate file does not hold it")
+	f.StringVar(&o.Pass, "pass", "", "`PASSWORD` of an encrypted --key or .p12, as curl --pass (or --cert FILE:PASSWORD)")
+	f.StringVarP(&o.Proxy, "proxy", "x", "", "send every connection through this proxy `URL`, as curl -x: http:// or https:// (CONNECT), socks5:// or socks5h:// (the proxy resolves names); credentials as http://USER:PASSWORD@HOST:PORT; default port 1080. Without it, http_proxy, HTTPS_PROXY and ALL_PROXY apply to targets other than loopback")
+	f.StringVar(&o.NoProxy, "noproxy", "", "comma-separated `HOSTS` reached without the proxy, as curl --noproxy: a name and its subdomains, an IP, a CIDR range, or * for all (replaces NO_PROXY)")
 	f.BoolVarP(&o.Location, "location", "L", false, "follow redirects as curl -L (a burst's once it is collected); checks see the final responses")
 	// The default is left to the runner, so that the zero value of the
 	// options means the same as no flag.
 	f.IntVar(&o.MaxRedirs, "max-redirs", 0, fmt.Sprintf("with --location, follow at most `N` redirects per request (default %d); more is a 'redirect' error", runner.DefaultMaxRedirects))
 }
 
-// apply checks the flags and sets what they say on ro.
-func (o *NetOptions) apply(ctx context.Context, ro *runner.Client) error {
+// apply checks the flags and sets what they say on ro; getenv reads the
+// *_PROXY variables.
+func (o *NetOptions) apply(ctx context.Context, ro *runner.Client, getenv func(string) string) error {
 	switch {
 	case o.MaxRedirs < 0:
 		return usageErrorf("--max-redirs %d: cannot be negative; to follow no redirect, leave out --location", o.MaxRedirs)
@@ -41,6 +53,13 @@ func (o *NetOptions) apply(ctx context.Context, ro *runner.Client) error {
 		return usageErrorf("--max-redirs %d needs --location: without it no redirect is followed", o.MaxRedirs)
 	}
 	ro.FollowRedirects, ro.MaxRedirects = o.Location, o.MaxRedirs
+	var err error
+	if ro.Proxy, err = o.proxies(getenv); err != nil {
+		return err
+	}
+	if ro.Certificate, err = o.clientCertificate(ctx); err != nil {
+		return err
+	}
 	if o.CACert == "" {
 		return nil
 	}

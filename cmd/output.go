@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -20,7 +21,23 @@ type OutputOptions struct {
 	Quiet       bool   // no progress bars
 	Verbose     bool
 	ShowSecrets bool
+	// shard is recorded in the document of a run --shard, for merge.
+	shard *report.Shard
 }
+
+// outputFormats are the values of -o, for validation, help and completion.
+func outputFormats() []string { return []string{"text", "json"} }
+
+// checkOutputFormat refuses a -o value that is not a format.
+func checkOutputFormat(f string) error {
+	if !slices.Contains(outputFormats(), f) {
+		return usageErrorf("--output %q: choose text or json", f)
+	}
+	return nil
+}
+
+// colorChoices are the values of --color.
+func colorChoices() []string { return []string{"auto", "always", "never"} }
 
 func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Output, "output", "o", "text", "report format on stdout: text or json")
@@ -29,16 +46,16 @@ func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Color, "color", "auto", "colour in the text report: auto, always or never (NO_COLOR is honoured)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress bars on stderr")
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
-	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies and URL tokens unmasked")
+	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies, URL tokens and per-request values unmasked")
 }
 
 // validate checks the output flags before anything is sent, so that a typo
 // in a file name does not cost a whole run.
 func (o *OutputOptions) validate() error {
-	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usageErrorf("--output %q: choose text or json", o.Output)
-	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
+	if err := checkOutputFormat(o.Output); err != nil {
+		return err
+	}
+	if !slices.Contains(colorChoices(), o.Color) {
 		return usageErrorf("--color %q: choose auto, always or never", o.Color)
 	}
 	if o.JUnit != "" && o.HTML != "" && filepath.Clean(o.JUnit) == filepath.Clean(o.HTML) {

@@ -23,6 +23,7 @@ type scenarioRun struct {
 // scenario it cut short.
 func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scenarioRun) error {
 	doc := report.NewDocument("racetest " + Version)
+	doc.Shard = out.shard
 	worst, first := ExitOK, error(nil)
 	for _, r := range runs {
 		p := out.newProgress(app, r.s, &r.opts)
@@ -35,9 +36,7 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		if res != nil {
 			doc.Runs = append(doc.Runs, report.NewRun(res, err, out.ShowSecrets))
 		}
-		if code > worst {
-			worst = code
-		}
+		worst = worse(worst, code)
 		if err != nil && first == nil {
 			first = scenarioError(r.s, err)
 			if res != nil && !out.ShowSecrets {
@@ -80,13 +79,20 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 		}
 		err = fileLimitError(fe, lower)
 	}
-	var ie *scenarios.IncompleteError
-	var ue *scenarios.UnsureError
+	var (
+		ie *scenarios.IncompleteError
+		ue *scenarios.UnsureError
+		pe *runner.ProxyError
+	)
 	switch {
 	case errors.As(err, &ie):
 		err = incompleteError(ie)
 	case errors.As(err, &ue):
 		err = fmt.Errorf("inconclusive: %w; %s", err, unsureHint)
+	case errors.Is(err, runner.ErrClientCertRequired):
+		err = fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
+	case errors.As(err, &pe):
+		err = fmt.Errorf("%w (is the proxy running, and does it allow CONNECT to that port? check -x/--proxy, --noproxy and the *_PROXY variables)", err)
 	case runner.Classify(err) == runner.KindTLS:
 		err = fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):

@@ -76,10 +76,12 @@ phases could not be compared (the reset did not restore the state).`,
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
+	o.flags = f
 	f.IntVarP(&o.N, "n", "n", defaultN, "number of requests in each phase")
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
+	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after requests (repeatable; default: the --header values)")
@@ -112,7 +114,11 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case probe.Inconclusive:
 		code = ExitInconclusive
 	}
-	if err := o.write(v, code); err != nil {
+	var secrets []string
+	if cfg.Scenario != nil {
+		secrets = cfg.Scenario.SecretValues()
+	}
+	if err := o.write(v, code, secrets); err != nil {
 		return err
 	}
 	switch code {
@@ -128,9 +134,17 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	return nil
 }
 
-// write renders the verdict on stdout and writes --emit.
-func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
-	to := probe.TextOptions{Redact: func(s string) string { return report.Redact(s, o.ShowSecrets) }}
+// write renders the verdict on stdout and writes --emit; secrets are the
+// per-request values, masked like every secret unless --show-secrets.
+func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) error {
+	sc := report.NewScrubber(nil)
+	sc.AddSecrets(secrets)
+	to := probe.TextOptions{Redact: func(s string) string {
+		if o.ShowSecrets {
+			return s
+		}
+		return sc.Scrub(report.Redact(s, false))
+	}}
 	var err error
 	if o.Output == "json" {
 		err = probe.WriteJSON(o.App.Stdout, v, "racetest "+Version, int(code), to)

@@ -21,9 +21,6 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err := o.validate(); err != nil {
 		return cfg, err
 	}
-	if _, err := parseTargetURL("URL", o.URL); err != nil {
-		return cfg, err
-	}
 	req, err := o.request(ctx)
 	if err != nil {
 		return cfg, err
@@ -53,9 +50,10 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 		}
 		cfg.After = append(cfg.After, runner.Request{Method: http.MethodGet, URL: u, Header: h.Clone()})
 	}
-	if cfg.Client, err = o.client(ctx); err != nil {
+	if cfg.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return cfg, err
 	}
+	cfg.Client.Decompress = o.Compressed
 	return cfg, nil
 }
 
@@ -74,8 +72,8 @@ func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
 
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
-	if o.Output != "text" && o.Output != "json" {
-		return usageErrorf("--output %q: choose text or json", o.Output)
+	if err := checkOutputFormat(o.Output); err != nil {
+		return err
 	}
 	if err := o.validateBurst(); err != nil {
 		return err

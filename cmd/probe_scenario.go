@@ -30,7 +30,11 @@ func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 // file says it.
 func fileFlags() [][2]string {
 	return [][2]string{
-		{"method", "race.request"}, {"header", "race.request"}, {"data", "race.request"}, {"json", "race.request"},
+		{"request", "race.request"}, {"method", "race.request"}, {"header", "race.request"},
+		{"data", "race.request"}, {"data-raw", "race.request"}, {"data-binary", "race.request"},
+		{"data-urlencode", "race.request"}, {"json", "race.request"}, {"get", "race.request"},
+		{"head", "race.request"}, {"user", "race.request"}, {"user-agent", "race.request"},
+		{"referer", "race.request"}, {"cookie", "race.request"},
 		{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
 	}
 }
@@ -85,7 +89,7 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 		Scenario: s, Target: target, Vars: vars, Getenv: o.App.Getenv,
 		Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge,
 	}
-	if cfg.Client, err = o.client(ctx); err != nil {
+	if cfg.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return cfg, err
 	}
 	// probe's defaults are fire's; with a file, the file's race: settings
@@ -117,7 +121,7 @@ func (o *ProbeOptions) urlFlags() error {
 	return nil
 }
 
-// flagName is how a flag is written in messages: -X/--method.
+// flagName is how a flag is written in messages: -X/--request.
 func flagName(f *pflag.FlagSet, name string) string {
 	if fl := f.Lookup(name); fl != nil && fl.Shorthand != "" {
 		return "-" + fl.Shorthand + "/--" + name

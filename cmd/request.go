@@ -31,28 +31,45 @@ func parseTargetURL(where, raw string) (*url.URL, error) {
 
 // parseHeaders turns curl-style "Name: value" flags into a header.
 func parseHeaders(flag string, hs []string) (http.Header, error) {
-	h := http.Header{}
+	h, _, err := parseRequestHeaders(flag, hs)
+	return h, err
+}
+
+// parseRequestHeaders reads -H as curl does: "Name: value" adds a
+// header, "Name;" adds it with an empty value, and "Name:" with nothing
+// after it is a header racetest must not send (one it would add, such as
+// Content-Type): those names are returned in removed.
+func parseRequestHeaders(flag string, hs []string) (h http.Header, removed []string, err error) {
+	h = http.Header{}
 	for _, raw := range hs {
 		name, value, ok := strings.Cut(raw, ":")
+		empty := false
+		if n, rest, semi := strings.Cut(raw, ";"); semi && strings.TrimSpace(rest) == "" && (!ok || len(n) < len(name)) {
+			name, value, ok, empty = n, "", true, true
+		}
 		name = strings.TrimSpace(name)
 		if !ok || name == "" {
-			return nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
+			return nil, nil, usageErrorf("%s %q: a header is written 'Name: value'", flag, raw)
 		}
 		value = strings.TrimSpace(value)
 		if i := expressions.InvalidUTF8(raw); i >= 0 {
 			// HTTP allows such bytes in a value, but from a command line
 			// they are a terminal in the wrong encoding, not intent.
-			return nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
+			return nil, nil, usageErrorf("%s %q: not valid UTF-8 (byte 0x%02X at column %d); retype it", flag, raw, raw[i], utf8.RuneCountInString(raw[:i])+1)
 		}
 		// The one rule every engine applies, so that a flag that passes
 		// here is never refused later.
 		var he *runner.HeaderError
 		if errors.As(runner.CheckHeader(name, value), &he) {
-			return nil, usageErrorf("%s %q: %s", flag, raw, he.Problem())
+			return nil, nil, usageErrorf("%s %q: %s", flag, raw, he.Problem())
+		}
+		if value == "" && !empty {
+			removed = append(removed, name)
+			continue
 		}
 		h.Add(name, value)
 	}
-	return h, nil
+	return h, removed, nil
 }
 
 // readData resolves curl's -d forms: a literal, @file, or @- for stdin.

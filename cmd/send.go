@@ -2,6 +2,9 @@ package cmd
 
 import (
 	"context"
+	"errors"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -24,6 +27,10 @@ type SendOptions struct {
 	H2C         bool
 	Insecure    bool
 	Arrival     string
+	// HTTP11 and HTTP2 are curl's --http1.1 and --http2: the protocol
+	// the burst must speak, which picks the engine in auto mode.
+	HTTP11, HTTP2  bool
+	ConnectTimeout time.Duration
 	NetOptions
 }
 
@@ -41,9 +48,20 @@ func (o *SendOptions) addFlags(f *pflag.FlagSet, file bool) {
 	f.IntVar(&o.Connections, "connections", 0, "single-packet: spread the streams over K HTTP/2 connections, released back to back (default: as few as the server allows)")
 	f.DurationVar(&o.Timeout, "timeout", timeout, "per-request timeout, counted from the release"+what)
 	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
-	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
-	o.NetOptions.addFlags(f)
+	o.addCurlFlags(f)
 	f.StringVar(&o.Arrival, "arrival-header", runner.DefaultArrivalHeader, "response header in which the server reports when it received the request")
+}
+
+// addCurlFlags binds the send flags curl also has; --curl parses copied
+// commands with them (see FireOptions.addCurlFlags).
+func (o *SendOptions) addCurlFlags(f *pflag.FlagSet) {
+	f.BoolVarP(&o.Insecure, "insecure", "k", false, "do not verify the server's TLS certificate")
+	f.BoolVar(&o.H2C, "http2-prior-knowledge", false, "the same as --h2c, as curl")
+	f.BoolVar(&o.HTTP11, "http1.1", false, "speak HTTP/1.1 (auto mode then uses last-byte)")
+	f.BoolVar(&o.HTTP2, "http2", false, "speak HTTP/2 over TLS (auto mode then uses single-packet, exit 4 if the server cannot); for http:// use --h2c")
+	f.VarP((*seconds)(&o.Timeout), "max-time", "m", "the same as --timeout, in `SECONDS` as curl -m (10, 2.5)")
+	f.Var((*seconds)(&o.ConnectTimeout), "connect-timeout", "time to connect (TCP and TLS) in `SECONDS`, as curl (default: the --timeout)")
+	o.NetOptions.addFlags(f)
 }
 
 // validate checks the flags before anything is sent.
@@ -58,7 +76,12 @@ func (o *SendOptions) validate() error {
 			return usageErrorf("--hold %q: %w", o.Hold, err)
 		}
 	}
+	if err := o.validateProtocol(); err != nil {
+		return err
+	}
 	switch {
+	case o.ConnectTimeout < 0:
+		return usageErrorf("--connect-timeout %s: the timeout must be positive", o.ConnectTimeout)
 	case o.Timeout < 0:
 		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
 	case o.Warmup < 0:
@@ -74,11 +97,67 @@ func (o *SendOptions) validate() error {
 // sync is the synchronisation the flags ask for; empty fields keep a
 // file's.
 func (o *SendOptions) sync() runner.Sync {
-	return runner.Sync{Mode: runner.Mode(o.Mode), Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL, Connections: o.Connections}
+	mode := runner.Mode(o.Mode)
+	// --http1.1 and --http2 pick the engine that speaks that protocol
+	// where auto would choose; validateProtocol refused the rest.
+	if mode == "" || mode == runner.ModeAuto {
+		switch {
+		case o.HTTP11:
+			mode = runner.ModeLastByte
+		case o.HTTP2:
+			mode = runner.ModeSinglePacket
+		}
+	}
+	return runner.Sync{Mode: mode, Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL, Connections: o.Connections}
 }
 
-// client is how the flags say to speak HTTP, with --cacert read.
-func (o *SendOptions) client(ctx context.Context) (runner.Client, error) {
-	c := runner.Client{Timeout: o.Timeout, Insecure: o.Insecure, H2C: o.H2C, ArrivalHeader: o.Arrival}
-	return c, o.NetOptions.apply(ctx, &c)
+// validateProtocol refuses protocol flags that contradict each other or
+// the mode.
+func (o *SendOptions) validateProtocol() error {
+	switch {
+	case o.HTTP11 && o.HTTP2:
+		return usageErrorf("--http1.1 and --http2 ask for different protocols; give one")
+	case o.HTTP11 && o.H2C:
+		return usageErrorf("--http1.1 and --h2c (--http2-prior-knowledge) ask for different protocols; give one")
+	case o.HTTP11 && o.Mode == string(runner.ModeSinglePacket):
+		return usageErrorf("--http1.1 with --mode single-packet: single-packet needs HTTP/2; use --mode last-byte or leave out --http1.1")
+	case o.HTTP2 && (o.Mode == string(runner.ModeLastByte) || o.Mode == string(runner.ModeBarrier)):
+		return usageErrorf("--http2 with --mode %s: that engine speaks HTTP/1.1; use --mode single-packet or leave out --http2", o.Mode)
+	}
+	return nil
 }
+
+// client is how the flags say to speak HTTP, with --cacert and --cert
+// read and the proxy taken from -x or the environment (getenv).
+func (o *SendOptions) client(ctx context.Context, getenv func(string) string) (runner.Client, error) {
+	c := runner.Client{Timeout: o.Timeout, ConnectTimeout: o.ConnectTimeout, Insecure: o.Insecure, H2C: o.H2C, ArrivalHeader: o.Arrival}
+	return c, o.NetOptions.apply(ctx, &c, getenv)
+}
+
+// seconds is a duration written in seconds as curl takes them (-m 10,
+// --connect-timeout 2.5); a Go duration such as 500ms is taken too.
+type seconds time.Duration
+
+func (s *seconds) Set(v string) error {
+	if d, err := time.ParseDuration(v); err == nil {
+		*s = seconds(d)
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > math.MaxInt64/float64(time.Second) {
+		return errNotSeconds
+	}
+	*s = seconds(time.Duration(f * float64(time.Second)))
+	return nil
+}
+
+func (s *seconds) Type() string { return "seconds" }
+
+func (s *seconds) String() string {
+	if *s == 0 {
+		return ""
+	}
+	return time.Duration(*s).String()
+}
+
+var errNotSeconds = errors.New("not a number of seconds")

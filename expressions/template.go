@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,6 +18,9 @@ type TemplateEnv struct {
 	// Env holds strings; it is a map of any so that an unset variable is
 	// nil, which {{ env.NAME ?? "default" }} can replace.
 	Env map[string]any `expr:"env"`
+	// Values holds this request's line of each --values file or values:
+	// list: the request at Index gets entry Index modulo the list's length.
+	Values map[string]any `expr:"values"`
 	// Index is the position of the request in the burst, from 0; 0 in a
 	// step.
 	Index int `expr:"index"`
@@ -262,8 +266,54 @@ func (t *Template) Shorthands() []string {
 	return out
 }
 
-// Literal is a template that expands to s as it is, whatever it holds:
-// for values given on the command line, where {{ is not a template.
+// Literal is a template that expands to s as it is, whatever it holds.
 func Literal(s string) *Template {
 	return &Template{Source: s, parts: []tmplPart{{lit: s}}}
+}
+
+// valueRef is a {{ values.NAME }} reference, the one template form a value
+// given on the command line may hold.
+var valueRef = regexp.MustCompile(`\{\{\s*values\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// CommandLine is the template of a value given on the command line, where
+// {{ is not a template: s expands as it is, except that each
+// {{ values.NAME }} becomes this request's per-request value NAME.
+func CommandLine(s string) *Template {
+	t := &Template{Source: s}
+	last := 0
+	for _, m := range valueRef.FindAllStringIndex(s, -1) {
+		if m[0] > last {
+			t.parts = append(t.parts, tmplPart{lit: s[last:m[0]]})
+		}
+		src := s[m[0]+2 : m[1]-2]
+		prog, err := compileBudgeted(src, templateOptions()...)
+		if err != nil {
+			// values.NAME always compiles; keep the text if it ever does not.
+			t.parts = append(t.parts, tmplPart{lit: s[m[0]:m[1]]})
+		} else {
+			t.parts = append(t.parts, tmplPart{src: src, prog: prog, at: utf8.RuneCountInString(s[:m[0]+2])})
+		}
+		last = m[1]
+	}
+	if last < len(s) || len(t.parts) == 0 {
+		t.parts = append(t.parts, tmplPart{lit: s[last:]})
+	}
+	return t
+}
+
+// EscapeTemplate writes s as a template that expands to s itself: every
+// {{ and ${NAME} in it becomes an expression giving those characters, so
+// that a captured body or header is sent as it was.
+func EscapeTemplate(s string) string {
+	var b strings.Builder
+	for {
+		i := nextMarker(s)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString(`{{ "` + s[i:i+2] + `" }}`)
+		s = s[i+2:]
+	}
 }

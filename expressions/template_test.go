@@ -112,3 +112,40 @@ func TestTemplateRenderErrors(t *testing.T) {
 		}
 	}
 }
+
+// A command-line value is literal but for {{ values.NAME }}: other
+// braces, expressions and ${NAME} are sent as they are.
+func TestCommandLine(t *testing.T) {
+	env := &TemplateEnv{Values: map[string]any{"tok": "t-1", "b": "B"}}
+	for in, want := range map[string]string{
+		"Bearer {{ values.tok }}":             "Bearer t-1",
+		"{{values.tok}}{{  values.b  }}":      "t-1B",
+		"{{ vars.x }} ${HOME} {{ values.b }}": "{{ vars.x }} ${HOME} B",
+		`{"a":{{ values.tok }}}`:              `{"a":t-1}`,
+		"plain {{":                            "plain {{",
+		"":                                    "",
+	} {
+		got, err := CommandLine(in).Render(env)
+		if err != nil || got != want {
+			t.Errorf("CommandLine(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	spans := CommandLine("x {{ values.tok }}").Spans()
+	if len(spans) != 1 || spans[0].Source != " values.tok " || spans[0].At != 4 {
+		t.Errorf("spans %+v, want one at rune 4", spans)
+	}
+}
+
+func TestEscapeTemplate(t *testing.T) {
+	for _, s := range []string{"plain", "{{ vars.x }}", "a ${HOME} b", "${", "{{", "}}{{{", "$${A}{{${B}}}", `{"a":"{{"}`} {
+		tp, err := CompileTemplate(EscapeTemplate(s))
+		if err != nil {
+			t.Errorf("%q: %v", s, err)
+			continue
+		}
+		got, err := tp.Render(&TemplateEnv{})
+		if err != nil || got != s {
+			t.Errorf("%q expands to %q, %v", s, got, err)
+		}
+	}
+}

@@ -3,12 +3,11 @@ package probe
 import (
 	"fmt"
 	"io"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
 )
 
 // WriteScenario writes the probe as a scenario file that racetest run
@@ -31,12 +30,12 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 		_, err = w.Write(data)
 		return err
 	}
-	target := origin(c.Request.URL)
+	target := scenarios.Origin(c.Request.URL)
 	var b strings.Builder
 	b.WriteString("# Written by racetest probe: the checks hold when the requests run one\n")
 	b.WriteString("# after another from the reset state.\n")
 	b.WriteString("version: 1\n")
-	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+path(c.Request.URL, target)))
+	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+scenarios.RelativeURL(c.Request.URL, target)))
 	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
@@ -73,26 +72,10 @@ func writeRequest(b *strings.Builder, indent string, r runner.Request, target st
 	writeRequestFields(b, indent+"  ", r, target)
 }
 
-// writeRequestFields writes method, url, headers and body. Strings are
-// double-quoted: YAML reads Go's quoting of printable text as written.
-// A body is sent as written; {{ in it would be read as a template.
+// writeRequestFields writes method, url, headers and body, as literals:
+// {{ in a body is sent as written, not read as a template.
 func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
-	fmt.Fprintf(b, "%smethod: %s\n", indent, r.Method)
-	fmt.Fprintf(b, "%surl: %s\n", indent, strconv.Quote(path(r.URL, target)))
-	if len(r.Header) > 0 {
-		fmt.Fprintf(b, "%sheaders:\n", indent)
-		names := make([]string, 0, len(r.Header))
-		for n := range r.Header {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
-			fmt.Fprintf(b, "%s  %s: %s\n", indent, strconv.Quote(n), strconv.Quote(strings.Join(r.Header[n], ", ")))
-		}
-	}
-	if r.Body != nil {
-		fmt.Fprintf(b, "%sbody: %s\n", indent, strconv.Quote(string(r.Body)))
-	}
+	scenarios.WriteRequest(b, indent, scenarios.EscapeRequest(r), target)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {
@@ -103,21 +86,4 @@ func writeExpect(b *strings.Builder, indent string, checks []string) {
 	for _, c := range checks {
 		fmt.Fprintf(b, "%s  - %s\n", indent, strconv.Quote(c))
 	}
-}
-
-// origin is scheme://host of u.
-func origin(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return ""
-	}
-	return p.Scheme + "://" + p.Host
-}
-
-// path is u relative to target when it is on it, else u.
-func path(u, target string) string {
-	if target != "" && strings.HasPrefix(u, target+"/") {
-		return strings.TrimPrefix(u, target)
-	}
-	return u
 }

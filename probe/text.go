@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/racetest/racetest/confidence"
+	"github.com/racetest/racetest/scenarios"
 )
 
 // TextOptions are how the text verdict is written.
@@ -118,7 +119,7 @@ func writeChecks(b *strings.Builder, v *Verdict, red func(string) string) {
 			continue
 		}
 		u := v.Config.After[j].URL
-		fmt.Fprintf(b, "  --after %s", ShellQuote(red(path(u, origin(v.Config.Request.URL)))))
+		fmt.Fprintf(b, "  --after %s", ShellQuote(red(scenarios.RelativeURL(u, scenarios.Origin(v.Config.Request.URL)))))
 		for _, c := range cs {
 			fmt.Fprintf(b, " --expect-after %s", ShellQuote(c))
 		}

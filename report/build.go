@@ -74,6 +74,7 @@ func RunScrubber(res *scenarios.Result, showSecrets bool) *Scrubber {
 		return nil
 	}
 	sc := NewScrubber(nil)
+	sc.AddSecrets(res.SecretValues())
 	steps := func(srs []scenarios.StepResult) {
 		for i := range srs {
 			sc.AddRequests([]runner.Request{srs[i].Request})

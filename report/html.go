@@ -126,6 +126,9 @@ func newRoundView(rd *Round, rounds int, runID string) roundView {
 	if rd.Hold != "" {
 		rv.Heading += ", holding " + rd.Hold
 	}
+	if rd.Proxy != "" {
+		rv.Heading += ", through the proxy " + rd.Proxy
+	}
 	t := &rd.Tally
 	for _, s := range t.Statuses {
 		q := Request{Status: s.Status}

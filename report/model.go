@@ -25,6 +25,17 @@ type Document struct {
 	// ExitCode is the exit status racetest gave for this document, so that
 	// re-rendering it (racetest report) gives the same one.
 	ExitCode *int `json:"exit_code,omitempty"`
+	// Shard says which share of the files of `racetest run --shard` this
+	// document holds, so that racetest merge can tell a missing share.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is share Index (1-based) of Count of a run's files, dealt from
+// Files files in all.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	Files int `json:"files"`
 }
 
 // Run is one race: a fire invocation or one scenario.
@@ -74,11 +85,13 @@ func newHitRate(r *Run) *HitRate {
 
 // Round is one prepare-arm-release-collect cycle and its judgement.
 type Round struct {
-	Round         int           `json:"round"`
-	Mode          string        `json:"mode"`
-	Hold          string        `json:"hold,omitempty"`
-	Proto         string        `json:"proto"`
-	Connections   int           `json:"connections"`
+	Round       int    `json:"round"`
+	Mode        string `json:"mode"`
+	Hold        string `json:"hold,omitempty"`
+	Proto       string `json:"proto"`
+	Connections int    `json:"connections"`
+	// Proxy names the proxy that carried the burst, without credentials.
+	Proxy         string        `json:"proxy,omitempty"`
 	Notes         []string      `json:"notes,omitempty"`
 	Start         time.Time     `json:"start"`
 	ReleaseSpread time.Duration `json:"release_spread_ns"`
@@ -120,6 +133,12 @@ type Receipt struct {
 	SegmentsKnown    bool          `json:"segments_known"`
 	ServerStamps     int           `json:"server_stamps"`
 	ServerResolution time.Duration `json:"server_resolution_ns"`
+	// ReleaseAt is the instant of --start-at, and ReleaseError how much
+	// later (negative: earlier) than it the first release was, by this
+	// machine's clock. Both are absent without --start-at, and the error
+	// also when nothing was released.
+	ReleaseAt    *time.Time     `json:"release_at,omitempty"`
+	ReleaseError *time.Duration `json:"release_error_ns,omitempty"`
 }
 
 // Serialised is the evidence that the server handled a burst K requests
@@ -278,7 +297,7 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool, sc *Scrubber) Round {
 	rd := Round{
 		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
-		Connections: b.Connections, Notes: b.Notes,
+		Connections: b.Connections, Proxy: b.Proxy, Notes: b.Notes,
 		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
@@ -313,7 +332,7 @@ func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 			q.Error = sc.Scrub(Redact(r.Err.Error(), showSecrets))
 		}
 		if i < len(reqs) {
-			q.Method, q.URL = reqs[i].Method, RedactURL(reqs[i].URL, showSecrets)
+			q.Method, q.URL = reqs[i].Method, sc.Scrub(RedactURL(reqs[i].URL, showSecrets))
 		}
 		q.Armed, q.Released = offset(rd.Start, r.Armed), offset(rd.Start, r.Released)
 		q.FirstByte, q.Done, q.Arrival = offset(rd.Start, r.FirstByte), offset(rd.Start, r.Done), offset(rd.Start, r.Arrival)

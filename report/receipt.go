@@ -10,11 +10,33 @@ import (
 )
 
 func newReceipt(r *runner.Receipt) Receipt {
-	return Receipt{
+	rc := Receipt{
 		Connections: r.Connections, Writes: r.Writes, Bytes: r.Bytes, TLS: r.TLS, TLSRecords: r.TLSRecords,
 		Segments: r.Segments, MaxSegments: r.MaxSegments, SegmentsKnown: r.SegmentsKnown,
 		ServerStamps: r.ServerStamps, ServerResolution: r.ServerResolution,
 	}
+	if !r.ReleaseAt.IsZero() {
+		at := r.ReleaseAt
+		rc.ReleaseAt = &at
+	}
+	if r.ReleaseErrorKnown {
+		e := r.ReleaseError
+		rc.ReleaseError = &e
+	}
+	return rc
+}
+
+// startAtText says when a burst was to be released (--start-at) and how
+// close this machine came, by its own clock.
+func startAtText(r *Receipt) string {
+	s := "release at " + r.ReleaseAt.UTC().Format(time.RFC3339Nano)
+	switch e := r.ReleaseError; {
+	case e == nil:
+		return s + ", nothing released"
+	case *e < 0:
+		return s + ", released " + dur(-*e) + " before it (local clock)"
+	}
+	return s + ", released " + dur(*r.ReleaseError) + " after it (local clock)"
 }
 
 // receiptText is the receipt in one line: "30 connections, 4.2 KiB in 30

@@ -13,9 +13,9 @@ import (
 // Mask replaces every secret value in reports.
 const Mask = "REDACTED"
 
-// isSecretHeader reports whether a header carries credentials in requests
+// IsSecretHeader reports whether a header carries credentials in requests
 // or responses.
-func isSecretHeader(name string) bool {
+func IsSecretHeader(name string) bool {
 	switch http.CanonicalHeaderKey(name) {
 	case "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
 		return true
@@ -23,9 +23,9 @@ func isSecretHeader(name string) bool {
 	return false
 }
 
-// isSecretParam reports whether a query parameter name usually carries a
+// IsSecretParam reports whether a query parameter name usually carries a
 // credential.
-func isSecretParam(name string) bool {
+func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
 	for _, w := range []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"} {
 		if strings.Contains(n, w) {
@@ -48,7 +48,7 @@ func RedactHeader(h http.Header, show bool) map[string][]string {
 		return out
 	}
 	for k, vs := range out {
-		if isSecretHeader(k) {
+		if IsSecretHeader(k) {
 			for i := range vs {
 				vs[i] = Mask
 			}
@@ -74,7 +74,7 @@ func RedactURL(raw string, show bool) string {
 	}
 	q := u.Query()
 	for k := range q {
-		if isSecretParam(k) {
+		if IsSecretParam(k) {
 			for i := range q[k] {
 				q[k][i] = Mask
 			}
@@ -157,6 +157,15 @@ func (sc *Scrubber) AddRequests(reqs []runner.Request) {
 	sc.sort()
 }
 
+// AddSecrets collects values that are secrets wherever they were sent,
+// such as per-request values.
+func (sc *Scrubber) AddSecrets(vs []string) {
+	for _, v := range vs {
+		sc.add(v)
+	}
+	sc.sort()
+}
+
 // AddResponses collects the secrets that responses set: Set-Cookie values.
 func (sc *Scrubber) AddResponses(rs []runner.Result) {
 	for i := range rs {
@@ -167,7 +176,7 @@ func (sc *Scrubber) AddResponses(rs []runner.Result) {
 
 func (sc *Scrubber) addHeader(h http.Header) {
 	for k, vs := range h {
-		if !isSecretHeader(k) {
+		if !IsSecretHeader(k) {
 			continue
 		}
 		for _, v := range vs {
@@ -216,7 +225,7 @@ func addURLSecrets(raw string, add func(string)) {
 		add(p)
 	}
 	for k, vs := range u.Query() {
-		if isSecretParam(k) {
+		if IsSecretParam(k) {
 			for _, v := range vs {
 				add(v)
 			}

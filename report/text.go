@@ -94,6 +94,9 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	for _, c := range rd.Incomplete {
 		p.line("    cut short  %s", causeText(c))
 	}
+	if rd.Proxy != "" {
+		p.line("    proxy      %s (the receipt counts what reached it; it sends on in its own packets)", rd.Proxy)
+	}
 	for _, n := range rd.Notes {
 		p.line("    note: %s", n)
 	}
@@ -105,6 +108,9 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	p.line("    spread     release %s  server %s", releaseText(rd), serverText(rd))
 	if rd.Receipt.Connections > 0 {
 		p.line("    receipt    %s", receiptText(&rd.Receipt))
+	}
+	if rd.Receipt.ReleaseAt != nil {
+		p.line("    start-at   %s", startAtText(&rd.Receipt))
 	}
 	for _, c := range rd.Checks {
 		writeCheckText(p, c, rd.Complete())

@@ -35,15 +35,24 @@ func parseTarget(raw string) (target, error) {
 }
 
 // tlsConfig is the client TLS configuration for a target, offering the
-// given ALPN protocols.
-func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
-	return &tls.Config{
+// given ALPN protocols and the client certificate, if any. Without one, the
+// certRequest notes whether the server asked for one, to explain a failed
+// handshake.
+func tlsConfig(o *Options, host string, alpn []string) (*tls.Config, *certRequest) {
+	cfg := &tls.Config{
 		ServerName:         host,
 		InsecureSkipVerify: o.Insecure, //nolint:gosec // the user asked for -k
 		RootCAs:            o.RootCAs,
 		NextProtos:         alpn,
 		MinVersion:         tls.VersionTLS12,
 	}
+	if o.Certificate != nil {
+		cfg.Certificates = []tls.Certificate{*o.Certificate}
+		return cfg, nil
+	}
+	cr := &certRequest{run: o.certAsked}
+	cfg.GetClientCertificate = cr.get
+	return cfg, cr
 }
 
 // dial opens a connection to t and, for https, completes the TLS handshake
@@ -51,8 +60,7 @@ func tlsConfig(o *Options, host string, alpn []string) *tls.Config {
 // net's dial errors already do ("dial tcp 127.0.0.1:8080: ..."), so they are
 // returned as they are.
 func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
-	d := net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
-	nc, err := d.DialContext(ctx, "tcp", t.addr)
+	nc, err := dialTCP(ctx, o, t.url.Scheme, t.addr)
 	if err != nil {
 		return nil, &connectError{err}
 	}
@@ -61,18 +69,18 @@ func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, e
 		return c, nil
 	}
 	c.tls = true
-	cfg := tlsConfig(o, t.url.Hostname(), alpn)
+	cfg, cr := tlsConfig(o, t.url.Hostname(), alpn)
 	// As for single-packet (see dialH2): with dynamic record sizing on, a
 	// last-byte final fragment of a few KB (the body, held with the end
 	// of the head) left in two TLS records and two segments, which the
 	// receipt showed.
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(c, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		c.Close()
-		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, err)}
+		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, cr.explain(err))}
 	}
 	return tc, nil
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,15 +24,22 @@ import (
 // its own timeout.
 func Do(ctx context.Context, req Request, c Client) Result {
 	o := Options{Client: c}.withDefaults()
+	if o.Decompress {
+		req = acceptEncoding([]Request{req})[0]
+	}
 	r := doOnce(ctx, req, o)
 	if o.FollowRedirects {
 		follow(ctx, req, &r, o)
+	}
+	if o.Decompress {
+		decodeBody(&r, &o)
 	}
 	return r
 }
 
 // doOnce is Do without following redirects; o has its defaults.
 func doOnce(ctx context.Context, req Request, o Options) Result {
+	o.certAsked = new(atomic.Bool)
 	p := &Plan{Requests: []Request{req}, Options: o}
 	var r Result
 	if err := p.validate(); err != nil {
@@ -52,6 +61,10 @@ func doOnce(ctx context.Context, req Request, o Options) Result {
 	r.Released = r.Armed
 	resp, err := tr.RoundTrip(hr)
 	if err != nil {
+		if o.certAsked.Load() && !errors.Is(err, ErrClientCertRequired) {
+			// As blameMissingCert says for a burst.
+			err = fmt.Errorf("%w: %w", ErrClientCertRequired, err)
+		}
 		r.fail(roundTripError(hr, err))
 		return r
 	}
@@ -88,16 +101,16 @@ func newHTTPRequest(ctx context.Context, req *Request, r *Result) (*http.Request
 // singleTransport is an HTTP/1.1 transport with the plan's dial timeout and
 // TLS settings and no connection reuse.
 func singleTransport(o *Options) *http.Transport {
-	d := &net.Dialer{Timeout: o.Timeout, KeepAlive: -1}
 	return &http.Transport{
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := d.DialContext(ctx, network, addr)
+		// No Proxy: dialTCP tunnels through o's proxy, as for a burst.
+		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
+			c, err := dialTCP(ctx, o, "http", addr)
 			return guardConn(c), err
 		},
 		// TLS is done here rather than by the transport so that the head
 		// guard sees the decrypted bytes.
-		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialTLSGuarded(ctx, d, network, addr, o)
+		DialTLSContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
+			return dialTLSGuarded(ctx, addr, o)
 		},
 		DisableKeepAlives:  true,
 		DisableCompression: true,
@@ -112,19 +125,20 @@ func singleTransport(o *Options) *http.Transport {
 // dialTLSGuarded dials addr and does the TLS handshake as net/http's
 // transport would, and puts a head guard on the decrypted connection.
 // Handshake errors are returned as they are: roundTripError names the host.
-func dialTLSGuarded(ctx context.Context, d *net.Dialer, network, addr string, o *Options) (net.Conn, error) {
+func dialTLSGuarded(ctx context.Context, addr string, o *Options) (net.Conn, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	c, err := d.DialContext(ctx, network, addr)
+	c, err := dialTCP(ctx, o, "https", addr)
 	if err != nil {
 		return nil, err
 	}
-	tc := tls.Client(c, tlsConfig(o, host, []string{"http/1.1"}))
+	cfg, cr := tlsConfig(o, host, []string{"http/1.1"})
+	tc := tls.Client(c, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		c.Close()
-		return nil, err
+		return nil, cr.explain(err)
 	}
 	return guardConn(tc), nil
 }

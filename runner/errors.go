@@ -77,6 +77,8 @@ func Classify(err error) ErrKind {
 		return KindRedirect
 	case errors.As(err, &perr):
 		return KindProtocol
+	case errors.Is(err, ErrClientCertRequired):
+		return KindTLS
 	case errors.As(err, &cverr), errors.As(err, &uaerr), errors.As(err, &hnerr),
 		errors.As(err, &ciErr), errors.As(err, &recEr), errors.As(err, &alert):
 		return KindTLS

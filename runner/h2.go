@@ -129,6 +129,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		go c.collect(ctx, p)
 	}
 	armH2(ctx, conns, p)
+	p.waitRelease(ctx)
 	if err := ctx.Err(); err != nil {
 		waitH2(conns)
 		return b, err
@@ -138,6 +139,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	meter := h2Meter(conns)
 	meter.start()
+	p.spinRelease()
 	releaseH2(conns)
 	meter.stop()
 	for _, c := range conns {

@@ -145,10 +145,10 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 	if w := wireOf(nc); w != nil {
 		w.tls = true
 	}
-	cfg := tlsConfig(o, t.url.Hostname(), []string{"h2"})
+	cfg, cr := tlsConfig(o, t.url.Hostname(), []string{"h2"})
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(nc, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		nc.Close()
@@ -158,7 +158,7 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 		if strings.Contains(err.Error(), "no application protocol") {
 			return nil, noH2(t, "it refused ALPN h2 and likely speaks http/1.1")
 		}
-		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, err)}
+		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, cr.explain(err))}
 	}
 	if p := negotiated(tc); p != "h2" {
 		_ = tc.Close()

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -104,6 +106,12 @@ type Client struct {
 	Timeout  time.Duration // per request, counted from the release
 	Insecure bool          // skip TLS certificate verification
 	RootCAs  *x509.CertPool
+	// Certificate is the client certificate offered to servers that ask
+	// for one; nil offers none.
+	Certificate *tls.Certificate
+	// Proxy says which proxy carries the connections; the zero value
+	// connects directly.
+	Proxy Proxies
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
 	H2C       bool
 	BodyLimit int64 // bytes of each response body kept (at most MaxBodyLimit); the rest is counted
@@ -116,6 +124,13 @@ type Client struct {
 	// the hops per request (DefaultMaxRedirects when zero).
 	FollowRedirects bool
 	MaxRedirects    int
+	// ConnectTimeout bounds the dial and the TLS handshake of each
+	// connection, as curl --connect-timeout (Timeout when zero).
+	ConnectTimeout time.Duration
+	// Decompress is curl --compressed: requests that name no
+	// Accept-Encoding ask for gzip, deflate and br, and bodies in those
+	// codings are decoded after the collect, so that checks see JSON.
+	Decompress bool
 }
 
 // Sync configures how a burst is synchronised. The zero value is auto mode
@@ -133,6 +148,12 @@ type Sync struct {
 	// for servers that run only a few streams of one connection at a
 	// time. Every connection's final frames are written back to back.
 	Connections int
+	// ReleaseAt, when set, is the wall-clock instant of the release: the
+	// burst prepares from ArmLead before it, arms, and releases at it
+	// (see Spin), so that bursts from several machines with synchronised
+	// clocks arrive together. Receipt.ReleaseError says how close this
+	// machine came. A past ReleaseAt releases as soon as armed.
+	ReleaseAt time.Time
 	// OnPrepared, when set, is told how many more requests have their
 	// connection dialled and warmed (or have failed trying), for progress
 	// bars. It may be called from several goroutines at once, and never
@@ -144,6 +165,9 @@ type Sync struct {
 type Options struct {
 	Client
 	Sync
+	// certAsked is set by every handshake of one Run or Do in which the
+	// server asked for a client certificate that Client did not have.
+	certAsked *atomic.Bool
 }
 
 // Plan is one burst: the requests to release together and how.
@@ -166,6 +190,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = o.Timeout
 	}
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit

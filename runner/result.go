@@ -55,8 +55,13 @@ type Burst struct {
 	Notes   []string
 	Start   time.Time
 	Results []Result
-	// Receipt says how the release went on the wire; see Receipt.
+	// Receipt says how the release went on the wire; see Receipt. Through
+	// a proxy it counts what reached the proxy, which sends it on in its
+	// own packets.
 	Receipt Receipt
+	// Proxy names the proxy that carried the burst (ProxyName: no
+	// credentials), or is "" when it went directly.
+	Proxy string
 }
 
 // ReleaseSpread is the time between the first and the last final fragment

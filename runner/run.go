@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,7 +26,15 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
+	p.certAsked = new(atomic.Bool)
+	if p.Decompress {
+		p.Requests = acceptEncoding(p.Requests)
+	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// A burst released at a set time prepares shortly before it.
+	if err := p.waitPrepare(ctx); err != nil {
 		return nil, err
 	}
 	mode := p.Mode
@@ -38,13 +48,35 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if p.Mode == ModeAuto && mode == ModeSinglePacket {
 		b, err = autoFallback(ctx, &p, b, err)
 	}
+	b, err = blameMissingCert(&p, b, mode, err)
 	if err == nil {
 		followRedirects(ctx, &p, b)
+		if p.Decompress {
+			for i := range b.Results {
+				decodeBody(&b.Results[i], &p.Options)
+			}
+		}
 	}
 	if b != nil {
+		b.Proxy = p.proxyName()
+		if b.Proxy != "" && b.Mode != ModeSinglePacket {
+			// Measured in docs/PERFORMANCE.md: tens of ms through
+			// tinyproxy and microsocks, against under 1 ms direct.
+			b.Notes = append(b.Notes, "through a proxy, each connection's final bytes are relayed on their own: expect a wider spread than direct; single-packet (one connection, HTTP/2) keeps it")
+		}
 		finish(b)
+		p.releaseError(b)
 	}
 	return b, err
+}
+
+// proxyName names the proxy of the burst's first request, "" for none.
+func (p *Plan) proxyName() string {
+	u, err := url.Parse(p.Requests[0].URL)
+	if err != nil {
+		return ""
+	}
+	return ProxyName(p.Proxy.For(u.Scheme, u.Hostname()))
 }
 
 // finish derives what every engine reports the same way, once the
@@ -85,6 +117,7 @@ func newBurst(p *Plan, mode Mode) *Burst {
 
 // fail records a transport failure on r.
 func (r *Result) fail(err error) {
+	err = certRequired(err)
 	r.Err = err
 	r.ErrKind = Classify(err)
 	if r.Done.IsZero() {

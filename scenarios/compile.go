@@ -35,6 +35,13 @@ func compile(src *source, raw *rawScenario) (*Scenario, error) {
 			}
 		}
 	}
+	// Values are per request: the target and the vars, read once per
+	// run, cannot use them.
+	s.values = compileValues(p, raw.Values)
+	sc.values = map[string]bool{}
+	for name := range s.values {
+		sc.values[name] = true
+	}
 	s.Setup = compileSteps(p, sc, "setup", raw.Setup)
 	if raw.Race == nil {
 		line, col := src.at("version")

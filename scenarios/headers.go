@@ -129,12 +129,13 @@ func (r *run) checkHeaders() error {
 	return nil
 }
 
-// readsIndex tells whether a header of rt may read the request's index.
-// It looks at the text only: a false yes costs time, not correctness.
+// readsIndex tells whether a header of rt may read the request's index,
+// or a per-request value, which depends on it. It looks at the text only:
+// a false yes costs time, not correctness.
 func readsIndex(rt *RequestTemplate) bool {
 	for _, h := range rt.Headers {
 		for _, sp := range h.Value.Spans() {
-			if strings.Contains(sp.Source, "index") {
+			if strings.Contains(sp.Source, "index") || strings.Contains(sp.Source, "values") {
 				return true
 			}
 		}
@@ -143,7 +144,7 @@ func readsIndex(rt *RequestTemplate) bool {
 }
 
 func (r *run) checkRequestHeaders(rt *RequestTemplate, index, round int) error {
-	env := &expressions.TemplateEnv{Vars: r.vars, Env: r.tenv, Index: index, Round: round}
+	env := &expressions.TemplateEnv{Vars: r.vars, Env: r.tenv, Values: valuesAt(r.values, index), Index: index, Round: round}
 	for _, h := range rt.Headers {
 		if len(h.captured) > 0 {
 			continue // checked when the request is built

@@ -6,17 +6,17 @@ import (
 )
 
 // LiteralRequest is a request template that sends req as it is: nothing in
-// it is a template. It is how requests given on the command line or built
+// it is a template but {{ values.NAME }} (expressions.CommandLine). It is how requests given on the command line or built
 // in code join a scenario; path names it in messages, such as race.request.
 func LiteralRequest(path string, req runner.Request) *RequestTemplate {
-	rt := &RequestTemplate{Path: path, Method: req.Method, URL: expressions.Literal(req.URL)}
+	rt := &RequestTemplate{Path: path, Method: req.Method, URL: expressions.CommandLine(req.URL)}
 	for name, vs := range req.Header {
 		for _, v := range vs {
-			rt.Headers = append(rt.Headers, Header{Name: name, Value: expressions.Literal(v)})
+			rt.Headers = append(rt.Headers, Header{Name: name, Value: expressions.CommandLine(v)})
 		}
 	}
 	if req.Body != nil {
-		rt.Body = expressions.Literal(string(req.Body))
+		rt.Body = expressions.CommandLine(string(req.Body))
 	}
 	return rt
 }

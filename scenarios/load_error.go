@@ -32,7 +32,10 @@ func (e *LoadError) Error() string {
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
 	}
-	b.WriteString(": ")
+	if b.Len() > 0 {
+		// A scenario built from the command line has no file.
+		b.WriteString(": ")
+	}
 	if e.Field != "" {
 		b.WriteString(e.Field + ": ")
 	}

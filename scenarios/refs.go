@@ -58,6 +58,9 @@ type scope struct {
 	env map[string]bool
 	// shorthand collects the ${NAME}s, which must be set before a run.
 	shorthand map[string]bool
+	// values are the per-request values defined; nil where none may be
+	// used (the target, the vars).
+	values map[string]bool
 }
 
 func newScope() *scope {
@@ -78,6 +81,7 @@ func (s *scope) check(p *problems, path, value, src string, base int) {
 		}
 		p.expr(path, value, expressions.ErrorAt(value, base+r.at, s.undefined(r.name)))
 	}
+	s.checkValueRefs(p, path, value, src, base)
 }
 
 // undefined words the error for vars.name with what is defined.

@@ -18,6 +18,9 @@ type Result struct {
 	Scenario *Scenario
 	// Target is the target the run used, after overrides.
 	Target string
+	// Values are the per-request values the run used, after overrides:
+	// secrets that reports mask.
+	Values map[string][]string
 	// Mode is the synchronisation asked for, after overrides; each burst
 	// says which engine it used.
 	Mode runner.Mode

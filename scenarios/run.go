@@ -22,6 +22,9 @@ type RunOptions struct {
 	Target string
 	// Vars replace the values of vars of the same name.
 	Vars map[string]any
+	// Values are per-request values (--values), each list non-empty:
+	// they replace the file's values: of the same name, or add to them.
+	Values map[string][]string
 	// Rounds replaces race.rounds when positive. Under Stop it is the
 	// most rounds the run may fire.
 	Rounds int
@@ -33,7 +36,8 @@ type RunOptions struct {
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
 	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
-	// where its fields are set; its OnPrepared feeds progress bars.
+	// where its fields are set; its OnPrepared feeds progress bars, and
+	// its ReleaseAt times the bursts.
 	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool
@@ -54,6 +58,7 @@ type run struct {
 	tenv   map[string]any // env as templates see it
 	vars   map[string]any // after overrides, before any capture
 	once   map[string]any // captured by once: steps in round 1
+	values map[string][]string
 	rounds int
 	// adapted is the mode auto switched to after a round showed that
 	// the server serialises single-packet bursts; "" until then.
@@ -75,7 +80,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
 	done := false
@@ -163,6 +168,7 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.vars[v.name] = x
 	}
+	r.values = runValues(s, o)
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
 		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
@@ -207,6 +213,14 @@ func (s *Scenario) preflight(o RunOptions) error {
 	}
 	if o.Target == "" && s.target == nil && s.relativeURLs() {
 		return s.runError("target", fmt.Errorf("no target for the relative URLs: write target: in the file, or pass --target or RACETEST_TARGET"))
+	}
+	if err := s.missingValues(o); err != nil {
+		return s.runError("", err)
+	}
+	for name, vs := range o.Values {
+		if len(vs) == 0 {
+			return s.runError("values", fmt.Errorf("--values %s: no values; give one per line", name))
+		}
 	}
 	for name := range o.Vars {
 		if !s.Declares(name) {
@@ -262,6 +276,9 @@ func (r *run) sync() runner.Sync {
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
 	s.Connections = cmp.Or(o.Connections, s.Connections)
 	s.OnPrepared = o.OnPrepared
+	if !o.ReleaseAt.IsZero() {
+		s.ReleaseAt = o.ReleaseAt
+	}
 	if s.Mode == runner.ModeAuto && r.adapted != "" {
 		s.Mode = r.adapted
 	}

@@ -88,7 +88,7 @@ func snippet(body []byte) string {
 
 // build expands a request template for the request at index of the round.
 func (r *run) build(rt *RequestTemplate, vars map[string]any, index, round int) (runner.Request, error) {
-	env := &expressions.TemplateEnv{Vars: vars, Env: r.tenv, Index: index, Round: round}
+	env := &expressions.TemplateEnv{Vars: vars, Env: r.tenv, Values: valuesAt(r.values, index), Index: index, Round: round}
 	u, err := rt.URL.Render(env)
 	if err != nil {
 		return runner.Request{}, fmt.Errorf("%s.url: %w", rt.Path, err)

@@ -31,6 +31,8 @@ type Scenario struct {
 
 	target *expressions.Template // nil when the file names no target
 	vars   []namedValue
+	// values are the per-request values of values:, each list non-empty.
+	values map[string][]string
 	// env lists the environment variables the scenario reads, so that
 	// nothing else is taken from the environment.
 	env []string

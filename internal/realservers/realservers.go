@@ -61,7 +61,7 @@ type Options struct {
 
 // Server is a running server. Its URLs have no trailing slash.
 type Server struct {
-	Name    string // "nginx", "apache2" or "caddy"
+	Name    string // "nginx", "apache2", "caddy", "tinyproxy" or "microsocks"
 	Version string // what the binary says its version is
 	// TLSURL is https://127.0.0.1:PORT, offering h2 and http/1.1 by ALPN.
 	TLSURL string
@@ -71,6 +71,9 @@ type Server struct {
 	// HTTPURL is http://127.0.0.1:PORT speaking HTTP/1.1. It is the same as
 	// H2CURL where one port speaks both (Apache, Caddy).
 	HTTPURL string
+	// ProxyURL is the proxy's URL (http:// or socks5://) for a proxy
+	// (StartTinyproxy, StartMicrosocks); the other URLs are empty then.
+	ProxyURL string
 	// CAPEM is the certificate of the throwaway CA that signed the
 	// certificate TLSURL presents (for 127.0.0.1, ::1 and localhost).
 	CAPEM []byte

@@ -1,0 +1,125 @@
+package capture
+
+import (
+	"errors"
+	"strings"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// CurlArgs splits a copied curl command into its arguments, "curl" first.
+// It reads the two flavours browsers write: bash ('...', "...", $'...'
+// with \uXXXX and \xHH escapes, backslash-newline continuations), and
+// Windows cmd (^ escapes, ^" quotes, ^-newline continuations), which it
+// recognises by its ^" quotes. Anything a shell would expand or run
+// ($VAR, $(...), a pipe, a second command) is an error that says where,
+// since racetest does not run a shell and a guess would send something
+// else than the copied request.
+func CurlArgs(text string) ([]string, error) {
+	// A command saved on Windows has CRLF line ends; neither flavour gives
+	// a raw CR any meaning (browsers write it as \r or ^ escapes).
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	var args []string
+	var err error
+	if strings.Contains(text, `^"`) {
+		args, err = cmdArgs(text)
+	} else {
+		args, err = bashArgs(text)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(args) == 0:
+		return nil, errorf(0, 0, "no command in the file; paste the whole command that \"Copy as cURL\" gave, starting with curl")
+	case args[0] != "curl" && args[0] != "curl.exe":
+		return nil, errorf(1, 1, "the command is %q, not curl; paste the whole command that \"Copy as cURL\" gave, starting with curl", args[0])
+	}
+	args[0] = "curl"
+	return args, nil
+}
+
+// bashArgs reads text as one bash simple command with mvdan.cc/sh, which
+// parses quoting exactly as bash does, including $'...'.
+func bashArgs(text string) ([]string, error) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err != nil {
+		var pe syntax.ParseError
+		if errors.As(err, &pe) {
+			return nil, errorf(int(pe.Pos.Line()), int(pe.Pos.Col()), "%s; the command is not complete shell text: copy it again", pe.Text)
+		}
+		return nil, errorf(0, 0, "%v", err)
+	}
+	switch {
+	case len(f.Stmts) == 0:
+		return nil, nil
+	case len(f.Stmts) > 1:
+		p := f.Stmts[1].Pos()
+		return nil, errorf(int(p.Line()), int(p.Col()), "a second command; the file must hold one curl command (\"Copy as cURL\", not \"Copy all as cURL\")")
+	}
+	st := f.Stmts[0]
+	call, ok := st.Cmd.(*syntax.CallExpr)
+	if !ok || st.Negated || st.Background || len(st.Redirs) > 0 || len(call.Assigns) > 0 {
+		p := st.Pos()
+		return nil, errorf(int(p.Line()), int(p.Col()), "not a plain command; the file must hold one curl command as \"Copy as cURL\" writes it, without pipes, redirections or variables")
+	}
+	args := make([]string, 0, len(call.Args))
+	for _, w := range call.Args {
+		if err := literalWord(w); err != nil {
+			return nil, err
+		}
+		// Fields removes quotes and backslashes as bash does; one word
+		// gives one field unless it has unquoted braces ({a,b}).
+		fs, err := expand.Fields(nil, w)
+		if err != nil || len(fs) != 1 {
+			p := w.Pos()
+			return nil, errorf(int(p.Line()), int(p.Col()), "%q is expanded by the shell into %d words; quote it", shellSource(w), len(fs))
+		}
+		args = append(args, fs[0])
+	}
+	return args, nil
+}
+
+// literalWord refuses a word whose value a shell would compute: a
+// variable, a command substitution, arithmetic, a glob, a ~.
+func literalWord(w *syntax.Word) error {
+	for i, part := range w.Parts {
+		var bad syntax.Node
+		switch p := part.(type) {
+		case *syntax.Lit:
+			if i == 0 && strings.HasPrefix(p.Value, "~") {
+				bad = p
+			}
+		case *syntax.SglQuoted:
+		case *syntax.DblQuoted:
+			for _, q := range p.Parts {
+				if _, ok := q.(*syntax.Lit); !ok {
+					bad = q
+					break
+				}
+			}
+		default:
+			bad = part
+		}
+		if bad != nil {
+			pos := bad.Pos()
+			return errorf(int(pos.Line()), int(pos.Col()), "%q is expanded by the shell, which racetest does not run; write its value instead",
+				shellSource(bad))
+		}
+	}
+	return nil
+}
+
+// shellSource prints a node back as shell text for a message.
+func shellSource(n syntax.Node) string {
+	var b strings.Builder
+	if err := syntax.NewPrinter().Print(&b, n); err != nil {
+		return "this word"
+	}
+	s := b.String()
+	if len(s) > 40 {
+		s = s[:40] + "..."
+	}
+	return s
+}

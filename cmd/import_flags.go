@@ -1,0 +1,302 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/spf13/pflag"
+
+	"github.com/racetest/racetest/capture"
+	"github.com/racetest/racetest/expressions"
+	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
+	"github.com/racetest/racetest/scenarios"
+)
+
+// ImportFlags say where a request captured elsewhere comes from: a copied
+// curl command (--curl), a raw HTTP request (--raw with --target) or one
+// entry of a HAR file (--har with --entry or --match).
+type ImportFlags struct {
+	Curl   string
+	Raw    string
+	Target string
+	HAR    string
+	Entry  int
+	Match  string
+	// command is set for racetest import, whose messages name the kind
+	// argument (import curl) where fire's name the flag (--curl).
+	command bool
+}
+
+// flag is how messages name the import of kind: --curl, or import curl.
+func (o *ImportFlags) flag(kind string) string {
+	if o.command {
+		return "import " + kind
+	}
+	return "--" + kind
+}
+
+// maxCaptureSize bounds a --curl, --raw or --har file. A HAR holds the
+// responses too, so a page's export is often tens of MiB.
+const maxCaptureSize = 256 << 20
+
+func (o *ImportFlags) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
+	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
+	f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match")
+	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
+	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
+}
+
+// source names the import flag given, or "" for none; more than one is
+// an error.
+func (o *ImportFlags) source() (string, error) {
+	var given []string
+	for _, f := range []struct{ name, v string }{{"--curl", o.Curl}, {"--raw", o.Raw}, {"--har", o.HAR}} {
+		if f.v != "" {
+			given = append(given, f.name)
+		}
+	}
+	switch {
+	case len(given) > 1:
+		return "", usageErrorf("%s each give the request; use one", strings.Join(given, " and "))
+	case o.Target != "" && o.Raw == "":
+		return "", usageErrorf("--target goes with --raw FILE, whose request it says where to send")
+	case (o.Entry != 0 || o.Match != "") && o.HAR == "":
+		return "", usageErrorf("--entry and --match go with --har FILE, whose entries they choose from")
+	case len(given) == 0:
+		return "", nil
+	}
+	return given[0], nil
+}
+
+// complete reads --curl, --raw or --har into the request flags, checking
+// that the URL argument is not given too. A copied curl command's options
+// are parsed by the same flag definitions fire has (addCurlFlags) and
+// added to the command line's: repeatable flags add up, and for the
+// others the command line wins. A raw or HAR request becomes the same
+// flags (URL, -X, -H, --data-raw), so that one path builds the request.
+func (o *FireOptions) complete(ctx context.Context) error {
+	src, err := o.Import.source()
+	if err != nil || src == "" {
+		return err
+	}
+	if o.URL != "" {
+		return usageErrorf("the URL argument and %s both name the request; give one", src)
+	}
+	switch src {
+	case "--curl":
+		return o.completeCurl(ctx)
+	case "--raw":
+		if o.Import.Target == "" {
+			return usageErrorf("%s %s needs --target URL: a raw request names no scheme or port", o.Import.flag("raw"), o.Import.Raw)
+		}
+		data, err := readCapture(ctx, o.Import.flag("raw"), o.Import.Raw, o.App)
+		if err != nil {
+			return err
+		}
+		req, err := capture.Raw(data, o.Import.Target)
+		if err != nil {
+			return captureError(o.Import.flag("raw"), o.Import.Raw, err)
+		}
+		return o.useCaptured(o.Import.flag("raw")+" "+o.Import.Raw, req)
+	}
+	return o.completeHAR(ctx)
+}
+
+func (o *FireOptions) completeHAR(ctx context.Context) error {
+	var re *regexp.Regexp
+	switch {
+	case o.Import.Entry != 0 && o.Import.Match != "":
+		return usageErrorf("--entry and --match both choose the HAR entry; give one")
+	case o.Import.Match != "":
+		var err error
+		if re, err = regexp.Compile(o.Import.Match); err != nil {
+			return usageErrorf("--match %q: %v", o.Import.Match, err)
+		}
+	case o.Import.Entry == 0:
+		return usageErrorf("%s %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.flag("har"), o.Import.HAR)
+	}
+	data, err := readCapture(ctx, o.Import.flag("har"), o.Import.HAR, o.App)
+	if err != nil {
+		return err
+	}
+	req, err := capture.HAR(data, o.Import.Entry, re)
+	if err != nil {
+		return captureError(o.Import.flag("har"), o.Import.HAR, err)
+	}
+	return o.useCaptured(o.Import.flag("har")+" "+o.Import.HAR, req)
+}
+
+// useCaptured turns a captured request into the request flags. The
+// command line's -X and -H still apply: -X wins, and -H adds.
+func (o *FireOptions) useCaptured(src string, req capture.Request) error {
+	o.URL = req.URL
+	if o.Method == "" {
+		o.Method = req.Method
+	}
+	if len(o.Body) > 0 || o.JSON != "" {
+		return usageErrorf("%s gives the body; leave out -d and --json", src)
+	}
+	names := make([]string, 0, len(req.Header))
+	for name := range req.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var hs []string
+	for _, name := range names {
+		if name == "Accept-Encoding" {
+			// The browser asked for compressed responses and decoded
+			// them: racetest does the same, with the codings it decodes.
+			o.Compressed = true
+			continue
+		}
+		for _, v := range req.Header[name] {
+			// Checked here so that the message names the file, not -H.
+			if err := runner.CheckHeader(name, v); err != nil {
+				return usageErrorf("%s: %w", src, err)
+			}
+			if i := expressions.InvalidUTF8(v); i >= 0 {
+				return usageErrorf("%s: header %q: the value is not UTF-8 (byte 0x%02X at column %d); save the request as UTF-8", src, name, v[i], utf8.RuneCountInString(v[:i])+1)
+			}
+			if v == "" {
+				hs = append(hs, name+";")
+			} else {
+				hs = append(hs, name+": "+v)
+			}
+		}
+	}
+	o.Headers = append(hs, o.Headers...)
+	if req.Body != nil {
+		o.Body = []bodyPart{{"--data-raw", string(req.Body)}}
+		if req.Header.Get("Content-Type") == "" {
+			// The captured request had no Content-Type: send none.
+			o.Headers = append(o.Headers, "Content-Type:")
+		}
+	}
+	return nil
+}
+
+// completeCurl parses the copied command with fire's curl flags.
+func (o *FireOptions) completeCurl(ctx context.Context) error {
+	file := o.Import.Curl
+	data, err := readCapture(ctx, o.Import.flag("curl"), file, o.App)
+	if err != nil {
+		return err
+	}
+	args, err := capture.CurlArgs(string(data))
+	if err != nil {
+		return captureError(o.Import.flag("curl"), file, err)
+	}
+	copied := &FireOptions{App: o.App}
+	fs := pflag.NewFlagSet("curl", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	copied.addCurlFlags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		return curlOptionError(o.Import.flag("curl")+" "+file, err)
+	}
+	switch fs.NArg() {
+	case 0:
+		return usageErrorf("%s %s: the command has no URL", o.Import.flag("curl"), file)
+	case 1:
+		o.URL = fs.Arg(0)
+	default:
+		return usageErrorf("%s %s: the command has %d URLs (%s); racetest races one request", o.Import.flag("curl"), file, fs.NArg(), strings.Join(fs.Args(), ", "))
+	}
+	return mergeFlags(fs, o.flagSet())
+}
+
+// curlOptionError words a copied option racetest cannot honour.
+func curlOptionError(where string, err error) error {
+	var ne *pflag.NotExistError
+	if errors.As(err, &ne) {
+		name := "--" + ne.GetSpecifiedName()
+		if ne.GetSpecifiedShortnames() != "" {
+			name = "-" + ne.GetSpecifiedName()
+		}
+		return usageErrorf("%s: the curl option %s is not one racetest supports; remove it from the command (racetest fire --help lists the curl options it takes)", where, name)
+	}
+	return usageErrorf("%s: %w", where, flagError(err))
+}
+
+// mergeFlags adds the flags set in from to the same flags of to: the
+// values of a repeatable flag are appended, any other keeps the value
+// to has from the command line, else takes from's.
+func mergeFlags(from, to *pflag.FlagSet) error {
+	var err error
+	from.Visit(func(f *pflag.Flag) {
+		t := to.Lookup(f.Name)
+		if t == nil || err != nil {
+			return
+		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			for _, v := range sv.GetSlice() {
+				if err = t.Value.Set(v); err != nil {
+					return
+				}
+			}
+			t.Changed = true
+			return
+		}
+		if !t.Changed {
+			err = t.Value.Set(f.Value.String())
+			t.Changed = true
+		}
+	})
+	return err
+}
+
+// flagSet is the command's flag set, or for options built without cobra
+// (in tests) a set bound to them with the curl flags.
+func (o *FireOptions) flagSet() *pflag.FlagSet {
+	if o.flags == nil {
+		o.flags = pflag.NewFlagSet("fire", pflag.ContinueOnError)
+		o.addCurlFlags(o.flags)
+	}
+	return o.flags
+}
+
+// readCapture reads a --curl, --raw or --har file, or standard input for -.
+func readCapture(ctx context.Context, flag, path string, app *App) ([]byte, error) {
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = readfile.All(ctx, app.Stdin, maxCaptureSize)
+	} else {
+		data, err = readfile.File(ctx, path, maxCaptureSize)
+	}
+	if err != nil {
+		return nil, fileReadError(ctx, flag, path, maxCaptureSize, err)
+	}
+	return data, nil
+}
+
+// fileReadError words a failure to read a file a flag names.
+func fileReadError(ctx context.Context, flag, path string, limit int64, err error) error {
+	var tl *readfile.TooLargeError
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.As(err, &tl):
+		return usageErrorf("%s %s: the file is more than %s, the most racetest reads for it: is it the right file?", flag, path, scenarios.FormatBytes(limit))
+	case path == "-":
+		return usageErrorf("%s -: reading standard input: %v", flag, err)
+	}
+	return usageErrorf("%s %s: cannot read the file: %v", flag, path, unwrapPathError(err))
+}
+
+// captureError places a parser's error in the file a flag names:
+// "--raw req.txt:2:1: ..." when it has a line, "--raw req.txt: ..." else.
+func captureError(flag, file string, err error) error {
+	var ce *capture.Error
+	if errors.As(err, &ce) && ce.Line > 0 {
+		return usageErrorf("%s %s:%w", flag, file, err)
+	}
+	return usageErrorf("%s %s: %w", flag, file, err)
+}

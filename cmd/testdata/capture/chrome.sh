@@ -1,0 +1,18 @@
+curl 'http://127.0.0.1:8080/missions/naive/complete' \
+  -H 'Accept: */*' \
+  -H 'Accept-Language: en-GB,en-US;q=0.9,en;q=0.8' \
+  -H 'Authorization: Bearer u-chrome' \
+  -H 'Connection: keep-alive' \
+  -H 'Content-Type: application/json' \
+  -b 'csrftoken=Yv2kq8QdX1; sessionid=8f1c2e7a9b4d; theme=dark' \
+  -H 'Origin: http://127.0.0.1:8080' \
+  -H 'Referer: http://127.0.0.1:8080/missions' \
+  -H 'Sec-Fetch-Dest: empty' \
+  -H 'Sec-Fetch-Mode: cors' \
+  -H 'Sec-Fetch-Site: same-origin' \
+  -H 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36' \
+  -H 'sec-ch-ua: "Google Chrome";v="131", "Chromium";v="131", "Not_A Brand";v="24"' \
+  -H 'sec-ch-ua-mobile: ?0' \
+  -H 'sec-ch-ua-platform: "Linux"' \
+  --data-raw $'{"type":"investment_complete","note":"100% mine\u0021 it\'s a \\"race\\""}' \
+  --compressed
