@@ -129,6 +129,10 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		go c.collect(ctx, p)
 	}
 	armH2(ctx, conns, p)
+	if hold != HoldHeaders {
+		// With whole heads held back no handler has started yet.
+		settle(ctx, h2Settle(len(p.Requests)))
+	}
 	p.waitRelease(ctx)
 	if err := ctx.Err(); err != nil {
 		waitH2(conns)
@@ -220,11 +224,10 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
 			c.streams[i].r.Armed = now
 		}
 	}
-	settle(ctx, h2Settle(len(p.Requests)))
 }
 
 // h2Settle is how long the release waits after the arming PINGs came
-// back: the PING answer says the server has read the heads, not that the
+// back when the heads were sent early: the PING answer says the server has read the heads, not that the
 // handlers it started on them (Go's server starts one per HEADERS) have
 // reached their read of the body; on 2 cores a thousand of them take
 // tens of milliseconds. Kettle's recipe waits 100 ms here. Measured on
