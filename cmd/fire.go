@@ -96,7 +96,11 @@ probability C (exit 4 when --max-rounds ran out first).`,
   racetest fire --raw request.txt --target https://127.0.0.1:8443
 
   # The POST to /complete among the requests of a HAR export.
-  racetest fire --har session.har --match 'POST .*/complete'`,
+  racetest fire --har session.har --match 'POST .*/complete'
+
+  # HTTP/2 server that runs 6 streams of a connection at a time (Apache):
+  # 30 streams over 5 connections, released back to back.
+  racetest fire -n 30 --mode single-packet --connections 5 -X POST -d @order.json https://HOST/path`,
 		Args:              requestArg("URL", "the URL to send to"),
 		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {

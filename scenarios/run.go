@@ -278,6 +278,7 @@ func (r *run) sync() runner.Sync {
 	s.Hold = cmp.Or(o.Hold, s.Hold)
 	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
+	s.Connections = cmp.Or(o.Connections, s.Connections)
 	s.OnPrepared = o.OnPrepared
 	if !o.ReleaseAt.IsZero() {
 		s.ReleaseAt = o.ReleaseAt
