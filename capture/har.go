@@ -122,14 +122,14 @@ func harRequest(e harEntry, n int) (Request, error) {
 		if transportHeader(h.Name) || strings.EqualFold(h.Name, "host") && h.Value == u.Host {
 			continue
 		}
-		req.Header.Add(h.Name, h.Value)
+		req.add(h.Name, h.Value)
 	}
 	if req.Header.Get("Cookie") == "" && len(r.Cookies) > 0 {
 		var cs []string
 		for _, c := range r.Cookies {
 			cs = append(cs, c.Name+"="+c.Value)
 		}
-		req.Header.Set("Cookie", strings.Join(cs, "; "))
+		req.add("Cookie", strings.Join(cs, "; "))
 	}
 	if p := r.PostData; p != nil {
 		switch {
@@ -143,7 +143,7 @@ func harRequest(e harEntry, n int) (Request, error) {
 			req.Body = []byte(v.Encode())
 		}
 		if p.MimeType != "" && req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", p.MimeType)
+			req.add("Content-Type", p.MimeType)
 		}
 	}
 	return req, nil

@@ -54,7 +54,7 @@ func Raw(data []byte, target string) (Request, error) {
 		if transportHeader(name) {
 			continue
 		}
-		req.Header.Add(name, value)
+		req.add(name, value)
 	}
 	host, err := rawHost(t, req.Header.Get("Host"))
 	if err != nil {

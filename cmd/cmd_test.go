@@ -110,6 +110,8 @@ func TestFireExitCodes(t *testing.T) {
 		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
 		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose one of auto, headers, last-byte`}},
+		{"negative connections", nil, []string{"fire", "--connections", "-2", base}, 2, []string{"--connections -2: cannot be negative"}},
+		{"connections with last-byte", nil, []string{"fire", "--connections", "2", "--mode", "last-byte", base}, 2, []string{"--connections 2: only single-packet shares connections"}},
 		{"demo bad n", nil, []string{"demo", "--n", "0"}, 2, []string{"--n 0: the demo fires 1 to 1000 requests"}},
 		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
 		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},
@@ -151,12 +153,12 @@ func TestFireFlagParsing(t *testing.T) {
 	var got *FireOptions
 	cmd := newCmdFire(app, func(_ context.Context, o *FireOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"-n", "7", "--rounds", "3", "-X", "put", "-H", "A: 1", "-H", "B: 2",
-		"--json", "@-", "--expect", "x", "--expect-status", "200=1", "-k", "--mode", "barrier", "http://h/p"})
+		"--json", "@-", "--expect", "x", "--expect-status", "200=1", "-k", "--mode", "barrier", "--connections", "4", "http://h/p"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if got.N != 7 || got.Rounds != 3 || got.Method != "put" || len(got.Headers) != 2 || got.JSON != "@-" ||
-		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" {
+		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" || got.sync().Connections != 4 {
 		t.Fatalf("options: %+v", got)
 	}
 	req, err := got.request(context.Background())

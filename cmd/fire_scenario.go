@@ -58,6 +58,9 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if ro.Values, err = readValues(ctx, o.Values); err != nil {
 		return nil, ro, err
 	}
+	if err := unusedValues(ro.Values, req); err != nil {
+		return nil, ro, err
+	}
 	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return nil, ro, err
 	}

@@ -133,7 +133,7 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	if !utf8.Valid(req.Body) {
 		return "", nil, usageErrorf("the request body is binary (not UTF-8), which a scenario file cannot hold; race it with racetest fire instead")
 	}
-	refs := newSecretRefs()
+	refs := newSecretRefs(false)
 	lit, err := refs.literal(req)
 	if err != nil {
 		return "", nil, err
@@ -157,7 +157,7 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 		fmt.Fprintf(&b, "  timeout: %s\n", fo.Timeout)
 	}
 	b.WriteString("  request:\n")
-	scenarios.WriteRequest(&b, "    ", lit, target)
+	scenarios.WriteRequest(&b, "    ", lit, target, headerNames(fo.Headers))
 	b.WriteString("  expect:\n")
 	b.WriteString("    - count(status >= 200 && status < 300) <= 1\n")
 	return b.String(), refs.list, nil

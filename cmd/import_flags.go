@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -41,20 +40,23 @@ func (o *ImportFlags) flag(kind string) string {
 	return "--" + kind
 }
 
+// rawTargetHelp is the help of --target for --raw.
+const rawTargetHelp = "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is"
+
 // maxCaptureSize bounds a --curl, --raw or --har file. A HAR holds the
 // responses too, so a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
 
-// addFlags binds --curl, --raw, --har and their companions; verb says
-// what the command does with the request (race, probe). target binds
-// --target too; probe has a --target of its own, which --raw then reads.
-func (o *ImportFlags) addFlags(f *pflag.FlagSet, verb string, target bool) {
-	f.StringVar(&o.Curl, "curl", "", verb+" the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
-	f.StringVar(&o.Raw, "raw", "", verb+" the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
-	if target {
-		f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
+// addFlags binds --curl, --raw, --har, --entry and --match, and --target
+// when withTarget (probe binds its own, which also names a scenario
+// file's target, and copies it for --raw).
+func (o *ImportFlags) addFlags(f *pflag.FlagSet, withTarget bool) {
+	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
+	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
+	if withTarget {
+		f.StringVar(&o.Target, "target", "", rawTargetHelp)
 	}
-	f.StringVar(&o.HAR, "har", "", verb+" one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }
@@ -147,13 +149,8 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 	if len(o.Body) > 0 || o.JSON != "" {
 		return usageErrorf("%s gives the body; leave out -d and --json", src)
 	}
-	names := make([]string, 0, len(req.Header))
-	for name := range req.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var hs []string
-	for _, name := range names {
+	for _, name := range scenarios.HeaderOrder(req.Header, req.Names) {
 		if name == "Accept-Encoding" {
 			// The browser asked for compressed responses and decoded
 			// them: racetest does the same, with the codings it decodes.

@@ -25,10 +25,14 @@ type secretRefs struct {
 	used  map[string]bool   // variable names given out
 	taken map[string]string // name and value -> variable
 	list  []secret
+	// commandLine says that the requests came from the command line,
+	// where {{ values.NAME }} is a template (probe --emit), rather than
+	// captured, where every {{ is text (import).
+	commandLine bool
 }
 
-func newSecretRefs() *secretRefs {
-	return &secretRefs{used: map[string]bool{}, taken: map[string]string{}}
+func newSecretRefs(commandLine bool) *secretRefs {
+	return &secretRefs{used: map[string]bool{}, taken: map[string]string{}, commandLine: commandLine}
 }
 
 // take is the reference that stands for value, what says what it is.
@@ -47,14 +51,22 @@ func (s *secretRefs) take(name, what, value string) string {
 // {{ and ${ are sent as written, and its secrets as references.
 func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 	lit := scenarios.EscapeRequest(req)
+	if s.commandLine {
+		lit = scenarios.EscapeCommandLine(req)
+	}
 	names := make([]string, 0, len(req.Header))
 	for name := range req.Header {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		v := strings.Join(req.Header[name], ", ")
+		if s.commandLine && hasValueRef(v) {
+			// The per-request value is the secret, and values: names
+			// the variable that holds it.
+			continue
+		}
 		if report.IsSecretHeader(name) || report.IsSecretParam(name) {
-			v := strings.Join(req.Header[name], ", ")
 			lit.Header[name] = []string{s.take(name, "the "+name+" header"+authScheme(name, v), v)}
 		}
 	}
@@ -63,9 +75,25 @@ func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 		return runner.Request{}, err
 	}
 	if q := s.query(u); q != "" {
-		lit.URL = expressions.EscapeTemplate(scenarios.Origin(req.URL)+u.EscapedPath()) + "?" + q
+		lit.URL = s.escape(scenarios.Origin(req.URL)+u.EscapedPath()) + "?" + q
 	}
 	return lit, nil
+}
+
+// escape writes text as a template that expands to it; on the command
+// line, {{ values.NAME }} stays a template.
+func (s *secretRefs) escape(text string) string {
+	if s.commandLine {
+		return expressions.EscapeCommandLine(text)
+	}
+	return expressions.EscapeTemplate(text)
+}
+
+// hasValueRef tells whether v holds a {{ values.NAME }} reference.
+func hasValueRef(v string) bool {
+	found := false
+	expressions.ReplaceValueRefs(v, func(ref string) string { found = true; return ref })
+	return found
 }
 
 // authScheme says what an Authorization value holds besides the
@@ -93,11 +121,11 @@ func (s *secretRefs) query(u *url.URL) string {
 	for i, p := range parts {
 		k, v, _ := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || !report.IsSecretParam(name) {
-			parts[i] = expressions.EscapeTemplate(p)
+		if err != nil || !report.IsSecretParam(name) || s.commandLine && hasValueRef(v) {
+			parts[i] = s.escape(p)
 			continue
 		}
-		parts[i] = expressions.EscapeTemplate(k) + "=" + s.take("query_"+name, "the "+name+" query parameter (as in the URL, percent-encoded)", v)
+		parts[i] = s.escape(k) + "=" + s.take("query_"+name, "the "+name+" query parameter (as in the URL, percent-encoded)", v)
 		changed = true
 	}
 	if !changed {

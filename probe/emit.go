@@ -3,6 +3,8 @@ package probe
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,8 +15,9 @@ import (
 // EmitOptions are how WriteScenario writes the requests.
 type EmitOptions struct {
 	// Literal is a request as the file holds it: its text escaped so that
-	// {{ and ${ are sent as written (scenarios.EscapeRequest, the default
-	// when nil), and possibly its secrets replaced by ${NAME} references.
+	// {{ and ${ are sent as written and {{ values.NAME }} stays the
+	// per-request value (scenarios.EscapeCommandLine, the default when
+	// nil), and possibly its credentials replaced by ${NAME} references.
 	Literal func(runner.Request) (runner.Request, error)
 }
 
@@ -23,7 +26,10 @@ type EmitOptions struct {
 // the --after reads with theirs. URLs on the request's origin become
 // paths under target:, so that --target can point the file elsewhere.
 // Each request goes through o.Literal, which racetest uses to keep
-// credentials out of the file.
+// credentials out of the file. Per-request values are not written either:
+// each values: list is a "${RACETEST_VALUES_NAME}" reference, read from
+// the environment (one value per line) or replaced by racetest run
+// --values NAME=FILE, so that the file runs and holds no value.
 //
 // A probe of a scenario file writes that file with the checks added to
 // race.expect and to the after steps' expect: its templates, vars and
@@ -51,15 +57,16 @@ func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 	b.WriteString("version: 1\n")
 	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+path))
 	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
+	writeValues(&b, c.Values)
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
 		for _, r := range resets {
-			writeStep(&b, r, target, nil)
+			writeStep(&b, r, target, c.HeaderOrder, nil)
 		}
 	}
 	b.WriteString("race:\n")
 	fmt.Fprintf(&b, "  n: %d\n  rounds: %d\n", c.N, c.Rounds)
-	writeRequest(&b, "  ", burst, target)
+	writeRequest(&b, "  ", burst, target, c.HeaderOrder)
 	writeExpect(&b, "  ", v.Checks.Burst)
 	if len(c.After) > 0 {
 		b.WriteString("after:\n")
@@ -68,7 +75,7 @@ func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 			if j < len(v.Checks.After) {
 				cs = v.Checks.After[j]
 			}
-			writeStep(&b, r, target, cs)
+			writeStep(&b, r, target, c.HeaderOrder, cs)
 		}
 	}
 	_, err = io.WriteString(w, b.String())
@@ -80,7 +87,7 @@ func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 // is written, so that an error leaves nothing half-written.
 func literals(c *Config, lit func(runner.Request) (runner.Request, error)) (resets []runner.Request, burst runner.Request, afters []runner.Request, err error) {
 	if lit == nil {
-		lit = func(r runner.Request) (runner.Request, error) { return scenarios.EscapeRequest(r), nil }
+		lit = func(r runner.Request) (runner.Request, error) { return scenarios.EscapeCommandLine(r), nil }
 	}
 	resets = make([]runner.Request, len(c.Reset))
 	for i, r := range c.Reset {
@@ -100,21 +107,43 @@ func literals(c *Config, lit func(runner.Request) (runner.Request, error)) (rese
 	return resets, burst, afters, nil
 }
 
-func writeStep(b *strings.Builder, r runner.Request, target string, expect []string) {
+// writeValues writes a values: list for each per-request value as a
+// reference to the environment variable that holds it.
+func writeValues(b *strings.Builder, values map[string][]string) {
+	if len(values) == 0 {
+		return
+	}
+	names := slices.Sorted(maps.Keys(values))
+	b.WriteString("# The per-request values are secrets: each list is read from the environment,\n")
+	b.WriteString("# one value per line, or given as a file to racetest run, e.g.\n")
+	fmt.Fprintf(b, "#   %s=\"$(cat %s.txt)\" racetest run FILE\n", valuesEnv(names[0]), names[0])
+	fmt.Fprintf(b, "#   racetest run --values %s=%s.txt FILE\n", names[0], names[0])
+	b.WriteString("values:\n")
+	for _, name := range names {
+		fmt.Fprintf(b, "  %s: %s\n", name, strconv.Quote("${"+valuesEnv(name)+"}"))
+	}
+}
+
+// valuesEnv is the environment variable that an emitted scenario reads
+// the per-request values NAME from.
+func valuesEnv(name string) string { return "RACETEST_VALUES_" + strings.ToUpper(name) }
+
+func writeStep(b *strings.Builder, r runner.Request, target string, order, expect []string) {
 	b.WriteString("  - request:\n")
-	writeRequestFields(b, "      ", r, target)
+	writeRequestFields(b, "      ", r, target, order)
 	writeExpect(b, "    ", expect)
 }
 
-func writeRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+func writeRequest(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
 	b.WriteString(indent + "request:\n")
-	writeRequestFields(b, indent+"  ", r, target)
+	writeRequestFields(b, indent+"  ", r, target, order)
 }
 
 // writeRequestFields writes method, url, headers and body of r, a
-// request already made literal by EmitOptions.Literal.
-func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
-	scenarios.WriteRequest(b, indent, r, target)
+// request already made literal by EmitOptions.Literal. Headers come in
+// order, as given.
+func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
+	scenarios.WriteRequest(b, indent, r, target, order)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {

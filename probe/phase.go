@@ -48,7 +48,7 @@ func start(cfg *Config) (*prober, error) {
 	}
 	ss, err := s.Start(scenarios.RunOptions{
 		Target: cfg.Target, Vars: cfg.Vars, Getenv: cfg.Getenv,
-		Client: cfg.Client, Sync: cfg.Sync, AllowLarge: cfg.AllowLarge,
+		Client: cfg.Client, Sync: cfg.Sync, AllowLarge: cfg.AllowLarge, Values: cfg.Values,
 	})
 	if err != nil {
 		return nil, err

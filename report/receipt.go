@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/racetest/racetest/runner"
@@ -93,8 +95,12 @@ func serverText(rd *Round) string {
 // server serialised the burst (requested is the mode the user asked for).
 func roundNotes(rd *Round, requested string) []string {
 	var out []string
-	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 {
-		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (fewer or smaller requests per connection, or --hold last-byte, keep it to one)", rd.Receipt.MaxSegments))
+	// The single-packet engine says before the release when it will not
+	// fit one segment, with what to change; the measured count then only
+	// confirms it, in the receipt line.
+	predicted := slices.ContainsFunc(rd.Notes, func(n string) bool { return strings.Contains(n, "one TCP segment carries") })
+	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && !predicted {
+		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {
 		msg := fmt.Sprintf("the server handled this burst %d at a time (%d steps about %s apart, from %s times)", s.K, s.Steps, dur(s.Step), s.From)
@@ -102,7 +108,8 @@ func roundNotes(rd *Round, requested string) []string {
 		case requested == string(runner.ModeAuto) && rd.Mode == string(runner.ModeSinglePacket):
 			msg += ": auto mode races the next rounds with last-byte"
 		case rd.Mode == string(runner.ModeSinglePacket):
-			msg += ": single-packet raced that many at a time; --mode last-byte avoids it"
+			msg += fmt.Sprintf(": single-packet raced that many at a time; --connections %d (that many streams a connection) or --mode last-byte avoids it",
+				(len(rd.Requests)+s.K-1)/max(s.K, 1))
 		default:
 			msg += ": the server runs that many requests at once, whatever the client does"
 		}

@@ -168,7 +168,11 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.vars[v.name] = x
 	}
-	r.values = runValues(s, o)
+	values, err := s.runValues(o)
+	if err != nil {
+		return nil, err
+	}
+	r.values = values
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
 		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
@@ -274,6 +278,7 @@ func (r *run) sync() runner.Sync {
 	s.Hold = cmp.Or(o.Hold, s.Hold)
 	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
+	s.Connections = cmp.Or(o.Connections, s.Connections)
 	s.OnPrepared = o.OnPrepared
 	if !o.ReleaseAt.IsZero() {
 		s.ReleaseAt = o.ReleaseAt

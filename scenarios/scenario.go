@@ -33,6 +33,9 @@ type Scenario struct {
 	vars   []namedValue
 	// values are the per-request values of values:, each list non-empty.
 	values map[string][]string
+	// valuesEnv maps a values: name written as "${NAME}" to NAME: the
+	// environment variable that holds its list, one value per line.
+	valuesEnv map[string]string
 	// env lists the environment variables the scenario reads, so that
 	// nothing else is taken from the environment.
 	env []string
