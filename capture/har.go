@@ -45,7 +45,8 @@ type harEntry struct {
 
 // HAR reads one entry of a HAR file: the entry-th request, counting from
 // 1 as the browser's network list does, or, when match is not nil, the
-// only entry whose "METHOD URL" it matches. HTTP/2 pseudo-headers
+// only entry whose "METHOD URL" it matches; entry 0 without match is the
+// only entry of a file that has one. HTTP/2 pseudo-headers
 // (:authority, :path...) and hop-by-hop headers are left out, as is a
 // Host header that only repeats the URL's host; a Cookie header is kept,
 // and built from the entry's cookies when the export has none.
@@ -68,9 +69,16 @@ func HAR(data []byte, entry int, match *regexp.Regexp) (Request, error) {
 	return harRequest(es[i], i+1)
 }
 
-// pickEntry is the index of the entry asked for.
+// pickEntry is the index of the entry asked for. Without entry or match,
+// a file of one entry (a browser's "Copy as HAR" of one request) gives it.
 func pickEntry(es []harEntry, entry int, match *regexp.Regexp) (int, error) {
 	if match == nil {
+		switch {
+		case entry == 0 && len(es) == 1:
+			return 0, nil
+		case entry == 0:
+			return 0, errorf(0, 0, "the file has %d entries: choose the request with --entry N (counting from 1) or --match REGEX", len(es))
+		}
 		if entry < 1 || entry > len(es) {
 			return 0, errorf(0, 0, "entry %d: the file has entries 1 to %d", entry, len(es))
 		}

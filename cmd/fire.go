@@ -148,7 +148,12 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 // that not both are given); needs says what is missing without either.
 func requestArg(what, needs string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
-		if len(args) > 1 {
+		switch {
+		case len(args) > 1 && (args[0] == "curl" || args[0] == "curl.exe"):
+			// A copied command with the racetest command typed before
+			// curl rather than in its place.
+			return usageErrorf("%s takes the %s, not a curl command: replace curl with %s, or save the command to a file and give --curl FILE", c.CommandPath(), what, c.CommandPath())
+		case len(args) > 1:
 			return usageErrorf("%s takes one %s argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), what, len(args))
 		}
 		if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {

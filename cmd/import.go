@@ -3,15 +3,12 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -36,7 +33,7 @@ func newCmdImport(app *App, runF func(context.Context, *ImportOptions) error) *c
 		Long: `Import prints the scenario that races the request in FILE (- for standard
 input): a curl command as Chrome's or Firefox's "Copy as cURL" writes it, an
 HTTP/1.1 request saved as text (Burp's "Copy to file"; give --target), or one
-entry of a HAR file (--entry N or --match REGEX).
+entry of a HAR file (--entry N or --match REGEX; neither for a file of one).
 
 Secrets are not written into the file: the Authorization, Cookie and other
 credential headers, Basic credentials and tokens in the URL's query become
@@ -50,8 +47,11 @@ must hold when the requests arrive together.`,
   racetest import raw request.txt --target https://127.0.0.1:8443 > race.yaml
   racetest import har session.har --match 'POST .*/redeem' > race.yaml`,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, got %d arguments", c.CommandPath(), len(args))
+			switch {
+			case len(args) == 1:
+				return usageErrorf("%s %s needs FILE, the file that holds the request (- for standard input)", c.CommandPath(), args[0])
+			case len(args) != 2:
+				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, such as import curl request.sh; got %d arguments", c.CommandPath(), len(args))
 			}
 			return nil
 		},
@@ -127,41 +127,16 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 	return nil
 }
 
-// secret is a value kept out of the scenario: the variable that holds it
-// and what it is.
-type secret struct{ env, what, value string }
-
 // importScenario writes req as a scenario whose secrets are ${ENV}
 // references, and returns those.
 func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secret, error) {
 	if !utf8.Valid(req.Body) {
 		return "", nil, usageErrorf("the request body is binary (not UTF-8), which a scenario file cannot hold; race it with racetest fire instead")
 	}
-	lit := scenarios.EscapeRequest(req)
-	var secrets []secret
-	used := map[string]bool{}
-	take := func(name, what, value string) string {
-		env := envName(name, used)
-		secrets = append(secrets, secret{env, what, value})
-		return "${" + env + "}"
-	}
-	names := make([]string, 0, len(req.Header))
-	for name := range req.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if report.IsSecretHeader(name) || report.IsSecretParam(name) {
-			lit.Header[name] = []string{take(name, "the "+name+" header", strings.Join(req.Header[name], ", "))}
-		}
-	}
-	u, err := url.Parse(req.URL)
+	refs := newSecretRefs(false)
+	lit, err := refs.literal(req)
 	if err != nil {
 		return "", nil, err
-	}
-	if q := secretQuery(u, take); q != "" {
-		target := scenarios.Origin(req.URL)
-		lit.URL = expressions.EscapeTemplate(target+u.EscapedPath()) + "?" + q
 	}
 	target := scenarios.Origin(req.URL)
 	var b strings.Builder
@@ -185,71 +160,7 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	scenarios.WriteRequest(&b, "    ", lit, target, headerNames(fo.Headers))
 	b.WriteString("  expect:\n")
 	b.WriteString("    - count(status >= 200 && status < 300) <= 1\n")
-	return b.String(), secrets, nil
-}
-
-// secretQuery replaces the secret-looking parameters of u's query with
-// references, keeping the order and encoding of the rest; "" when there
-// are none.
-func secretQuery(u *url.URL, take func(name, what, value string) string) string {
-	if u.RawQuery == "" {
-		return ""
-	}
-	changed := false
-	parts := strings.Split(u.RawQuery, "&")
-	for i, p := range parts {
-		k, v, _ := strings.Cut(p, "=")
-		name, err := url.QueryUnescape(k)
-		if err != nil || !report.IsSecretParam(name) {
-			parts[i] = expressions.EscapeTemplate(p)
-			continue
-		}
-		parts[i] = expressions.EscapeTemplate(k) + "=" + take("query_"+name, "the "+name+" query parameter (as in the URL, percent-encoded)", v)
-		changed = true
-	}
-	if !changed {
-		return ""
-	}
-	return strings.Join(parts, "&")
-}
-
-// envName is RACETEST_ and name in upper case with _ for the rest,
-// numbered when it is taken.
-func envName(name string, used map[string]bool) string {
-	var b strings.Builder
-	b.WriteString("RACETEST_")
-	for _, r := range strings.ToUpper(name) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	env := b.String()
-	for i := 2; used[env]; i++ {
-		env = fmt.Sprintf("%s_%d", b.String(), i)
-	}
-	used[env] = true
-	return env
-}
-
-// writeExports names the variables on stderr, with their values only
-// with --show-secrets.
-func writeExports(app *App, secrets []secret, show bool) {
-	if len(secrets) == 0 {
-		return
-	}
-	fmt.Fprintln(app.Stderr, "# The scenario reads these secrets from the environment; set them before racetest run:")
-	for _, s := range secrets {
-		v := "..."
-		if show {
-			v = shellQuote(s.value)
-		}
-		fmt.Fprintf(app.Stderr, "export %s=%s   # %s\n", s.env, v, s.what)
-	}
-	if !show {
-		fmt.Fprintln(app.Stderr, "# (racetest import --show-secrets prints the values)")
-	}
+	return b.String(), refs.list, nil
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -56,7 +56,7 @@ func (o *ImportFlags) addFlags(f *pflag.FlagSet, withTarget bool) {
 	if withTarget {
 		f.StringVar(&o.Target, "target", "", rawTargetHelp)
 	}
-	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match")
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }
@@ -127,8 +127,6 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 		if re, err = regexp.Compile(o.Import.Match); err != nil {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
-	case o.Import.Entry == 0:
-		return usageErrorf("%s %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.flag("har"), o.Import.HAR)
 	}
 	data, err := readCapture(ctx, o.Import.flag("har"), o.Import.HAR, o.App)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -28,12 +29,17 @@ type OutputOptions struct {
 // outputFormats are the values of -o, for validation, help and completion.
 func outputFormats() []string { return []string{"text", "json"} }
 
-// checkOutputFormat refuses a -o value that is not a format.
+// checkOutputFormat refuses a -o value that is not a format. Since
+// curl's -o names an output file, a value that looks like a path gets
+// the way to save the report instead.
 func checkOutputFormat(f string) error {
-	if !slices.Contains(outputFormats(), f) {
-		return usageErrorf("--output %q: choose text or json", f)
+	switch {
+	case slices.Contains(outputFormats(), f):
+		return nil
+	case strings.ContainsAny(f, "./\\"):
+		return usageErrorf("--output %q: choose text or json; -o is the report format, not an output file as in curl: save the report with -o json > %s", f, f)
 	}
-	return nil
+	return usageErrorf("--output %q: choose text or json", f)
 }
 
 // colorChoices are the values of --color.

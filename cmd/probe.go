@@ -80,7 +80,7 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe --raw request.txt --target http://127.0.0.1:8080 --reset /reset
 
   # A scenario file: its setup resets, its after steps read the state.
-  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
+  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml examples/mission-reward-vulnerable.yaml`,
 		Args: requestArg("URL or FILE", "the URL to send to, a scenario FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -175,8 +175,14 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 	}
 	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
-		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
+		// Credentials become ${RACETEST_...} references, as racetest
+		// import writes them: the file is one people commit.
+		refs := newSecretRefs(true)
+		em := probe.EmitOptions{Literal: refs.literal}
+		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v, em) }); err != nil {
 			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
+		} else {
+			writeExports(o.App, refs.list, o.ShowSecrets)
 		}
 	}
 	return firstError(errs)

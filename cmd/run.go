@@ -46,7 +46,7 @@ target: in the file. The format is in docs/scenarios.md.`,
   racetest run examples/*.yaml --target http://127.0.0.1:8080
 
   # More rounds for a hit rate, another user, a JSON report for a script.
-  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
+  racetest run --rounds 10 --var user=qa-2 -o json examples/mission-reward-fixed.yaml
 
   # A race caught only sometimes: until found, or until 95% confident.
   racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml

@@ -139,12 +139,14 @@ func (o *SendOptions) client(ctx context.Context, getenv func(string) string) (r
 type seconds time.Duration
 
 func (s *seconds) Set(v string) error {
-	if d, err := time.ParseDuration(v); err == nil {
+	// Negative is refused here, naming the flag as typed (-m -1 is not
+	// --timeout -1s), as curl refuses it.
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		*s = seconds(d)
 		return nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > math.MaxInt64/float64(time.Second) {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > math.MaxInt64/float64(time.Second) {
 		return errNotSeconds
 	}
 	*s = seconds(time.Duration(f * float64(time.Second)))
@@ -153,11 +155,13 @@ func (s *seconds) Set(v string) error {
 
 func (s *seconds) Type() string { return "seconds" }
 
+// String is in seconds, as the flag is written: the help says
+// "(default 10)", not "(default 10s)".
 func (s *seconds) String() string {
 	if *s == 0 {
 		return ""
 	}
-	return time.Duration(*s).String()
+	return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64)
 }
 
 var errNotSeconds = errors.New("not a number of seconds")

@@ -44,9 +44,12 @@ func readValues(ctx context.Context, flags []string) (map[string][]string, error
 		case !ok || file == "":
 			return nil, usageErrorf("--values %s: give NAME=FILE, such as --values token=tokens.txt", f)
 		case !valueName.MatchString(name):
-			return nil, usageErrorf("--values %s: NAME %q must be a name such as token or coupon, to be used as {{ values.%s }}", f, name, name)
+			return nil, usageErrorf("--values %s: NAME %q must be a name such as token or coupon (letters, digits, _), to be used as {{ values.NAME }}", f, name)
+		case file == "-":
+			// stdin may already carry -d @- or --curl -; one reader each.
+			return nil, usageErrorf("--values %s: values come from a file, not standard input; save them one per line and give the file", f)
 		case out[name] != nil:
-			return nil, usageErrorf("--values %s: values %s are given twice; give each NAME once", f, name)
+			return nil, usageErrorf("--values %s: the name %s is given twice; give each NAME once", f, name)
 		}
 		vs, err := readValuesFile(ctx, name, file)
 		if err != nil {

@@ -12,12 +12,21 @@ import (
 	"github.com/racetest/racetest/scenarios"
 )
 
+// EmitOptions are how WriteScenario writes the requests.
+type EmitOptions struct {
+	// Literal is a request as the file holds it: its text escaped so that
+	// {{ and ${ are sent as written and {{ values.NAME }} stays the
+	// per-request value (scenarios.EscapeCommandLine, the default when
+	// nil), and possibly its credentials replaced by ${NAME} references.
+	Literal func(runner.Request) (runner.Request, error)
+}
+
 // WriteScenario writes the probe as a scenario file that racetest run
 // accepts: the resets as setup steps, the burst with the burst checks,
 // the --after reads with theirs. URLs on the request's origin become
 // paths under target:, so that --target can point the file elsewhere.
-// Header values are written as given: the file is for the user's own
-// use, like the command line it came from. Per-request values are not:
+// Each request goes through o.Literal, which racetest uses to keep
+// credentials out of the file. Per-request values are not written either:
 // each values: list is a "${RACETEST_VALUES_NAME}" reference, read from
 // the environment (one value per line) or replaced by racetest run
 // --values NAME=FILE, so that the file runs and holds no value.
@@ -25,7 +34,7 @@ import (
 // A probe of a scenario file writes that file with the checks added to
 // race.expect and to the after steps' expect: its templates, vars and
 // captures stay as they are.
-func WriteScenario(w io.Writer, v *Verdict) error {
+func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 	c := v.Config
 	if c.Scenario != nil {
 		data, err := c.Scenario.WithChecks(v.Checks.Burst, v.Checks.After)
@@ -35,27 +44,33 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 		_, err = w.Write(data)
 		return err
 	}
+	resets, burst, afters, err := literals(c, o.Literal)
+	if err != nil {
+		return err
+	}
 	target := scenarios.Origin(c.Request.URL)
+	// The name leaves out the query, where a token may be.
+	path, _, _ := strings.Cut(scenarios.RelativeURL(c.Request.URL, target), "?")
 	var b strings.Builder
 	b.WriteString("# Written by racetest probe: the checks hold when the requests run one\n")
 	b.WriteString("# after another from the reset state.\n")
 	b.WriteString("version: 1\n")
-	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+scenarios.RelativeURL(c.Request.URL, target)))
+	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+path))
 	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
 	writeValues(&b, c.Values)
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
-		for _, r := range c.Reset {
+		for _, r := range resets {
 			writeStep(&b, r, target, c.HeaderOrder, nil)
 		}
 	}
 	b.WriteString("race:\n")
 	fmt.Fprintf(&b, "  n: %d\n  rounds: %d\n", c.N, c.Rounds)
-	writeRequest(&b, "  ", c.Request, target, c.HeaderOrder)
+	writeRequest(&b, "  ", burst, target, c.HeaderOrder)
 	writeExpect(&b, "  ", v.Checks.Burst)
 	if len(c.After) > 0 {
 		b.WriteString("after:\n")
-		for j, r := range c.After {
+		for j, r := range afters {
 			var cs []string
 			if j < len(v.Checks.After) {
 				cs = v.Checks.After[j]
@@ -63,8 +78,33 @@ func WriteScenario(w io.Writer, v *Verdict) error {
 			writeStep(&b, r, target, c.HeaderOrder, cs)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
+}
+
+// literals are the resets, the burst and the --after reads of c through
+// lit, in the order the file lists them. They are made before anything
+// is written, so that an error leaves nothing half-written.
+func literals(c *Config, lit func(runner.Request) (runner.Request, error)) (resets []runner.Request, burst runner.Request, afters []runner.Request, err error) {
+	if lit == nil {
+		lit = func(r runner.Request) (runner.Request, error) { return scenarios.EscapeCommandLine(r), nil }
+	}
+	resets = make([]runner.Request, len(c.Reset))
+	for i, r := range c.Reset {
+		if resets[i], err = lit(r); err != nil {
+			return nil, burst, nil, err
+		}
+	}
+	if burst, err = lit(c.Request); err != nil {
+		return nil, burst, nil, err
+	}
+	afters = make([]runner.Request, len(c.After))
+	for i, r := range c.After {
+		if afters[i], err = lit(r); err != nil {
+			return nil, burst, nil, err
+		}
+	}
+	return resets, burst, afters, nil
 }
 
 // writeValues writes a values: list for each per-request value as a
@@ -99,12 +139,11 @@ func writeRequest(b *strings.Builder, indent string, r runner.Request, target st
 	writeRequestFields(b, indent+"  ", r, target, order)
 }
 
-// writeRequestFields writes method, url, headers and body as the command
-// line gave them: {{ in a body is sent as written, not read as a
-// template, and {{ values.NAME }} stays the per-request value. Headers
-// come in order, as given.
+// writeRequestFields writes method, url, headers and body of r, a
+// request already made literal by EmitOptions.Literal. Headers come in
+// order, as given.
 func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
-	scenarios.WriteRequest(b, indent, scenarios.EscapeCommandLine(r), target, order)
+	scenarios.WriteRequest(b, indent, r, target, order)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {

@@ -37,7 +37,7 @@ func TestWriteScenarioValues(t *testing.T) {
 		Values: map[string][]string{"tok": {"secret-1", "secret-2"}},
 	}}
 	var b bytes.Buffer
-	if err := WriteScenario(&b, v); err != nil {
+	if err := WriteScenario(&b, v, EmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()

@@ -150,7 +150,7 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 		case cfg.Scenario != nil && len(cfg.Scenario.Setup) == 0:
 			v.Reason += " (the scenario has no setup: add steps that restore the starting state)"
 		case len(cfg.Reset) == 0:
-			v.Reason += " (no reset was given: pass the request that restores the starting state)"
+			v.Reason += " (no reset was given: pass the request that restores the starting state, such as --reset /reset)"
 		}
 		return v, nil
 	}

@@ -53,7 +53,7 @@ type Run struct {
 	// --confidence); nil when every planned round was to be fired.
 	Stop *confidence.Stop `json:"stop,omitempty"`
 	// HitRate is the share of complete rounds that found a race, with its
-	// 95% Wilson interval; nil when the run had one round.
+	// 95% Wilson interval; nil when the run had one round and no Stop.
 	HitRate *HitRate `json:"hit_rate,omitempty"`
 	Rounds  []Round  `json:"rounds"`
 	// Error is a runtime error that stopped the run before it could be
@@ -70,9 +70,12 @@ type HitRate struct {
 	confidence.Interval
 }
 
-// newHitRate is the hit rate of a run's rounds, or nil for one round.
+// newHitRate is the hit rate of a run's rounds, or nil for a run of one
+// round. A run under --until-found or --confidence has one even when it
+// stopped after its first round: the user asked how often the race shows,
+// and "1 of 1 (95% CI 21%-100%)" says how little one round tells.
 func newHitRate(r *Run) *HitRate {
-	if len(r.Rounds) < 2 {
+	if len(r.Rounds) == 0 || len(r.Rounds) < 2 && r.Stop == nil {
 		return nil
 	}
 	h := &HitRate{Hits: r.FailedRounds(), Complete: r.CompleteRounds()}

@@ -58,6 +58,8 @@ func receiptText(r *Receipt) string {
 
 func bytesText(n int64) string {
 	switch {
+	case n == 1:
+		return "1 byte"
 	case n < 1<<10:
 		return fmt.Sprintf("%d bytes", n)
 	case n < 1<<20:

@@ -97,6 +97,10 @@ type Step struct {
 	Request  *RequestTemplate
 	Captures []*expressions.Capture
 	Expect   []*expressions.Check
+	// StatusHint is what to do when the step, without Expect, gets an
+	// error status; empty says to add expect: [status == N], which fits a
+	// step written in a file but not one made from a flag.
+	StatusHint string
 }
 
 // Label names the step in messages: its name, or where it is and what it

@@ -103,7 +103,7 @@ func (s *scope) checkValueRefs(p *problems, path, value, src string, base int) {
 		msg := fmt.Sprintf("undefined values.%s: declare it under values: (a list, one entry per request) or pass --values %s=FILE", r.name, r.name)
 		if s.values == nil {
 			msg = fmt.Sprintf("values.%s is per request: use it in a request's url, headers or body, not here", r.name)
-		} else if c := closest(r.name, sortedKeys(s.values)); c != "" {
+		} else if c := Closest(r.name, sortedKeys(s.values)); c != "" {
 			msg = fmt.Sprintf("undefined values.%s; did you mean values.%s?", r.name, c)
 		}
 		p.expr(path, value, expressions.ErrorAt(value, base+r.at, msg))
