@@ -79,7 +79,12 @@ func TestFireCertificates(t *testing.T) {
 	for _, mode := range []string{"auto", "single-packet", "last-byte", "barrier"} {
 		cases = append(cases,
 			cliCase{name: mode + "/untrusted", args: []string{"fire", "-n", "3", "--mode", mode, url}, code: 3,
-				stderrs: []string{"target unreachable: tls handshake with " + host + ": ", "certificate", "use -k to skip certificate verification, or --cacert FILE"}},
+				stderrs: []string{"the target's TLS certificate was not trusted: tls handshake with " + host + ": ", "use -k to skip certificate verification, or --cacert FILE"},
+				// The report says it too, not "unreachable": a reader of
+				// the report alone learns the fix.
+				stdouts: []string{"the target's TLS certificate was not trusted", "use -k to skip certificate verification, or --cacert FILE"}},
+			cliCase{name: mode + "/untrusted json", args: []string{"fire", "-n", "3", "--mode", mode, "-o", "json", url}, code: 3,
+				stdouts: []string{`"error": "round 1: race: the target's TLS certificate was not trusted: `, `(use -k to skip certificate verification, or --cacert FILE to trust the CA that signed it)"`}},
 			cliCase{name: mode + "/insecure", args: []string{"fire", "-n", "3", "--mode", mode, "-k", "--expect-status", "200=3", url}, code: 0},
 			cliCase{name: mode + "/cacert", args: []string{"fire", "-n", "3", "--mode", mode, "--cacert", ca, "--expect-status", "200=3", url}, code: 0},
 		)
