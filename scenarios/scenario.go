@@ -159,7 +159,7 @@ func Load(ctx context.Context, path string) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, Errors{{File: path, Msg: "cannot read the file: " + err.Error() + "; check the file name"}}
+		return nil, Errors{{File: path, Msg: "cannot read the file: " + err.Error() + "; check the file name", Unreadable: true}}
 	}
 	return Parse(path, data)
 }
