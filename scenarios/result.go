@@ -36,6 +36,9 @@ type Result struct {
 	Teardown []StepResult
 	// Interrupted says that the run's context ended before it finished.
 	Interrupted bool
+	// Decoded says that the client decoded Content-Encoding (curl's
+	// --compressed); else the checks read bodies as they came.
+	Decoded bool
 }
 
 // CompleteRounds counts the rounds whose burst happened as asked: the

@@ -80,7 +80,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values, Decoded: o.Client.Decompress}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
 	done := false
