@@ -42,7 +42,7 @@ func expandFiles(args []string) ([]string, error) {
 // loadScenarios loads and compiles every file. It writes every problem of
 // every file to w, so that one pass shows them all, and fails when any file
 // is invalid: then nothing may be run. ok, when set, is told each valid file.
-func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(string)) ([]*scenarios.Scenario, error) {
+func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(*scenarios.Scenario)) ([]*scenarios.Scenario, error) {
 	var out []*scenarios.Scenario
 	bad := 0
 	for _, f := range files {
@@ -58,7 +58,7 @@ func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(str
 			continue
 		}
 		if ok != nil {
-			ok(f)
+			ok(s)
 		}
 		out = append(out, s)
 	}

@@ -231,12 +231,7 @@ func (s *Scenario) preflight(o RunOptions) error {
 			return s.runError("vars", fmt.Errorf("--var %s: the scenario has no var %q; declare it under vars", name, name))
 		}
 	}
-	for _, name := range s.shorthand {
-		if o.Getenv == nil || o.Getenv(name) == "" {
-			return s.runError("", fmt.Errorf("${%s}: environment variable %s is not set; export it before the run", name, name))
-		}
-	}
-	return nil
+	return s.missingEnv(o)
 }
 
 // relativeURLs tells whether any request needs the target.
