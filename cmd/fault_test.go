@@ -117,6 +117,23 @@ func TestRunCertificates(t *testing.T) {
 	})
 }
 
+// TestRunConnections: race.connections spreads single-packet's streams
+// over K connections, as --connections does, which overrides it.
+func TestRunConnections(t *testing.T) {
+	url, ca := tlsTarget(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), true)
+	file := filepath.Join(t.TempDir(), "conn.yaml")
+	yaml := "version: 1\nname: conn\nrace:\n  n: 6\n  connections: 2\n  request: {url: /}\n  expect: [\"count(status == 200) == 6\"]\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, []cliCase{
+		{name: "file", args: []string{"run", "--target", url, "--cacert", ca, file}, code: 0,
+			stdouts: []string{"single-packet, HTTP/2.0, 6 requests on 2 connections"}},
+		{name: "flag overrides", args: []string{"run", "--target", url, "--cacert", ca, "--connections", "3", file}, code: 0,
+			stdouts: []string{"single-packet, HTTP/2.0, 6 requests on 3 connections"}},
+	})
+}
+
 // TestFireSinglePacketOverHTTP1: a TLS server without HTTP/2 cannot give
 // single-packet: inconclusive, saying why.
 func TestFireSinglePacketOverHTTP1(t *testing.T) {

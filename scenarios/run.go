@@ -35,9 +35,9 @@ type RunOptions struct {
 	// Client is how every request of the run is sent. Its Timeout, when
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
-	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
-	// where its fields are set; its OnPrepared feeds progress bars, and
-	// its ReleaseAt times the bursts.
+	// Sync replaces race.mode, race.hold, race.warmup, race.warmup_url and
+	// race.connections where its fields are set; its OnPrepared feeds
+	// progress bars, and its ReleaseAt times the bursts.
 	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool

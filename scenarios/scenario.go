@@ -54,7 +54,8 @@ type Race struct {
 	// Groups.
 	N      int
 	Rounds int
-	// Sync is race.mode, race.hold, race.warmup and race.warmup_url.
+	// Sync is race.mode, race.hold, race.warmup, race.warmup_url and
+	// race.connections.
 	runner.Sync
 	Timeout time.Duration // 0 for the runner's default
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
