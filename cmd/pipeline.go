@@ -29,6 +29,9 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		p := out.newProgress(app, r.s, &r.opts)
 		res, err := r.s.Run(ctx, r.opts)
 		p.finish()
+		if out.Verbose {
+			writeSent(app, res, out.ShowSecrets)
+		}
 		code := exitCode(err)
 		if err == nil && res.FailedRounds() > 0 {
 			code = ExitCheckFailed
@@ -66,6 +69,17 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		return errInterrupted
 	}
 	return &codedError{code: worst, err: first}
+}
+
+// writeSent shows on stderr, before the report, the first request of the
+// run's race as it was sent, as curl -v shows its request: so that a
+// user who copied a curl command sees what racetest made of it.
+func writeSent(app *App, res *scenarios.Result, show bool) {
+	if res == nil || len(res.Rounds) == 0 || len(res.Rounds[0].Requests) == 0 {
+		return
+	}
+	rd := &res.Rounds[0]
+	report.WriteSent(app.Stderr, fmt.Sprintf("%s: round %d, request #0", res.Scenario.Name, rd.Number), rd.Requests[0], report.RunScrubber(res, show), show)
 }
 
 // scenarioError is the line stderr gets for a scenario that stopped: its
