@@ -3,7 +3,6 @@ package cmd
 import (
 	"errors"
 	"strings"
-	"sync"
 
 	"github.com/spf13/pflag"
 )
@@ -65,21 +64,21 @@ show-headers skip-existing ech upload-flags knownhosts sigalgs follow
 out-null no-clobber remove-on-error etag-compare etag-save url-query
 `
 
-// curlOptions maps each short letter of curl to its long name, and each
-// long name to itself.
-var curlOptions = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
+// curlLongName is the long name of one of curl's options, given short
+// (T) or long (upload-file), and whether curl has it. It runs only on the
+// way to an error message, so a scan of the list is enough.
+func curlLongName(name string) (string, bool) {
 	for _, w := range strings.Fields(curlOptionNames) {
 		short, long, ok := strings.Cut(w, "=")
 		if !ok {
 			long = w
-		} else {
-			m[short] = long
 		}
-		m[long] = long
+		if name == long || ok && name == short {
+			return long, true
+		}
 	}
-	return m
-})
+	return "", false
+}
 
 // curlOption names the option of an unknown-flag error as curl knows it,
 // "-T (--upload-file)" or "--upload-file", or "" when it is not an option
@@ -90,7 +89,7 @@ func curlOption(err error) string {
 		return ""
 	}
 	name := ne.GetSpecifiedName()
-	long, ok := curlOptions()[name]
+	long, ok := curlLongName(name)
 	switch {
 	case !ok:
 		return ""
