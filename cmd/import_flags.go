@@ -45,6 +45,11 @@ func (o *ImportFlags) flag(kind string) string {
 // responses too, so a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
 
+// maxMatchSize bounds --match. Go's regexp runs in time linear in the
+// text, but also in the pattern's size: a 20 KB pattern over the entries
+// of a large HAR file took minutes.
+const maxMatchSize = 1024
+
 func (o *ImportFlags) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
 	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
@@ -117,6 +122,9 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 		return usageErrorf("--entry and --match both choose the HAR entry; give one")
 	case o.Import.Match != "":
 		var err error
+		if len(o.Import.Match) > maxMatchSize {
+			return usageErrorf("--match: the pattern is %d bytes, more than the %d a METHOD URL pattern needs; match a part of the URL", len(o.Import.Match), maxMatchSize)
+		}
 		if re, err = regexp.Compile(o.Import.Match); err != nil {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
@@ -127,8 +135,13 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := capture.HAR(data, o.Import.Entry, re)
-	if err != nil {
+	req, err := readfile.Cancellable(ctx, func() (capture.Request, error) {
+		return capture.HAR(data, o.Import.Entry, re)
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
 		return captureError(o.Import.flag("har"), o.Import.HAR, err)
 	}
 	return o.useCaptured(o.Import.flag("har")+" "+o.Import.HAR, req)
