@@ -15,7 +15,11 @@ func cmdArgs(text string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return crtSplit(line), nil
+	args := crtSplit(line)
+	if len(args) > MaxArgs {
+		return nil, errorf(0, 0, "the command has more than %d words; a copied request has tens: is it the right file?", MaxArgs)
+	}
+	return args, nil
 }
 
 // cmdUnescape is cmd.exe's pass: ^X is X outside cmd's own quotes, ^ at
@@ -101,6 +105,10 @@ func crtSplit(line string) []string {
 		c := line[i]
 		switch {
 		case (c == ' ' || c == '\t' || c == '\n') && !quoted:
+			if len(args) > MaxArgs {
+				// Enough to refuse the command; the rest is not kept.
+				return args
+			}
 			if inArg {
 				args = append(args, b.String())
 				b.Reset()

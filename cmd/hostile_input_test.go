@@ -13,3 +13,17 @@ func TestMatchPatternBounded(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errb)
 	}
 }
+
+// A --curl or --raw file holds one request: it is read up to a body's
+// limit and a head, not the 256 MiB a HAR file may have.
+func TestRequestFileBounded(t *testing.T) {
+	for _, args := range [][]string{
+		{"fire", "--curl", "/dev/zero"},
+		{"import", "raw", "/dev/zero", "--target", "http://127.0.0.1:1"},
+	} {
+		code, _, errb := run(t, t.Context(), args...)
+		if code != int(ExitUsage) || !strings.Contains(errb, "/dev/zero: the file is more than 17 MiB") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errb)
+		}
+	}
+}

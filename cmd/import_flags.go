@@ -41,9 +41,13 @@ func (o *ImportFlags) flag(kind string) string {
 	return "--" + kind
 }
 
-// maxCaptureSize bounds a --curl, --raw or --har file. A HAR holds the
-// responses too, so a page's export is often tens of MiB.
+// maxCaptureSize bounds a --har file. A HAR holds the responses too, so
+// a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
+
+// maxRequestFileSize bounds a --curl or --raw file, which holds one
+// request: its body (at most scenarios.MaxBodySize) and its head.
+const maxRequestFileSize = scenarios.MaxBodySize + 1<<20
 
 // maxMatchSize bounds --match. Go's regexp runs in time linear in the
 // text, but also in the pattern's size: a 20 KB pattern over the entries
@@ -279,13 +283,17 @@ func (o *FireOptions) flagSet() *pflag.FlagSet {
 func readCapture(ctx context.Context, flag, path string, app *App) ([]byte, error) {
 	var data []byte
 	var err error
+	limit := int64(maxRequestFileSize)
+	if strings.HasSuffix(flag, "har") {
+		limit = maxCaptureSize
+	}
 	if path == "-" {
-		data, err = readfile.All(ctx, app.Stdin, maxCaptureSize)
+		data, err = readfile.All(ctx, app.Stdin, limit)
 	} else {
-		data, err = readfile.File(ctx, path, maxCaptureSize)
+		data, err = readfile.File(ctx, path, limit)
 	}
 	if err != nil {
-		return nil, fileReadError(ctx, flag, path, maxCaptureSize, err)
+		return nil, fileReadError(ctx, flag, path, limit, err)
 	}
 	return data, nil
 }
