@@ -59,7 +59,10 @@ func TestHostileConnectProxy(t *testing.T) {
 				}
 			}
 		}, "response head over the limit of 1048576 bytes"},
-		{"refused", func(c net.Conn) { c.Write([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 99999999\r\n\r\n")); hold(c) }, "the proxy answered 403 Forbidden"},
+		{"refused", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 99999999\r\n\r\n"))
+			hold(c)
+		}, "the proxy answered 403 Forbidden"},
 		{"a 200 announcing a body it never sends", func(c net.Conn) {
 			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n"))
 			hold(c)
