@@ -3,15 +3,12 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
-	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -109,16 +106,12 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 	if _, err := fmt.Fprint(o.App.Stdout, yaml); err != nil {
 		return err
 	}
-	writeExports(o.App, secrets, o.ShowSecrets)
+	writeExports(o.App, "import", secrets, o.ShowSecrets)
 	for _, n := range importNotes(fo) {
 		fmt.Fprintf(o.App.Stderr, "note: %s\n", n)
 	}
 	return nil
 }
-
-// secret is a value kept out of the scenario: the variable that holds it
-// and what it is.
-type secret struct{ env, what, value string }
 
 // importScenario writes req as a scenario whose secrets are ${ENV}
 // references, and returns those.
@@ -126,31 +119,10 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	if !utf8.Valid(req.Body) {
 		return "", nil, usageErrorf("the request body is binary (not UTF-8), which a scenario file cannot hold; race it with racetest fire instead")
 	}
-	lit := scenarios.EscapeRequest(req)
 	var secrets []secret
-	used := map[string]bool{}
-	take := func(name, what, value string) string {
-		env := envName(name, used)
-		secrets = append(secrets, secret{env, what, value})
-		return "${" + env + "}"
-	}
-	names := make([]string, 0, len(req.Header))
-	for name := range req.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if report.IsSecretHeader(name) || report.IsSecretParam(name) {
-			lit.Header[name] = []string{take(name, "the "+name+" header", strings.Join(req.Header[name], ", "))}
-		}
-	}
-	u, err := url.Parse(req.URL)
+	lit, err := secretRefs(req, newSecretTaker(&secrets))
 	if err != nil {
 		return "", nil, err
-	}
-	if q := secretQuery(u, take); q != "" {
-		target := scenarios.Origin(req.URL)
-		lit.URL = expressions.EscapeTemplate(target+u.EscapedPath()) + "?" + q
 	}
 	target := scenarios.Origin(req.URL)
 	var b strings.Builder
@@ -177,54 +149,9 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	return b.String(), secrets, nil
 }
 
-// secretQuery replaces the secret-looking parameters of u's query with
-// references, keeping the order and encoding of the rest; "" when there
-// are none.
-func secretQuery(u *url.URL, take func(name, what, value string) string) string {
-	if u.RawQuery == "" {
-		return ""
-	}
-	changed := false
-	parts := strings.Split(u.RawQuery, "&")
-	for i, p := range parts {
-		k, v, _ := strings.Cut(p, "=")
-		name, err := url.QueryUnescape(k)
-		if err != nil || !report.IsSecretParam(name) {
-			parts[i] = expressions.EscapeTemplate(p)
-			continue
-		}
-		parts[i] = expressions.EscapeTemplate(k) + "=" + take("query_"+name, "the "+name+" query parameter (as in the URL, percent-encoded)", v)
-		changed = true
-	}
-	if !changed {
-		return ""
-	}
-	return strings.Join(parts, "&")
-}
-
-// envName is RACETEST_ and name in upper case with _ for the rest,
-// numbered when it is taken.
-func envName(name string, used map[string]bool) string {
-	var b strings.Builder
-	b.WriteString("RACETEST_")
-	for _, r := range strings.ToUpper(name) {
-		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('_')
-		}
-	}
-	env := b.String()
-	for i := 2; used[env]; i++ {
-		env = fmt.Sprintf("%s_%d", b.String(), i)
-	}
-	used[env] = true
-	return env
-}
-
 // writeExports names the variables on stderr, with their values only
 // with --show-secrets.
-func writeExports(app *App, secrets []secret, show bool) {
+func writeExports(app *App, command string, secrets []secret, show bool) {
 	if len(secrets) == 0 {
 		return
 	}
@@ -237,7 +164,7 @@ func writeExports(app *App, secrets []secret, show bool) {
 		fmt.Fprintf(app.Stderr, "export %s=%s   # %s\n", s.env, v, s.what)
 	}
 	if !show {
-		fmt.Fprintln(app.Stderr, "# (racetest import --show-secrets prints the values)")
+		fmt.Fprintf(app.Stderr, "# (racetest %s --show-secrets prints the values)\n", command)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/report"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -153,8 +154,21 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 	}
 	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
-		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v) }); err != nil {
+		// The file gets ${ENV} references for the secrets of the
+		// command line, by the rule of racetest import.
+		var kept []secret
+		take := newSecretTaker(&kept)
+		literal := func(r runner.Request) runner.Request {
+			lit, err := secretRefs(r, take)
+			if err != nil {
+				return scenarios.EscapeRequest(r)
+			}
+			return lit
+		}
+		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v, literal) }); err != nil {
 			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
+		} else {
+			writeExports(o.App, "probe", kept, o.ShowSecrets)
 		}
 	}
 	return firstError(errs)
