@@ -16,7 +16,7 @@ work=$(mktemp -d)
 server_pid=
 cleanup() {
 	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
-	rm -rf "$work"
+	rm -rf "$work" ./internal/hostilebomb
 }
 trap cleanup EXIT
 go build -o "$work/racetest" ./cmd/racetest
@@ -62,6 +62,7 @@ func main() {
 }
 EOF
 mkdir -p "$work/bomb" && mv "$work/bomb.go" "$work/bomb/main.go"
+# Built inside the module, for its brotli dependency; removed at once.
 cp -r "$work/bomb" ./internal/hostilebomb && go build -o "$work/bombserver" ./internal/hostilebomb; rm -rf ./internal/hostilebomb
 port=$((20000 + RANDOM % 20000))
 "$work/bombserver" "127.0.0.1:$port" & server_pid=$!
