@@ -30,6 +30,9 @@ func TestInterruptWhileReading(t *testing.T) {
 		"--curl -":      {"fire", "--curl", "-"},
 		"import curl -": {"import", "curl", "-"},
 		"--har fifo":    {"fire", "--har", fifo, "--entry", "1"},
+		"-E fifo":       {"fire", "-E", fifo, url},
+		"--values fifo": {"fire", "--values", "t=" + fifo, url},
+		"-b fifo":       {"fire", "-b", fifo, url},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
