@@ -1,7 +1,11 @@
 package cmd
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -25,5 +29,34 @@ func TestRequestFileBounded(t *testing.T) {
 		if code != int(ExitUsage) || !strings.Contains(errb, "/dev/zero: the file is more than 17 MiB") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errb)
 		}
+	}
+}
+
+// A {{ values.NAME }} in the path of fire's URL is the template it is in
+// -H and the body: each request gets its line (it was sent percent-encoded
+// as it was written), and reports mask what it expanded to.
+func TestFireValuesInURLPath(t *testing.T) {
+	var mu sync.Mutex
+	paths := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths[r.URL.Path+"?"+r.URL.RawQuery] = true
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"v.txt": []byte("tok-a\ntok-b\n")})
+	code, out, errb := run(t, t.Context(), "fire", "-n", "2", "-q", "-o", "json", "--values", "t="+filepath.Join(dir, "v.txt"),
+		srv.URL+"/u/{{ values.t }}/x?k={{values.t}}")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errb)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !paths["/u/tok-a/x?k=tok-a"] || !paths["/u/tok-b/x?k=tok-b"] || len(paths) != 2 {
+		t.Errorf("the server saw %v", paths)
+	}
+	if strings.Contains(out, "tok-") {
+		t.Errorf("a value in the report:\n%s", out)
 	}
 }

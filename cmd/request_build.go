@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -50,8 +51,13 @@ func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
 	for _, name := range removed {
 		h.Del(name)
 	}
-	return runner.Request{Method: method, URL: u.String(), Header: h, Body: body}, nil
+	return runner.Request{Method: method, URL: valueRefs.ReplaceAllString(u.String(), "{{ values.$1 }}"), Header: h, Body: body}, nil
 }
+
+// valueRefs is a {{ values.NAME }} in a URL's path as url.URL.String
+// percent-encodes it: it is put back, so that the URL's one template
+// (--values) stays one, as it is in -H and the body.
+var valueRefs = regexp.MustCompile(`(?i)%7B%7B(?:%20)*values\.([A-Za-z_][A-Za-z0-9_]*)(?:%20)*%7D%7D`)
 
 // method is -X, else HEAD for -I, GET for -G, POST with a body, as curl.
 func (o *FireOptions) method(body []byte) (string, error) {
