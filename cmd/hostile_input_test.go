@@ -60,3 +60,27 @@ func TestFireValuesInURLPath(t *testing.T) {
 		t.Errorf("a value in the report:\n%s", out)
 	}
 }
+
+// A values file is bounded in size and in lines (request i gets line i:
+// lines past the largest burst would never be sent); binary or empty
+// lines are refused with the line.
+func TestValuesFileBounded(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{
+		"many.txt":   []byte(strings.Repeat("v\n", 100_001)),
+		"binary.txt": []byte("a\n\x00\xff\n\nb\n"),
+	})
+	for file, want := range map[string]string{
+		"/dev/zero":  "the file is more than 16 MiB",
+		"many.txt":   "the file has 100001 lines, more than the 100000 requests a burst may have",
+		"binary.txt": "line 3 is empty",
+	} {
+		if !strings.HasPrefix(file, "/") {
+			file = filepath.Join(dir, file)
+		}
+		code, _, errb := run(t, t.Context(), "fire", "--values", "t="+file, "-H", "X: {{ values.t }}", "http://127.0.0.1:1/")
+		if code != int(ExitUsage) || !strings.Contains(errb, want) {
+			t.Errorf("%s: exit %d, %q", file, code, errb)
+		}
+	}
+}

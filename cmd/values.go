@@ -72,6 +72,11 @@ func readValuesFile(ctx context.Context, name, file string) ([]string, error) {
 	if text == "" {
 		return nil, usageErrorf("--values %s=%s: the file is empty; put one value per line", name, file)
 	}
+	// Request i of a burst gets line i: lines past the largest burst
+	// would never be sent, and each costs memory and a secret to mask.
+	if n := strings.Count(text, "\n") + 1; n > scenarios.MaxN {
+		return nil, usageErrorf("--values %s=%s: the file has %d lines, more than the %d requests a burst may have; request i gets line i, so keep the first %d", name, file, n, scenarios.MaxN, scenarios.MaxN)
+	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if l == "" {
