@@ -51,7 +51,11 @@ func cmdUnescape(text string) (string, error) {
 			return "", errorf(line, col, "%%%s%% is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
 		case quoted:
 			b.WriteByte(c)
-		case c == '^' && i+1 < len(text):
+		case c == '^' && strings.TrimRight(text[i+1:], "\r\n") == "":
+			// cmd would ask for More?: the copy was cut after a
+			// continuation.
+			return "", errorf(line, col, "the command ends with ^, which continues it on a line that is not there; copy the whole command again")
+		case c == '^':
 			i++
 			col++
 			if text[i] == '\n' {

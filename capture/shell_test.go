@@ -46,6 +46,8 @@ func TestCurlArgsRefusesWhatAShellWouldCompute(t *testing.T) {
 		`curl ^"h^" & del x`:         `"&" starts another command`,
 		`curl ^"h%PATH%^"`:           "%PATH% is expanded by cmd",
 		"curl ^\"h^\"\ncurl ^\"g^\"": "2:1: a second command",
+		"curl ^\"h^\" ^":             "1:12: the command ends with ^",
+		"curl ^\"h^\" ^\n":           "1:12: the command ends with ^",
 	} {
 		_, err := CurlArgs(text)
 		if err == nil || !strings.Contains(err.Error(), want) {
