@@ -114,3 +114,16 @@ func TestProbeEmitKeepsSecretsOut(t *testing.T) {
 		t.Error("the emitted scenario did not send the secrets")
 	}
 }
+
+// A copied command's proxy and client certificate are named in notes,
+// never with their passwords.
+func TestImportNotesProxyAndCertWithoutPasswords(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string][]byte{"req.sh": []byte("curl http://127.0.0.1:1/x -x http://px:PXPASS77@127.0.0.1:3128 -E c1.p12:P12PASS\n")})
+	code, out, errb := run(t, t.Context(), "import", "curl", filepath.Join(dir, "req.sh"))
+	if code != 0 || strings.Contains(out+errb, "PASS") ||
+		!strings.Contains(errb, "note: the command goes through the proxy http://127.0.0.1:3128: run it with racetest run -x") ||
+		!strings.Contains(errb, "note: the command sends the client certificate c1.p12: run it with racetest run -E c1.p12") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errb)
+	}
+}
