@@ -40,7 +40,8 @@ type harEntry struct {
 
 // HAR reads one entry of a HAR file: the entry-th request, counting from
 // 1 as the browser's network list does, or, when match is not nil, the
-// only entry whose "METHOD URL" it matches. HTTP/2 pseudo-headers
+// only entry whose "METHOD URL" it matches; entry 0 without match is the
+// only entry of a file that has one. HTTP/2 pseudo-headers
 // (:authority, :path...) and hop-by-hop headers are left out, as is a
 // Host header that only repeats the URL's host; a Cookie header is kept,
 // and built from the entry's cookies when the export has none.
@@ -118,7 +119,7 @@ func (p *harPicker) add(d *json.Decoder) func() error {
 		p.count++
 		switch {
 		case p.match == nil:
-			if p.count == p.entry {
+			if p.count == p.entry || p.entry == 0 && p.count == 1 {
 				p.kept = e
 			}
 		case e.Request != nil:
@@ -140,6 +141,14 @@ func (p *harPicker) add(d *json.Decoder) func() error {
 // pick is the entry asked for, or why there is none.
 func (p *harPicker) pick() (Request, error) {
 	if p.match == nil {
+		// Without entry or match, a file of one entry (a browser's
+		// "Copy as HAR" of one request) gives it.
+		switch {
+		case p.entry == 0 && p.count == 1:
+			return harRequest(p.kept, 1)
+		case p.entry == 0:
+			return Request{}, errorf(0, 0, "the file has %d entries: choose the request with --entry N (counting from 1) or --match REGEX", p.count)
+		}
 		if p.entry < 1 || p.entry > p.count {
 			return Request{}, errorf(0, 0, "entry %d: the file has entries 1 to %d", p.entry, p.count)
 		}
@@ -169,14 +178,14 @@ func harRequest(e harEntry, n int) (Request, error) {
 		if transportHeader(h.Name) || strings.EqualFold(h.Name, "host") && h.Value == u.Host {
 			continue
 		}
-		req.Header.Add(h.Name, h.Value)
+		req.add(h.Name, h.Value)
 	}
 	if req.Header.Get("Cookie") == "" && len(r.Cookies) > 0 {
 		var cs []string
 		for _, c := range r.Cookies {
 			cs = append(cs, c.Name+"="+c.Value)
 		}
-		req.Header.Set("Cookie", strings.Join(cs, "; "))
+		req.add("Cookie", strings.Join(cs, "; "))
 	}
 	if p := r.PostData; p != nil {
 		switch {
@@ -190,7 +199,7 @@ func harRequest(e harEntry, n int) (Request, error) {
 			req.Body = []byte(v.Encode())
 		}
 		if p.MimeType != "" && req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", p.MimeType)
+			req.add("Content-Type", p.MimeType)
 		}
 	}
 	return req, nil

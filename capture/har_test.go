@@ -65,6 +65,7 @@ func TestHARErrors(t *testing.T) {
 		{`{"log":{"entries":[{}]}}`, 1, "", "entry 1 has no request method or URL"},
 		{`{"log":{"entries":[{}]}}`, 2, "", "entry 2: the file has entries 1 to 1"},
 		{`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/"}}]}}`, 0, "POST", `no entry's "METHOD URL" matches "POST"`},
+		{`{"log":{"entries":[{"request":{"method":"GET","url":"http://x/"}},{}]}}`, 0, "", "the file has 2 entries: choose the request with --entry N (counting from 1) or --match REGEX"},
 	} {
 		var re *regexp.Regexp
 		if tc.match != "" {
@@ -74,6 +75,14 @@ func TestHARErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.har, err, tc.want)
 		}
+	}
+}
+
+// TestHAROneEntry: a HAR of one request ("Copy as HAR") needs no --entry.
+func TestHAROneEntry(t *testing.T) {
+	r, err := HAR([]byte(`{"log":{"entries":[{"request":{"method":"POST","url":"http://127.0.0.1:8080/x","headers":[]}}]}}`), 0, nil)
+	if err != nil || r.Method != "POST" || r.URL != "http://127.0.0.1:8080/x" {
+		t.Fatalf("got %+v, %v; want the one entry", r, err)
 	}
 }
 

@@ -62,7 +62,7 @@ func Raw(data []byte, target string) (Request, error) {
 		if transportHeader(name) {
 			continue
 		}
-		req.Header.Add(name, value)
+		req.add(name, value)
 	}
 	if te != nil {
 		if body, err = dechunk(te, body, len(lines)+2); err != nil {

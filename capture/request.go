@@ -12,7 +12,20 @@ type Request struct {
 	Method string
 	URL    string
 	Header http.Header
-	Body   []byte
+	// Names are the names of Header in the order the capture first gave
+	// each: a browser's header order is part of the request people
+	// already have, and files written from it keep that order.
+	Names []string
+	Body  []byte
+}
+
+// add adds a header to r, recording where its name first came.
+func (r *Request) add(name, value string) {
+	k := http.CanonicalHeaderKey(name)
+	if _, ok := r.Header[k]; !ok {
+		r.Names = append(r.Names, k)
+	}
+	r.Header.Add(k, value)
 }
 
 // transportHeader tells the headers that describe one connection or one

@@ -97,7 +97,7 @@ Start with the built-in demo target:
 	root.SetVersionTemplate("racetest {{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError(err)
+		return flagError(didYouMean(c.Flags(), err))
 	})
 	root.AddCommand(
 		newCmdFire(app, nil),
@@ -107,8 +107,11 @@ Start with the built-in demo target:
 		newCmdImport(app, nil),
 		newCmdDemo(app),
 		newCmdReport(app, nil),
+		newCmdMerge(app, nil),
 		newCmdVersion(app),
+		newCmdMan(app),
 	)
+	addCompletions(root)
 	return root
 }
 

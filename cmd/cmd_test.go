@@ -95,7 +95,9 @@ func TestFireExitCodes(t *testing.T) {
 			2, []string{"--expect: unknown name staus at column 7", "count(staus == 200) == 1\n        ^"}},
 		{"closed port", nil, []string{"fire", "-n", "3", "http://" + closedAddr(t) + "/"},
 			3, []string{"target unreachable", "connection refused", "127.0.0.1:"}},
-		{"unknown flag", nil, []string{"fire", "--nope", base}, 2, []string{"unknown flag: --nope", "racetest fire --help"}},
+		{"unknown flag", nil, []string{"fire", "--nope", base}, 2, []string{"unknown flag: --nope\n", "racetest fire --help"}},
+		{"curl left in", nil, []string{"fire", "curl", base}, 2, []string{"racetest fire takes the URL, not a curl command: replace curl with racetest fire, or save the command to a file and give --curl FILE"}},
+		{"misspelt flag", nil, []string{"fire", "--rouds", "3", base}, 2, []string{"unknown flag: --rouds; did you mean --rounds?\n"}},
 		{"no URL", nil, []string{"fire"}, 2, []string{"needs the URL to send to, or the request from --curl, --raw or --har"}},
 		{"bad URL", nil, []string{"fire", "127.0.0.1:8080/x"}, 2, []string{"must start with http:// or https://"}},
 		{"bad n", nil, []string{"fire", "-n", "0", base}, 2, []string{"--n 0: the burst needs at least one request"}},
@@ -108,10 +110,16 @@ func TestFireExitCodes(t *testing.T) {
 		{"no HTTP/2", nil, []string{"fire", "-n", "2", "--mode", "single-packet", h1.URL},
 			4, []string{"single-packet mode unavailable", "does not speak h2c", "use --mode last-byte"}},
 		{"bad hold", nil, []string{"fire", "--hold", "all", base}, 2, []string{`--hold "all": choose one of auto, headers, last-byte`}},
+		{"negative connections", nil, []string{"fire", "--connections", "-2", base}, 2, []string{"--connections -2: cannot be negative"}},
+		{"connections with last-byte", nil, []string{"fire", "--connections", "2", "--mode", "last-byte", base}, 2, []string{"--connections 2: only single-packet shares connections"}},
 		{"demo bad n", nil, []string{"demo", "--n", "0"}, 2, []string{"--n 0: the demo fires 1 to 1000 requests"}},
 		{"demo bad mode", nil, []string{"demo", "--mode", "fast"}, 2, []string{`--mode "fast": choose one of`}},
 		{"demo negative latency", nil, []string{"demo", "--latency", "-1s"}, 2, []string{"--latency -1s: cannot be negative"}},
 		{"demo serve bad addr", nil, []string{"demo", "serve", "--addr", "bad"}, 2, []string{"--addr bad:", "give HOST:PORT on loopback"}},
+		{"demo serve port in use", nil, []string{"demo", "serve", "--addr", h1.Listener.Addr().String()},
+			2, []string{"--addr " + h1.Listener.Addr().String() + ": the port is in use", "(127.0.0.1:0 picks a free one)"}},
+		{"demo serve TLS port in use", nil, []string{"demo", "serve", "--addr", "127.0.0.1:0", "--tls-addr", h1.Listener.Addr().String()},
+			2, []string{"--tls-addr " + h1.Listener.Addr().String() + ": the port is in use"}},
 		{"interrupted", cancelled, []string{"fire", "-n", "2", base + "/healthz"}, 130, []string{"interrupted"}},
 		{"passes", nil, []string{"fire", "-n", "5", "--expect", "all(responses, .status == 200)", base + "/healthz"}, 0, nil},
 	}
@@ -130,6 +138,9 @@ func TestFireExitCodes(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", s, errOut)
 				}
 			}
+			if c.code == 2 && strings.Contains(errOut, "demo target:") {
+				t.Errorf("a usage error announced a demo target:\n%s", errOut)
+			}
 			if c.code == 2 && out != "" {
 				t.Errorf("a usage error printed a report or started something:\n%s", out)
 			}
@@ -142,12 +153,12 @@ func TestFireFlagParsing(t *testing.T) {
 	var got *FireOptions
 	cmd := newCmdFire(app, func(_ context.Context, o *FireOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"-n", "7", "--rounds", "3", "-X", "put", "-H", "A: 1", "-H", "B: 2",
-		"--json", "@-", "--expect", "x", "--expect-status", "200=1", "-k", "--mode", "barrier", "http://h/p"})
+		"--json", "@-", "--expect", "x", "--expect-status", "200=1", "-k", "--mode", "barrier", "--connections", "4", "http://h/p"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if got.N != 7 || got.Rounds != 3 || got.Method != "put" || len(got.Headers) != 2 || got.JSON != "@-" ||
-		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" {
+		!got.Insecure || got.Mode != "barrier" || got.URL != "http://h/p" || got.Expect[0] != "x" || got.sync().Connections != 4 {
 		t.Fatalf("options: %+v", got)
 	}
 	req, err := got.request(context.Background())
@@ -191,7 +202,7 @@ func TestDemo(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	for _, s := range []string{"found: the vulnerable endpoint paid the reward", "fixed: the locked endpoint paid it 1 time(s)", "race found", "passed"} {
+	for _, s := range []string{"found: the vulnerable endpoint paid the reward", "fixed: the locked endpoint paid it once; its check held", "race found", "passed"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("demo output lacks %q:\n%s", s, out)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,7 @@ scenarios by hand.`,
 		RunE: func(c *cobra.Command, _ []string) error { return demoRun(c.Context(), o) },
 	}
 	cmd.Flags().IntVarP(&o.N, "n", "n", 30, "requests per burst")
-	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: auto, single-packet, last-byte or barrier")
+	cmd.Flags().StringVar(&o.Mode, "mode", string(runner.ModeAuto), "synchronisation: "+runner.ModeNames())
 	cmd.Flags().DurationVar(&o.Latency, "latency", demo.DefaultLatency, "simulated storage round trip inside the check-then-act window")
 	cmd.AddCommand(newCmdDemoServe(app))
 	return cmd
@@ -103,7 +104,11 @@ func demoRun(ctx context.Context, o *DemoOptions) error {
 // demo did not show what it exists to show.
 func demoVerdict(w io.Writer, paid []int) error {
 	fmt.Fprintf(w, "found: the vulnerable endpoint paid the reward %d times for one mission\n", paid[0])
-	fmt.Fprintf(w, "fixed: the locked endpoint paid it %d time(s); its check held\n", paid[1])
+	if paid[1] == 1 {
+		fmt.Fprintln(w, "fixed: the locked endpoint paid it once; its check held")
+	} else {
+		fmt.Fprintf(w, "fixed: the locked endpoint paid it %d times\n", paid[1])
+	}
 	if paid[0] <= 1 || paid[1] != 1 {
 		return fmt.Errorf("the demo did not reproduce the race this time (paid %d and %d); try --latency 50ms", paid[0], paid[1])
 	}
@@ -163,22 +168,50 @@ keep it on loopback. GET / lists the endpoints.`,
 	return cmd
 }
 
+// listenFlag listens on the address of a demo serve flag. A port in use
+// is the usual trouble (a demo target already running): the message says
+// so, and how to get a free port, rather than only "bind: address already
+// in use".
+func listenFlag(flag, addr, example string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return nil, usageErrorf("%s %s: the port is in use (a demo target already running?); stop what listens there, or give another port (%s picks a free one)", flag, addr, freePort(addr))
+	case err != nil:
+		return nil, usageErrorf("%s %s: %v; give HOST:PORT on loopback, e.g. %s", flag, addr, err, example)
+	}
+	return ln, nil
+}
+
+// freePort is addr with port 0, which asks the kernel for a free port.
+func freePort(addr string) string {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil || h == "" {
+		h = "127.0.0.1"
+	}
+	return net.JoinHostPort(h, "0")
+}
+
 func demoServe(ctx context.Context, o *DemoServeOptions) error {
 	srv := demo.NewServer(demo.Config{Latency: o.Latency, MaxConcurrentStreams: o.MaxStreams})
-	ln, err := net.Listen("tcp", o.Addr)
+	ln, err := listenFlag("--addr", o.Addr, "127.0.0.1:8080")
 	if err != nil {
-		return usageErrorf("--addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8080", o.Addr, err)
+		return err
+	}
+	// Both addresses are taken before either is announced, so that a
+	// refused --tls-addr leaves no line saying the target is up.
+	var tln net.Listener
+	if o.TLSAddr != "" {
+		if tln, err = listenFlag("--tls-addr", o.TLSAddr, "127.0.0.1:8443"); err != nil {
+			ln.Close()
+			return err
+		}
 	}
 	errc := make(chan error, 2)
 	fmt.Fprintf(o.App.Stderr, "demo target: http://%s (HTTP/1.1 and h2c), latency %s\n", ln.Addr(), o.Latency)
 	go func() { errc <- srv.Serve(ctx, ln) }()
 	servers := 1
-	if o.TLSAddr != "" {
-		tln, err := net.Listen("tcp", o.TLSAddr)
-		if err != nil {
-			ln.Close()
-			return usageErrorf("--tls-addr %s: %v; give HOST:PORT on loopback, e.g. 127.0.0.1:8443", o.TLSAddr, err)
-		}
+	if tln != nil {
 		fmt.Fprintf(o.App.Stderr, "demo target: https://%s (TLS, HTTP/2 and HTTP/1.1; self-signed, use -k)\n", tln.Addr())
 		go func() { errc <- srv.ServeTLS(ctx, tln) }()
 		servers++

@@ -30,7 +30,44 @@ const exitCodesHelp = `Exit codes:
   2    usage or scenario error (bad flag, YAML, expression)
   3    runtime error before the race could be judged (target unreachable, setup failed)
   4    inconclusive: the requested synchronisation could not be achieved, or too few rounds were complete to judge
-  130  interrupted`
+  130  interrupted
+Of several outcomes (scenarios of run, results of merge) the graver wins:
+130, then 2, 4, 3, 1, 0.`
+
+// worse is the graver of two outcomes, for the one exit code of several
+// scenarios (run) or of several saved results (merge). From the gravest:
+// 130 (the work was cut short), 2 (part of it was wrongly given, so never
+// ran), 4 and 3 (part of it could not be judged), 1 (a race was found),
+// 0. Every code but 0 fails a CI gate, so a pass never hides anything;
+// the order only picks which one to say, and it puts "the verdict is
+// partial" above "a race was found" because the report lists the races
+// either way, while a broken or unjudged part is easy to overlook.
+func worse(a, b ExitCode) ExitCode {
+	if severity(b) > severity(a) {
+		return b
+	}
+	return a
+}
+
+// severity ranks exit codes for worse. A code this version does not know
+// (from a saved result of another version) ranks as a runtime error.
+func severity(c ExitCode) int {
+	switch c {
+	case ExitOK:
+		return 0
+	case ExitCheckFailed:
+		return 1
+	case ExitRuntime:
+		return 2
+	case ExitInconclusive:
+		return 3
+	case ExitUsage:
+		return 4
+	case ExitInterrupted:
+		return 5
+	}
+	return 2
+}
 
 // usageError is a mistake on the command line: exit 2, and the message is
 // followed by a pointer to --help.

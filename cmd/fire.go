@@ -33,6 +33,7 @@ type FireOptions struct {
 	// Values are --values NAME=FILE: per-request values.
 	Values []string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -95,8 +96,13 @@ probability C (exit 4 when --max-rounds ran out first).`,
   racetest fire --raw request.txt --target https://127.0.0.1:8443
 
   # The POST to /complete among the requests of a HAR export.
-  racetest fire --har session.har --match 'POST .*/complete'`,
-		Args: urlArg,
+  racetest fire --har session.har --match 'POST .*/complete'
+
+  # HTTP/2 server that runs 6 streams of a connection at a time (Apache):
+  # 30 streams over 5 connections, released back to back.
+  racetest fire -n 30 --mode single-packet --connections 5 -X POST -d @order.json https://HOST/path`,
+		Args:              requestArg("URL", "the URL to send to"),
+		ValidArgsFunction: completeNothing,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				o.URL = args[0]
@@ -115,7 +121,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	o.addRoundsFlags(f, defaultRounds, "number of bursts; checks are judged per round")
 	o.addRequestFlags(f)
 	addValuesFlag(f, &o.Values)
-	o.Import.addFlags(f)
+	o.Import.addFlags(f, true)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Expect, "expect", nil, "check expression judged on every round (repeatable)")
 	f.StringArrayVar(&o.ExpectStatus, "expect-status", nil, "shorthand: STATUS=COUNT, e.g. 200=1 (repeatable)")
@@ -123,6 +129,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 	f.StringArrayVar(&o.AfterHeaders, "after-header", nil, "header of the --after request (repeatable; default: the --header values)")
 	f.StringArrayVar(&o.ExpectAfter, "expect-after", nil, "check on the --after response, e.g. 'json.stock >= 0' (repeatable)")
 	o.SendOptions.addFlags(f, false)
+	o.StartAtOptions.addFlags(f)
 	o.OutputOptions.addFlags(f)
 	return cmd
 }
@@ -136,16 +143,24 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
 }
 
-// urlArg takes the URL argument, which --curl, --raw and --har replace:
-// complete checks that not both are given.
-func urlArg(c *cobra.Command, args []string) error {
-	if len(args) > 1 {
-		return usageErrorf("%s takes one URL argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), len(args))
+// requestArg takes the one argument that names the request (what: URL,
+// or URL or FILE), which --curl, --raw and --har replace (complete checks
+// that not both are given); needs says what is missing without either.
+func requestArg(what, needs string) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		switch {
+		case len(args) > 1 && (args[0] == "curl" || args[0] == "curl.exe"):
+			// A copied command with the racetest command typed before
+			// curl rather than in its place.
+			return usageErrorf("%s takes the %s, not a curl command: replace curl with %s, or save the command to a file and give --curl FILE", c.CommandPath(), what, c.CommandPath())
+		case len(args) > 1:
+			return usageErrorf("%s takes one %s argument, got %d; quote a URL with & or spaces in it", c.CommandPath(), what, len(args))
+		}
+		if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
+			return usageErrorf("%s needs %s, or the request from --curl, --raw or --har", c.CommandPath(), needs)
+		}
+		return nil
 	}
-	if len(args) == 0 && !c.Flags().Changed("curl") && !c.Flags().Changed("raw") && !c.Flags().Changed("har") {
-		return usageErrorf("%s needs the URL to send to, or the request from --curl, --raw or --har", c.CommandPath())
-	}
-	return nil
 }
 
 // exactArgs is cobra.ExactArgs with a message that names what is missing.

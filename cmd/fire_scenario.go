@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/expressions"
@@ -41,6 +42,7 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	}
 	race := scenarios.NewRace(o.N, req, checks...)
 	race.Rounds, race.Sync, race.Timeout, race.H2C = o.limit, o.sync(), o.Timeout, o.H2C
+	race.Sync.ReleaseAt = o.at
 	s := &scenarios.Scenario{
 		Name: "fire " + req.Method + " " + report.RedactURL(req.URL, o.ShowSecrets),
 		Race: race,
@@ -56,6 +58,9 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if ro.Values, err = readValues(ctx, o.Values); err != nil {
 		return nil, ro, err
 	}
+	if err := unusedValues(ro.Values, req); err != nil {
+		return nil, ro, err
+	}
 	if ro.Client, err = o.client(ctx, o.App.Getenv); err != nil {
 		return nil, ro, err
 	}
@@ -68,7 +73,17 @@ func (o *FireOptions) validate() error {
 	if err := o.OutputOptions.validate(); err != nil {
 		return err
 	}
-	return o.validateBurst()
+	if err := o.validateBurst(); err != nil {
+		return err
+	}
+	if err := o.StartAtOptions.parse(time.Now()); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("--rounds is %d", o.limit)
+	if o.stop != (confidence.Rule{}) {
+		what = fmt.Sprintf("--until-found or --confidence may fire up to %d rounds", o.limit)
+	}
+	return o.oneBurst(o.limit, what)
 }
 
 // validateBurst checks the flags that size and send the burst, which fire

@@ -2,10 +2,13 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 
 	"github.com/spf13/pflag"
+
+	"github.com/racetest/racetest/scenarios"
 )
 
 // bareNumber is a duration written without its unit, such as 10.
@@ -21,9 +24,28 @@ func flagWant(typ string) string {
 	case "bool":
 		return "not true or false"
 	case "seconds":
-		return "not a number of seconds; write it like 10 or 2.5, as curl"
+		return "not a positive number of seconds; write it like 10 or 2.5, as curl"
 	}
 	return ""
+}
+
+// didYouMean adds the nearest flag of fs to pflag's "unknown flag: --rouds"
+// when there is one near enough to be a typo; other errors are kept.
+func didYouMean(fs *pflag.FlagSet, err error) error {
+	var ne *pflag.NotExistError
+	if !errors.As(err, &ne) || ne.GetSpecifiedShortnames() != "" {
+		return err
+	}
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	if c := scenarios.Closest(ne.GetSpecifiedName(), names); c != "" {
+		return fmt.Errorf("%w; did you mean --%s?", err, c)
+	}
+	return err
 }
 
 // flagError words an error from parsing the command line as one line that

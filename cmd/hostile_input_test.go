@@ -72,7 +72,7 @@ func TestValuesFileBounded(t *testing.T) {
 	})
 	for file, want := range map[string]string{
 		"/dev/zero":  "the file is more than 16 MiB",
-		"many.txt":   "the file has 100001 lines, more than the 100000 requests a burst may have",
+		"many.txt":   "100001 lines, more than the 100000 requests a burst may have",
 		"binary.txt": "line 3 is empty",
 	} {
 		if !strings.HasPrefix(file, "/") {

@@ -33,7 +33,7 @@ func newCmdImport(app *App, runF func(context.Context, *ImportOptions) error) *c
 		Long: `Import prints the scenario that races the request in FILE (- for standard
 input): a curl command as Chrome's or Firefox's "Copy as cURL" writes it, an
 HTTP/1.1 request saved as text (Burp's "Copy to file"; give --target), or one
-entry of a HAR file (--entry N or --match REGEX).
+entry of a HAR file (--entry N or --match REGEX; neither for a file of one).
 
 Secrets are not written into the file: the Authorization, Cookie and other
 credential headers, Basic credentials and tokens in the URL's query become
@@ -47,10 +47,24 @@ must hold when the requests arrive together.`,
   racetest import raw request.txt --target https://127.0.0.1:8443 > race.yaml
   racetest import har session.har --match 'POST .*/redeem' > race.yaml`,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, got %d arguments", c.CommandPath(), len(args))
+			switch {
+			case len(args) == 1:
+				return usageErrorf("%s %s needs FILE, the file that holds the request (- for standard input)", c.CommandPath(), args[0])
+			case len(args) != 2:
+				return usageErrorf("%s takes the kind (curl, raw or har) and FILE, such as import curl request.sh; got %d arguments", c.CommandPath(), len(args))
 			}
 			return nil
+		},
+		// The kind first, then the file (any extension: copies are often
+		// .txt or have none).
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return []string{"curl", "raw", "har"}, cobra.ShellCompDirectiveNoFileComp
+			}
+			if len(args) == 1 {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Kind, o.File = args[0], args[1]
@@ -106,7 +120,7 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 	if _, err := fmt.Fprint(o.App.Stdout, yaml); err != nil {
 		return err
 	}
-	writeExports(o.App, "import", secrets, o.ShowSecrets)
+	writeExports(o.App, secrets, o.ShowSecrets)
 	for _, n := range importNotes(fo) {
 		fmt.Fprintf(o.App.Stderr, "note: %s\n", n)
 	}
@@ -119,8 +133,8 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	if !utf8.Valid(req.Body) {
 		return "", nil, usageErrorf("the request body is binary (not UTF-8), which a scenario file cannot hold; race it with racetest fire instead")
 	}
-	var secrets []secret
-	lit, err := secretRefs(req, newSecretTaker(&secrets))
+	refs := newSecretRefs(false)
+	lit, err := refs.literal(req)
 	if err != nil {
 		return "", nil, err
 	}
@@ -143,29 +157,10 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 		fmt.Fprintf(&b, "  timeout: %s\n", fo.Timeout)
 	}
 	b.WriteString("  request:\n")
-	scenarios.WriteRequest(&b, "    ", lit, target)
+	scenarios.WriteRequest(&b, "    ", lit, target, headerNames(fo.Headers))
 	b.WriteString("  expect:\n")
 	b.WriteString("    - count(status >= 200 && status < 300) <= 1\n")
-	return b.String(), secrets, nil
-}
-
-// writeExports names the variables on stderr, with their values only
-// with --show-secrets.
-func writeExports(app *App, command string, secrets []secret, show bool) {
-	if len(secrets) == 0 {
-		return
-	}
-	fmt.Fprintln(app.Stderr, "# The scenario reads these secrets from the environment; set them before racetest run:")
-	for _, s := range secrets {
-		v := "..."
-		if show {
-			v = shellQuote(s.value)
-		}
-		fmt.Fprintf(app.Stderr, "export %s=%s   # %s\n", s.env, v, s.what)
-	}
-	if !show {
-		fmt.Fprintf(app.Stderr, "# (racetest %s --show-secrets prints the values)\n", command)
-	}
+	return b.String(), refs.list, nil
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -41,6 +40,9 @@ func (o *ImportFlags) flag(kind string) string {
 	return "--" + kind
 }
 
+// rawTargetHelp is the help of --target for --raw.
+const rawTargetHelp = "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is"
+
 // maxCaptureSize bounds a --har file. A HAR holds the responses too, so
 // a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
@@ -54,11 +56,16 @@ const maxRequestFileSize = scenarios.MaxBodySize + 1<<20
 // of a large HAR file took minutes.
 const maxMatchSize = 1024
 
-func (o *ImportFlags) addFlags(f *pflag.FlagSet) {
+// addFlags binds --curl, --raw, --har, --entry and --match, and --target
+// when withTarget (probe binds its own, which also names a scenario
+// file's target, and copies it for --raw).
+func (o *ImportFlags) addFlags(f *pflag.FlagSet, withTarget bool) {
 	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
 	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
-	f.StringVar(&o.Target, "target", "", "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is")
-	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match")
+	if withTarget {
+		f.StringVar(&o.Target, "target", "", rawTargetHelp)
+	}
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }
@@ -132,8 +139,6 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 		if re, err = regexp.Compile(o.Import.Match); err != nil {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
-	case o.Import.Entry == 0:
-		return usageErrorf("%s %s: choose the request with --entry N (counting from 1) or --match REGEX", o.Import.flag("har"), o.Import.HAR)
 	}
 	data, err := readCapture(ctx, o.Import.flag("har"), o.Import.HAR, o.App)
 	if err != nil {
@@ -161,13 +166,8 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 	if len(o.Body) > 0 || o.JSON != "" {
 		return usageErrorf("%s gives the body; leave out -d and --json", src)
 	}
-	names := make([]string, 0, len(req.Header))
-	for name := range req.Header {
-		names = append(names, name)
-	}
-	sort.Strings(names)
 	var hs []string
-	for _, name := range names {
+	for _, name := range scenarios.HeaderOrder(req.Header, req.Names) {
 		if name == "Accept-Encoding" {
 			// The browser asked for compressed responses and decoded
 			// them: racetest does the same, with the codings it decodes.

@@ -31,8 +31,11 @@ func TestInterruptWhileReading(t *testing.T) {
 		"import curl -": {"import", "curl", "-"},
 		"--har fifo":    {"fire", "--har", fifo, "--entry", "1"},
 		"-E fifo":       {"fire", "-E", fifo, url},
-		"--values fifo": {"fire", "--values", "t=" + fifo, url},
+		"--values fifo": {"fire", "--values", "t=" + fifo, "-H", "X: {{ values.t }}", url},
 		"-b fifo":       {"fire", "-b", fifo, url},
+		"report fifo":   {"report", fifo},
+		"report -":      {"report", "-"},
+		"merge fifo":    {"merge", fifo},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
@@ -20,7 +22,28 @@ type OutputOptions struct {
 	Quiet       bool   // no progress bars
 	Verbose     bool
 	ShowSecrets bool
+	// shard is recorded in the document of a run --shard, for merge.
+	shard *report.Shard
 }
+
+// outputFormats are the values of -o, for validation, help and completion.
+func outputFormats() []string { return []string{"text", "json"} }
+
+// checkOutputFormat refuses a -o value that is not a format. Since
+// curl's -o names an output file, a value that looks like a path gets
+// the way to save the report instead.
+func checkOutputFormat(f string) error {
+	switch {
+	case slices.Contains(outputFormats(), f):
+		return nil
+	case strings.ContainsAny(f, "./\\"):
+		return usageErrorf("--output %q: choose text or json; -o is the report format, not an output file as in curl: save the report with -o json > %s", f, f)
+	}
+	return usageErrorf("--output %q: choose text or json", f)
+}
+
+// colorChoices are the values of --color.
+func colorChoices() []string { return []string{"auto", "always", "never"} }
 
 func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Output, "output", "o", "text", "report format on stdout: text or json")
@@ -35,10 +58,10 @@ func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 // validate checks the output flags before anything is sent, so that a typo
 // in a file name does not cost a whole run.
 func (o *OutputOptions) validate() error {
-	switch {
-	case o.Output != "text" && o.Output != "json":
-		return usageErrorf("--output %q: choose text or json", o.Output)
-	case o.Color != "auto" && o.Color != "always" && o.Color != "never":
+	if err := checkOutputFormat(o.Output); err != nil {
+		return err
+	}
+	if !slices.Contains(colorChoices(), o.Color) {
 		return usageErrorf("--color %q: choose auto, always or never", o.Color)
 	}
 	if o.JUnit != "" && o.HTML != "" && filepath.Clean(o.JUnit) == filepath.Clean(o.HTML) {

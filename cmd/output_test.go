@@ -91,6 +91,7 @@ func TestOutputFlagErrors(t *testing.T) {
 		"--junit /nonexistent/r.xml": "--junit /nonexistent/r.xml: the folder /nonexistent does not exist",
 		"--html /nonexistent/x.html": "--html /nonexistent/x.html: the folder /nonexistent does not exist",
 		"-o yaml":                    `--output "yaml": choose text or json`,
+		"-o out.json":                `--output "out.json": choose text or json; -o is the report format, not an output file as in curl: save the report with -o json > out.json`,
 	} {
 		full := append([]string{"fire"}, strings.Fields(args)...)
 		code, _, errOut := runApp(t, false, false, nil, append(full, base)...)

@@ -23,6 +23,7 @@ type scenarioRun struct {
 // scenario it cut short.
 func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scenarioRun) error {
 	doc := report.NewDocument("racetest " + Version)
+	doc.Shard = out.shard
 	worst, first := ExitOK, error(nil)
 	for _, r := range runs {
 		p := out.newProgress(app, r.s, &r.opts)
@@ -35,9 +36,7 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		if res != nil {
 			doc.Runs = append(doc.Runs, report.NewRun(res, err, out.ShowSecrets))
 		}
-		if code > worst {
-			worst = code
-		}
+		worst = worse(worst, code)
 		if err != nil && first == nil {
 			first = scenarioError(r.s, err)
 			if res != nil && !out.ShowSecrets {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/report"
-	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -34,7 +33,7 @@ type ProbeOptions struct {
 func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cobra.Command {
 	o := &ProbeOptions{FireOptions: FireOptions{App: app}}
 	cmd := &cobra.Command{
-		Use:   "probe [flags] URL | FILE",
+		Use:   "probe [flags] URL | FILE | --curl FILE | --raw FILE --target URL | --har FILE --entry N",
 		Short: "Find a race without writing a check: compare sequential and parallel",
 		Long: `Probe sends the same N requests one after another (twice), then all at once
 (--rounds times), each time from the state --reset restores, and compares:
@@ -46,9 +45,13 @@ func newCmdProbe(app *App, runF func(context.Context, *ProbeOptions) error) *cob
 Fields that differ between the two sequential phases (dates, ids, tokens)
 are masked. It prints the checks it would write; --emit writes a scenario.
 
-A scenario FILE instead of the URL (with --target and --var as for run):
-its race.request is the request and race.n the N, its setup steps the
-reset and its after steps the reads.
+A scenario FILE instead of the URL (with --target, --var and --values as
+for run): its race.request is the request and race.n the N, its setup
+steps the reset and its after steps the reads.
+
+--curl, --raw and --har take the request from a copied curl command, a
+raw HTTP request or a HAR entry, as racetest fire does; --values gives
+each request, sequential or parallel, its own value.
 
 Exit 1 when a race was found, 0 when none was within --rounds, 4 when the
 phases could not be compared (the reset did not restore the state).`,
@@ -64,11 +67,25 @@ phases could not be compared (the reset did not restore the state).`,
   racetest probe -n 20 --confidence 0.95 -X POST -H 'Authorization: Bearer u1' \
     --json '{"type":"investment_complete"}' --reset /reset http://127.0.0.1:8080/missions/coin/complete
 
+  # A request copied from the browser ("Copy as cURL").
+  racetest probe -n 20 --reset /reset --curl request.sh
+
+  # Ten users: request i of each phase sends line i of tokens.txt (masked
+  # in the report; --emit writes no token).
+  racetest probe -n 10 --reset /reset --values tok=tokens.txt \
+    -H 'Authorization: Bearer {{ values.tok }}' -X POST --json '{"type":"x"}' \
+    http://127.0.0.1:8080/missions/unique/complete
+
+  # A request saved by Burp, sent to a local copy of the site.
+  racetest probe --raw request.txt --target http://127.0.0.1:8080 --reset /reset
+
   # A scenario file: its setup resets, its after steps read the state.
-  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml mission.yaml`,
-		Args: exactArgs(1, "URL or FILE"),
+  racetest probe --target http://127.0.0.1:8080 --emit checked.yaml examples/mission-reward-vulnerable.yaml`,
+		Args: requestArg("URL or FILE", "the URL to send to, a scenario FILE"),
 		RunE: func(c *cobra.Command, args []string) error {
-			o.URL = args[0]
+			if len(args) == 1 {
+				o.URL = args[0]
+			}
 			if runF != nil {
 				return runF(c.Context(), o)
 			}
@@ -82,6 +99,8 @@ phases could not be compared (the reset did not restore the state).`,
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("--n"))
 	o.addRoundsFlags(f, probe.DefaultRounds, "parallel rounds")
 	o.addRequestFlags(f)
+	addValuesFlag(f, &o.Values)
+	o.Import.addFlags(f, false)
 	addCurlNoOps(f)
 	f.StringArrayVar(&o.Reset, "reset", nil, "'METHOD URL' that restores the starting state before every phase (repeatable; POST when no method; may be a path on the target)")
 	f.StringArrayVar(&o.AfterURLs, "after", nil, "URL to GET after every phase, whose JSON is compared (repeatable; may be a path on the target)")
@@ -106,6 +125,12 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 		if errors.Is(err, scenarios.ErrUnreachable) {
 			err = fmt.Errorf("%w (is the target running?)", err)
 		}
+		if v != nil && !o.ShowSecrets && len(v.Secrets) > 0 {
+			// The message may quote a request, and so a value, as sent.
+			sc := report.NewScrubber(nil)
+			sc.AddSecrets(v.Secrets)
+			err = &codedError{code: exitCode(err), err: errors.New(sc.Scrub(err.Error()))}
+		}
 		return err
 	}
 	code := ExitOK
@@ -115,11 +140,7 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case probe.Inconclusive:
 		code = ExitInconclusive
 	}
-	var secrets []string
-	if cfg.Scenario != nil {
-		secrets = cfg.Scenario.SecretValues()
-	}
-	if err := o.write(v, code, secrets); err != nil {
+	if err := o.write(v, code, v.Secrets); err != nil {
 		return err
 	}
 	switch code {
@@ -154,21 +175,14 @@ func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) 
 	}
 	errs := []error{outputWriteError(err)}
 	if o.Emit != "" && v.Outcome != probe.Inconclusive {
-		// The file gets ${ENV} references for the secrets of the
-		// command line, by the rule of racetest import.
-		var kept []secret
-		take := newSecretTaker(&kept)
-		literal := func(r runner.Request) runner.Request {
-			lit, err := secretRefs(r, take)
-			if err != nil {
-				return scenarios.EscapeRequest(r)
-			}
-			return lit
-		}
-		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v, literal) }); err != nil {
+		// Credentials become ${RACETEST_...} references, as racetest
+		// import writes them: the file is one people commit.
+		refs := newSecretRefs(true)
+		em := probe.EmitOptions{Literal: refs.literal}
+		if err := writeFileAtomic(o.Emit, func(w io.Writer) error { return probe.WriteScenario(w, v, em) }); err != nil {
 			errs = append(errs, fmt.Errorf("--emit %s: %w", o.Emit, err))
 		} else {
-			writeExports(o.App, "probe", kept, o.ShowSecrets)
+			writeExports(o.App, refs.list, o.ShowSecrets)
 		}
 	}
 	return firstError(errs)

@@ -11,12 +11,18 @@ import (
 // config turns the flags into the probe's Config. Every flag is checked
 // here, before anything is sent.
 func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
-	if isFile(o.URL) {
-		return o.scenarioConfig(ctx)
-	}
 	var cfg probe.Config
-	if err := o.urlFlags(); err != nil {
+	imported, err := o.completeImport(ctx)
+	if err != nil {
 		return cfg, err
+	}
+	if !imported {
+		if isFile(o.URL) {
+			return o.scenarioConfig(ctx)
+		}
+		if err := o.urlFlags(); err != nil {
+			return cfg, err
+		}
 	}
 	if err := o.validate(); err != nil {
 		return cfg, err
@@ -32,7 +38,13 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	cfg = probe.Config{Request: req, N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	cfg = probe.Config{Request: req, HeaderOrder: headerNames(o.Headers), N: o.N, Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge}
+	if cfg.Values, err = readValues(ctx, o.Values); err != nil {
+		return cfg, err
+	}
+	if err := unusedValues(cfg.Values, req); err != nil {
+		return cfg, err
+	}
 	for _, v := range o.Reset {
 		m, u, err := parseReset(v)
 		if err != nil {
@@ -57,6 +69,25 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	return cfg, nil
 }
 
+// completeImport reads --curl, --raw or --har into the request flags as
+// fire does, and tells whether one was given. probe's --target is also a
+// scenario file's: with --raw it is the raw request's, and with --curl or
+// --har, which give the whole URL, it is refused.
+func (o *ProbeOptions) completeImport(ctx context.Context) (bool, error) {
+	src, err := o.Import.source()
+	if err != nil || src == "" {
+		return false, err
+	}
+	switch {
+	case o.given("target") && src != "--raw":
+		return false, usageErrorf("--target and %s: %s gives the whole URL; --target goes with --raw FILE or a scenario FILE", src, src)
+	case o.given("var"):
+		return false, usageErrorf("--var and %s: --var sets a var of a scenario FILE; %s gives the request as it is", src, src)
+	}
+	o.Import.Target = o.scenario.Target
+	return true, o.complete(ctx)
+}
+
 // stateHeaders are the headers of the --reset and --after requests: the
 // burst's, without its body headers, unless --after-header is given; the
 // state is usually behind the same login.
@@ -72,8 +103,8 @@ func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
 
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
-	if o.Output != "text" && o.Output != "json" {
-		return usageErrorf("--output %q: choose text or json", o.Output)
+	if err := checkOutputFormat(o.Output); err != nil {
+		return err
 	}
 	if err := o.validateBurst(); err != nil {
 		return err

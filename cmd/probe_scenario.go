@@ -21,7 +21,7 @@ type scenarioFlags struct {
 
 func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 	o.scenario.set = f
-	f.StringVar(&o.scenario.Target, "target", "", "with a scenario FILE: base URL of its relative URLs (default $RACETEST_TARGET, then target: in the file)")
+	f.StringVar(&o.scenario.Target, "target", "", "with a scenario FILE: base URL of its relative URLs (default $RACETEST_TARGET, then target: in the file); "+rawTargetHelp)
 	f.StringArrayVar(&o.scenario.Vars, "var", nil, "with a scenario FILE: override a var, NAME=VALUE (repeatable)")
 }
 
@@ -85,8 +85,17 @@ func (o *ProbeOptions) scenarioConfig(ctx context.Context) (probe.Config, error)
 			return cfg, usageErrorf("--var %s: %s declares no var %q; declare it under vars: or check the spelling", name, o.URL, name)
 		}
 	}
+	values, err := readValues(ctx, o.Values)
+	if err != nil {
+		return cfg, err
+	}
+	for name := range values {
+		if !s.DeclaresValues(name) {
+			return cfg, usageErrorf("--values %s=...: %s declares no values %q; declare them under values: (the file's list is replaced) or check the spelling", name, o.URL, name)
+		}
+	}
 	cfg = probe.Config{
-		Scenario: s, Target: target, Vars: vars, Getenv: o.App.Getenv,
+		Scenario: s, Target: target, Vars: vars, Getenv: o.App.Getenv, Values: values,
 		Rounds: o.limit, Stop: o.stop, Sync: o.sync(), AllowLarge: o.AllowLarge,
 	}
 	if cfg.Client, err = o.client(ctx, o.App.Getenv); err != nil {
@@ -111,7 +120,8 @@ func (o *ProbeOptions) given(name string) bool {
 	return o.scenario.set != nil && o.scenario.set.Changed(name)
 }
 
-// urlFlags refuses the flags that only a scenario file takes.
+// urlFlags refuses, with a URL, the flags that only a scenario file
+// takes (completeImport checks them with --curl, --raw and --har).
 func (o *ProbeOptions) urlFlags() error {
 	for _, flag := range []string{"target", "var"} {
 		if o.given(flag) {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -33,6 +34,23 @@ func parseTargetURL(where, raw string) (*url.URL, error) {
 func parseHeaders(flag string, hs []string) (http.Header, error) {
 	h, _, err := parseRequestHeaders(flag, hs)
 	return h, err
+}
+
+// headerNames is the names of -H values in the order given, each once,
+// as http.Header writes them: the order files written from them keep.
+func headerNames(hs []string) []string {
+	var out []string
+	for _, raw := range hs {
+		name := raw
+		if i := strings.IndexAny(raw, ":;"); i >= 0 {
+			name = raw[:i]
+		}
+		name = http.CanonicalHeaderKey(strings.TrimSpace(name))
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // parseRequestHeaders reads -H as curl does: "Name: value" adds a

@@ -6,11 +6,12 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/racetest/racetest/capture"
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/internal/readfile"
 	"github.com/racetest/racetest/runner"
 )
@@ -18,7 +19,15 @@ import (
 // request builds the one request fire and probe send N times from the
 // request flags, reading them as curl does.
 func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
-	u, err := parseTargetURL("URL", o.URL)
+	// A {{ values.NAME }} in the URL (a path segment, a query value) is
+	// kept out of the URL's parsing, which would percent-encode its
+	// braces and spaces and so turn the template into text.
+	var refs []string
+	raw := expressions.ReplaceValueRefs(o.URL, func(ref string) string {
+		refs = append(refs, ref)
+		return valuePlaceholder(len(refs) - 1)
+	})
+	u, err := parseTargetURL("URL", raw)
 	if err != nil {
 		return runner.Request{}, err
 	}
@@ -51,13 +60,17 @@ func (o *FireOptions) request(ctx context.Context) (runner.Request, error) {
 	for _, name := range removed {
 		h.Del(name)
 	}
-	return runner.Request{Method: method, URL: valueRefs.ReplaceAllString(u.String(), "{{ values.$1 }}"), Header: h, Body: body}, nil
+	final := u.String()
+	for i, ref := range refs {
+		final = strings.Replace(final, valuePlaceholder(i), ref, 1)
+	}
+	return runner.Request{Method: method, URL: final, Header: h, Body: body}, nil
 }
 
-// valueRefs is a {{ values.NAME }} in a URL's path as url.URL.String
-// percent-encodes it: it is put back, so that the URL's one template
-// (--values) stays one, as it is in -H and the body.
-var valueRefs = regexp.MustCompile(`(?i)%7B%7B(?:%20)*values\.([A-Za-z_][A-Za-z0-9_]*)(?:%20)*%7D%7D`)
+// valuePlaceholder stands for the i-th {{ values.NAME }} of the URL while
+// it is parsed: letters, digits and dashes, which no part of a URL
+// encodes.
+func valuePlaceholder(i int) string { return "racetest-value-" + strconv.Itoa(i) + "-" }
 
 // method is -X, else HEAD for -I, GET for -G, POST with a body, as curl.
 func (o *FireOptions) method(body []byte) (string, error) {

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -17,7 +18,10 @@ type RunOptions struct {
 	RoundsOptions
 	// AllowLarge lets race.n go past scenarios.DefaultMaxN.
 	AllowLarge bool
+	// Shard is --shard I/N: run only share I of N of the files.
+	Shard string
 	SendOptions
+	StartAtOptions
 	OutputOptions
 }
 
@@ -42,11 +46,17 @@ target: in the file. The format is in docs/scenarios.md.`,
   racetest run examples/*.yaml --target http://127.0.0.1:8080
 
   # More rounds for a hit rate, another user, a JSON report for a script.
-  racetest run --rounds 10 --var user=qa-2 -o json mission.yaml
+  racetest run --rounds 10 --var user=qa-2 -o json examples/mission-reward-fixed.yaml
 
   # A race caught only sometimes: until found, or until 95% confident.
-  racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml`,
-		Args: minArgs(1, "FILE"),
+  racetest run --confidence 0.95 --min-rate 0.3 examples/rounds/mission-coin.yaml
+
+  # Half of the files on each of two machines, then one verdict.
+  racetest run --shard 1/2 -o json examples/*.yaml > a.json   # machine 1
+  racetest run --shard 2/2 -o json examples/*.yaml > b.json   # machine 2
+  racetest merge a.json b.json`,
+		Args:              minArgs(1, "FILE"),
+		ValidArgsFunction: completeFiles("yaml", "yml"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
 			if runF != nil {
@@ -62,7 +72,9 @@ target: in the file. The format is in docs/scenarios.md.`,
 	addValuesFlag(f, &o.Values)
 	o.addRoundsFlags(f, 0, "override race.rounds of every scenario")
 	o.SendOptions.addFlags(f, true)
+	o.StartAtOptions.addFlags(f)
 	f.BoolVar(&o.AllowLarge, "allow-large", false, allowLargeHelp("race.n"))
+	f.StringVar(&o.Shard, "shard", "", "run only share `I/N` of the files (1/4 to 4/4), the same share for the same list on every machine; combine with racetest merge")
 	o.OutputOptions.addFlags(f)
 	return cmd
 }
@@ -72,7 +84,15 @@ func (o *RunOptions) validateFlags() error {
 	if err := o.resolveRounds(); err != nil {
 		return err
 	}
+	if o.Shard != "" {
+		if _, err := parseShard(o.Shard); err != nil {
+			return err
+		}
+	}
 	if err := o.SendOptions.validate(); err != nil {
+		return err
+	}
+	if err := o.StartAtOptions.parse(time.Now()); err != nil {
 		return err
 	}
 	return o.OutputOptions.validate()

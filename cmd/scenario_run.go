@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -35,7 +36,56 @@ func runFiles(ctx context.Context, o *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	runs = o.share(files, runs)
+	if err := o.oneBurst(bursts(runs)); err != nil {
+		return err
+	}
 	return runScenarios(ctx, o.App, &o.OutputOptions, runs)
+}
+
+// bursts counts the bursts runs will send, and says where they come from.
+func bursts(runs []scenarioRun) (int, string) {
+	n, what := 0, ""
+	for _, r := range runs {
+		rounds := cmp.Or(r.opts.Rounds, r.s.Race.Rounds)
+		n += rounds
+		switch {
+		case what != "" || rounds <= 1:
+		case r.opts.Rounds > 0:
+			what = fmt.Sprintf("the rounds flags fire up to %d rounds", rounds)
+		default:
+			what = fmt.Sprintf("%s has %d rounds", r.s.File, rounds)
+		}
+	}
+	if what == "" {
+		what = fmt.Sprintf("%d scenarios send a burst each", len(runs))
+	}
+	return n, what
+}
+
+// share is the runs of this machine's share of the files with --shard,
+// and all of them without. Every share loads and checks every file first,
+// so that a bad file fails every share as it fails a run of them all, and
+// --var is checked against every scenario.
+func (o *RunOptions) share(files []string, runs []scenarioRun) []scenarioRun {
+	if o.Shard == "" {
+		return runs
+	}
+	sh, _ := parseShard(o.Shard) // checked in validateFlags
+	sh.Files = len(files)
+	o.shard = sh
+	mine := shareOf(files, sh)
+	if len(mine) == 0 {
+		// A fleet may have more machines than files. The empty document
+		// still goes out, with its shard, so that merge sees every share.
+		fmt.Fprintf(o.App.Stderr, "racetest: --shard %s: no file falls to this share of %d files; nothing to run\n", o.Shard, len(files))
+	}
+	// runs holds a run per file, in the order of files.
+	out := make([]scenarioRun, len(mine))
+	for i, p := range mine {
+		out[i] = runs[p]
+	}
+	return out
 }
 
 // target is --target, else RACETEST_TARGET, checked; "" leaves the file's.
@@ -109,6 +159,7 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 				ro.Values[name] = vs
 			}
 		}
+		ro.Sync.ReleaseAt = o.at
 		for name, v := range vars {
 			if s.Declares(name) {
 				ro.Vars[name] = v

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/racetest/racetest/internal/demo"
+	"github.com/racetest/racetest/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the files that cmp compares with in testdata/script")
@@ -42,6 +44,10 @@ func racetestMain() {
 //
 //	status N          the exit code of the last racetest was N
 //	retarget FILE...  point requests captured on 127.0.0.1:8080 at $TARGET
+//	sameverdict A.json B.json
+//	                  two saved results have the same exit code and the
+//	                  same scenarios, each with the same verdict (race
+//	                  found, passed, errored), in any order
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs("../examples")
 	if err != nil {
@@ -64,7 +70,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": statusCmd, "retarget": retargetCmd,
+			"status": statusCmd, "retarget": retargetCmd, "sameverdict": sameVerdictCmd,
 		},
 		UpdateScripts: *update,
 	})
@@ -80,9 +86,47 @@ func statusCmd(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: status N")
 	}
-	got := strings.TrimSpace(ts.ReadFile(".status"))
+	// racetestMain leaves it in $WORK, whichever folder the script is in.
+	got := strings.TrimSpace(ts.ReadFile(filepath.Join(ts.Getenv("WORK"), ".status")))
 	if (got == args[0]) == neg {
 		ts.Fatalf("racetest exited %s, want %s", got, args[0])
+	}
+}
+
+// sameVerdictCmd compares two saved results by what a CI gate reads from
+// them: the exit code and each scenario's verdict. Rounds and timings may
+// differ between two runs of the same files; verdicts must not.
+func sameVerdictCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sameverdict A.json B.json")
+	}
+	verdicts := func(file string) (string, []string) {
+		doc, err := report.ReadJSON(strings.NewReader(ts.ReadFile(file)))
+		ts.Check(err)
+		var out []string
+		for i := range doc.Runs {
+			r := &doc.Runs[i]
+			v := "passed"
+			switch {
+			case r.Error != "":
+				v = "error"
+			case r.FailedRounds() > 0:
+				v = "race found"
+			}
+			out = append(out, filepath.Base(r.File)+" "+r.Name+": "+v)
+		}
+		slices.Sort(out)
+		code := "none"
+		if doc.ExitCode != nil {
+			code = strconv.Itoa(*doc.ExitCode)
+		}
+		return code, out
+	}
+	ca, va := verdicts(args[0])
+	cb, vb := verdicts(args[1])
+	same := ca == cb && slices.Equal(va, vb)
+	if same == neg {
+		ts.Fatalf("%s: exit code %s, verdicts\n  %s\n%s: exit code %s, verdicts\n  %s", args[0], ca, strings.Join(va, "\n  "), args[1], cb, strings.Join(vb, "\n  "))
 	}
 }
 

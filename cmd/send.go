@@ -20,10 +20,13 @@ type SendOptions struct {
 	Hold      string
 	Warmup    int
 	WarmupURL string
-	Timeout   time.Duration
-	H2C       bool
-	Insecure  bool
-	Arrival   string
+	// Connections is --connections: single-packet's streams spread over
+	// at least this many connections (0: as few as the server allows).
+	Connections int
+	Timeout     time.Duration
+	H2C         bool
+	Insecure    bool
+	Arrival     string
 	// HTTP11 and HTTP2 are curl's --http1.1 and --http2: the protocol
 	// the burst must speak, which picks the engine in auto mode.
 	HTTP11, HTTP2  bool
@@ -42,6 +45,7 @@ func (o *SendOptions) addFlags(f *pflag.FlagSet, file bool) {
 	f.StringVar(&o.Hold, "hold", hold, "what is held back until the release: "+runner.HoldNames()+" (auto: the engine's measured default)"+what)
 	f.IntVar(&o.Warmup, "warmup", 0, "throwaway HEAD requests per connection before arming"+what)
 	f.StringVar(&o.WarmupURL, "warmup-url", "", "URL or path for the warm-up requests (default: the race's URL)")
+	f.IntVar(&o.Connections, "connections", 0, "single-packet: spread the streams over K HTTP/2 connections, released back to back (default: as few as the server allows)")
 	f.DurationVar(&o.Timeout, "timeout", timeout, "per-request timeout, counted from the release"+what)
 	f.BoolVar(&o.H2C, "h2c", false, "speak HTTP/2 without TLS (prior knowledge); auto mode then uses single-packet")
 	o.addCurlFlags(f)
@@ -82,6 +86,10 @@ func (o *SendOptions) validate() error {
 		return usageErrorf("--timeout %s: the timeout must be positive", o.Timeout)
 	case o.Warmup < 0:
 		return usageErrorf("--warmup %d: cannot be negative", o.Warmup)
+	case o.Connections < 0:
+		return usageErrorf("--connections %d: cannot be negative; give the number of HTTP/2 connections, or 0 for as few as the server allows", o.Connections)
+	case o.Connections > 0 && (o.Mode == string(runner.ModeLastByte) || o.Mode == string(runner.ModeBarrier)):
+		return usageErrorf("--connections %d: only single-packet shares connections; --mode %s already opens one connection per request", o.Connections, o.Mode)
 	}
 	return nil
 }
@@ -100,7 +108,7 @@ func (o *SendOptions) sync() runner.Sync {
 			mode = runner.ModeSinglePacket
 		}
 	}
-	return runner.Sync{Mode: mode, Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL}
+	return runner.Sync{Mode: mode, Hold: runner.Hold(o.Hold), Warmup: o.Warmup, WarmupURL: o.WarmupURL, Connections: o.Connections}
 }
 
 // validateProtocol refuses protocol flags that contradict each other or
@@ -131,12 +139,14 @@ func (o *SendOptions) client(ctx context.Context, getenv func(string) string) (r
 type seconds time.Duration
 
 func (s *seconds) Set(v string) error {
-	if d, err := time.ParseDuration(v); err == nil {
+	// Negative is refused here, naming the flag as typed (-m -1 is not
+	// --timeout -1s), as curl refuses it.
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 		*s = seconds(d)
 		return nil
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f > math.MaxInt64/float64(time.Second) {
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > math.MaxInt64/float64(time.Second) {
 		return errNotSeconds
 	}
 	*s = seconds(time.Duration(f * float64(time.Second)))
@@ -145,11 +155,13 @@ func (s *seconds) Set(v string) error {
 
 func (s *seconds) Type() string { return "seconds" }
 
+// String is in seconds, as the flag is written: the help says
+// "(default 10)", not "(default 10s)".
 func (s *seconds) String() string {
 	if *s == 0 {
 		return ""
 	}
-	return time.Duration(*s).String()
+	return strconv.FormatFloat(time.Duration(*s).Seconds(), 'f', -1, 64)
 }
 
 var errNotSeconds = errors.New("not a number of seconds")

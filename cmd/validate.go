@@ -29,7 +29,8 @@ one, and exits 2 when any file is invalid. FILE may be a glob.`,
 
   # In CI, before the run:
   racetest validate scenarios/*.yaml && racetest run scenarios/*.yaml`,
-		Args: minArgs(1, "FILE"),
+		Args:              minArgs(1, "FILE"),
+		ValidArgsFunction: completeFiles("yaml", "yml"),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Files = args
 			if runF != nil {

@@ -3,12 +3,15 @@ package cmd
 import (
 	"context"
 	"errors"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/racetest/racetest/internal/readfile"
+	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
 
@@ -16,7 +19,7 @@ import (
 // largest burst fits many times over.
 const maxValuesSize = 16 << 20
 
-// valuesHelp is the help of --values, the same for fire and run.
+// valuesHelp is the help of --values, the same for fire, run and probe.
 const valuesHelp = "per-request values `NAME=FILE`, one value per line: request i gets line i (modulo the count) as {{ values.NAME }} in the URL, headers and body; masked in reports unless --show-secrets (repeatable)"
 
 // addValuesFlag binds --values.
@@ -28,10 +31,8 @@ func addValuesFlag(f *pflag.FlagSet, to *[]string) {
 // written values.NAME.
 var valueName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// readValues reads every --values NAME=FILE: one value per line, CRLF
-// taken as LF, a final newline ending the last line rather than adding an
-// empty value. An empty line elsewhere is refused: it is more often a
-// mistake than an empty token.
+// readValues reads every --values NAME=FILE: one value per line, as
+// scenarios.SplitValues reads them.
 func readValues(ctx context.Context, flags []string) (map[string][]string, error) {
 	if len(flags) == 0 {
 		return nil, nil
@@ -43,9 +44,12 @@ func readValues(ctx context.Context, flags []string) (map[string][]string, error
 		case !ok || file == "":
 			return nil, usageErrorf("--values %s: give NAME=FILE, such as --values token=tokens.txt", f)
 		case !valueName.MatchString(name):
-			return nil, usageErrorf("--values %s: NAME %q must be a name such as token or coupon, to be used as {{ values.%s }}", f, name, name)
+			return nil, usageErrorf("--values %s: NAME %q must be a name such as token or coupon (letters, digits, _), to be used as {{ values.NAME }}", f, name)
+		case file == "-":
+			// stdin may already carry -d @- or --curl -; one reader each.
+			return nil, usageErrorf("--values %s: values come from a file, not standard input; save them one per line and give the file", f)
 		case out[name] != nil:
-			return nil, usageErrorf("--values %s: values %s are given twice; give each NAME once", f, name)
+			return nil, usageErrorf("--values %s: the name %s is given twice; give each NAME once", f, name)
 		}
 		vs, err := readValuesFile(ctx, name, file)
 		if err != nil {
@@ -68,20 +72,24 @@ func readValuesFile(ctx context.Context, name, file string) ([]string, error) {
 	case err != nil:
 		return nil, usageErrorf("--values %s=%s: cannot read the file: %w", name, file, unwrapPathError(err))
 	}
-	text := strings.TrimSuffix(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
-	if text == "" {
+	lines, err := scenarios.SplitValues(string(data))
+	var ve *scenarios.ValuesError
+	if errors.As(err, &ve) && ve.Line == 0 {
 		return nil, usageErrorf("--values %s=%s: the file is empty; put one value per line", name, file)
-	}
-	// Request i of a burst gets line i: lines past the largest burst
-	// would never be sent, and each costs memory and a secret to mask.
-	if n := strings.Count(text, "\n") + 1; n > scenarios.MaxN {
-		return nil, usageErrorf("--values %s=%s: the file has %d lines, more than the %d requests a burst may have; request i gets line i, so keep the first %d", name, file, n, scenarios.MaxN, scenarios.MaxN)
-	}
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		if l == "" {
-			return nil, usageErrorf("--values %s=%s: line %d is empty; put one value per line, with no blank lines", name, file, i+1)
-		}
+	} else if err != nil {
+		return nil, usageErrorf("--values %s=%s: %w", name, file, err)
 	}
 	return lines, nil
+}
+
+// unusedValues refuses a --values that no template of req uses: it would
+// be read and masked but never sent, which is never what was meant.
+func unusedValues(values map[string][]string, req runner.Request) error {
+	s := &scenarios.Scenario{Race: scenarios.NewRace(1, req)}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if !s.UsesValues(name) {
+			return usageErrorf("--values %s: there is no {{ values.%s }} in the URL, the headers or the body, so no request would send it; use it there, or leave out --values", name, name)
+		}
+	}
+	return nil
 }

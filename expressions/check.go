@@ -147,6 +147,7 @@ func (c *Check) Eval(env any) Outcome {
 	out, err := c.prog.run(e)
 	if err != nil {
 		xe := exprError(c.Source, err)
+		xe.Msg = nullFieldMsg(xe.Msg)
 		return Outcome{Seen: xe.Msg, Err: xe}
 	}
 	pass, ok := out.(bool)
@@ -163,6 +164,24 @@ func (c *Check) Eval(env any) Outcome {
 		return Outcome{Seen: "false"}
 	}
 	return Outcome{Seen: c.cmp.seen(e)}
+}
+
+// nullFieldMsg words expr's errors about null: "cannot fetch ok from
+// <nil>", which json.ok == true gets when the body is not JSON (an HTML
+// error page, a compressed body without --compressed) and json is null,
+// and "invalid operation: <nil> >= int", which json.stock >= 0 gets when
+// the field is missing.
+func nullFieldMsg(msg string) string {
+	const why = "a field is missing, or json is null because the body is not JSON"
+	if field, ok := strings.CutPrefix(msg, "cannot fetch "); ok {
+		if field, ok := strings.CutSuffix(field, " from <nil>"); ok {
+			return fmt.Sprintf("cannot read %s of null: %s", field, why)
+		}
+	}
+	if op, ok := strings.CutPrefix(msg, "invalid operation: "); ok && strings.Contains(op, "<nil>") {
+		return fmt.Sprintf("invalid operation: %s: %s", strings.ReplaceAll(op, "<nil>", "null"), why)
+	}
+	return msg
 }
 
 // CheckResult is a check and its outcome.

@@ -145,9 +145,9 @@ func TestRuntimeErrors(t *testing.T) {
 		seen string
 	}{
 		// The body is not JSON, so json is nil.
-		{"json.stock >= 0", "<html>", "cannot fetch stock from <nil>"},
+		{"json.stock >= 0", "<html>", "cannot read stock of null: a field is missing, or json is null because the body is not JSON"},
 		// The field is missing, so nil is compared with a number.
-		{"json.stock >= 0", `{"other": 1}`, "invalid operation: <nil> >= int"},
+		{"json.stock >= 0", `{"other": 1}`, "invalid operation: null >= int: a field is missing, or json is null because the body is not JSON"},
 		// Only known at run time not to be a boolean.
 		{"json.ok", `{"ok": 1}`, "check must be a boolean expression, got 1"},
 	}
@@ -181,7 +181,7 @@ func TestRuntimeErrorHasPosition(t *testing.T) {
 	if !errors.As(got.Err, &e) {
 		t.Fatalf("Err %v (%T) is not an *ExprError", got.Err, got.Err)
 	}
-	if e.Line != 1 || e.Column != 23 || e.Msg != "cannot fetch stock from <nil>" {
+	if e.Line != 1 || e.Column != 23 || !strings.HasPrefix(e.Msg, "cannot read stock of null") {
 		t.Errorf("got %d:%d %q", e.Line, e.Column, e.Msg)
 	}
 }

@@ -275,6 +275,12 @@ func Literal(s string) *Template {
 // given on the command line may hold.
 var valueRef = regexp.MustCompile(`\{\{\s*values\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
 
+// ReplaceValueRefs is s with each {{ values.NAME }} replaced by f(ref),
+// where ref is the reference as written.
+func ReplaceValueRefs(s string, f func(ref string) string) string {
+	return valueRef.ReplaceAllStringFunc(s, f)
+}
+
 // CommandLine is the template of a value given on the command line, where
 // {{ is not a template: s expands as it is, except that each
 // {{ values.NAME }} becomes this request's per-request value NAME.
@@ -299,6 +305,21 @@ func CommandLine(s string) *Template {
 		t.parts = append(t.parts, tmplPart{lit: s[last:]})
 	}
 	return t
+}
+
+// EscapeCommandLine writes s as a file template that expands as
+// CommandLine(s) does: each {{ values.NAME }} stays a template, and the
+// rest is escaped as EscapeTemplate escapes it.
+func EscapeCommandLine(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range valueRef.FindAllStringIndex(s, -1) {
+		b.WriteString(EscapeTemplate(s[last:m[0]]))
+		b.WriteString(s[m[0]:m[1]])
+		last = m[1]
+	}
+	b.WriteString(EscapeTemplate(s[last:]))
+	return b.String()
 }
 
 // EscapeTemplate writes s as a template that expands to s itself: every

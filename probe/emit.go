@@ -3,30 +3,38 @@ package probe
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
 )
+
+// EmitOptions are how WriteScenario writes the requests.
+type EmitOptions struct {
+	// Literal is a request as the file holds it: its text escaped so that
+	// {{ and ${ are sent as written and {{ values.NAME }} stays the
+	// per-request value (scenarios.EscapeCommandLine, the default when
+	// nil), and possibly its credentials replaced by ${NAME} references.
+	Literal func(runner.Request) (runner.Request, error)
+}
 
 // WriteScenario writes the probe as a scenario file that racetest run
 // accepts: the resets as setup steps, the burst with the burst checks,
 // the --after reads with theirs. URLs on the request's origin become
 // paths under target:, so that --target can point the file elsewhere.
-// literal turns each request into what the file says (templates escaped,
-// and, from the command line, secrets made ${ENV} references, since a
-// file is shared as a command line is not); nil writes them as they are,
-// escaped.
+// Each request goes through o.Literal, which racetest uses to keep
+// credentials out of the file. Per-request values are not written either:
+// each values: list is a "${RACETEST_VALUES_NAME}" reference, read from
+// the environment (one value per line) or replaced by racetest run
+// --values NAME=FILE, so that the file runs and holds no value.
 //
 // A probe of a scenario file writes that file with the checks added to
 // race.expect and to the after steps' expect: its templates, vars and
 // captures stay as they are.
-func WriteScenario(w io.Writer, v *Verdict, literal func(runner.Request) runner.Request) error {
-	if literal == nil {
-		literal = scenarios.EscapeRequest
-	}
+func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 	c := v.Config
 	if c.Scenario != nil {
 		data, err := c.Scenario.WithChecks(v.Checks.Burst, v.Checks.After)
@@ -36,59 +44,106 @@ func WriteScenario(w io.Writer, v *Verdict, literal func(runner.Request) runner.
 		_, err = w.Write(data)
 		return err
 	}
-	target := scenarios.Origin(c.Request.URL)
-	race := literal(c.Request)
-	name := scenarios.RelativeURL(c.Request.URL, target)
-	if race.URL != expressions.EscapeTemplate(c.Request.URL) {
-		// A secret of the query became a reference: the name leaves
-		// the query out.
-		name, _, _ = strings.Cut(name, "?")
+	resets, burst, afters, err := literals(c, o.Literal)
+	if err != nil {
+		return err
 	}
+	target := scenarios.Origin(c.Request.URL)
+	// The name leaves out the query, where a token may be.
+	path, _, _ := strings.Cut(scenarios.RelativeURL(c.Request.URL, target), "?")
 	var b strings.Builder
 	b.WriteString("# Written by racetest probe: the checks hold when the requests run one\n")
 	b.WriteString("# after another from the reset state.\n")
 	b.WriteString("version: 1\n")
-	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+name))
+	fmt.Fprintf(&b, "name: %s\n", strconv.Quote("probe "+c.Request.Method+" "+path))
 	fmt.Fprintf(&b, "target: %s\n", strconv.Quote(target))
+	writeValues(&b, c.Values)
 	if len(c.Reset) > 0 {
 		b.WriteString("setup:\n")
-		for _, r := range c.Reset {
-			writeStep(&b, literal(r), target, nil)
+		for _, r := range resets {
+			writeStep(&b, r, target, c.HeaderOrder, nil)
 		}
 	}
 	b.WriteString("race:\n")
 	fmt.Fprintf(&b, "  n: %d\n  rounds: %d\n", c.N, c.Rounds)
-	writeRequest(&b, "  ", race, target)
+	writeRequest(&b, "  ", burst, target, c.HeaderOrder)
 	writeExpect(&b, "  ", v.Checks.Burst)
 	if len(c.After) > 0 {
 		b.WriteString("after:\n")
-		for j, r := range c.After {
+		for j, r := range afters {
 			var cs []string
 			if j < len(v.Checks.After) {
 				cs = v.Checks.After[j]
 			}
-			writeStep(&b, literal(r), target, cs)
+			writeStep(&b, r, target, c.HeaderOrder, cs)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 
-func writeStep(b *strings.Builder, r runner.Request, target string, expect []string) {
+// literals are the resets, the burst and the --after reads of c through
+// lit, in the order the file lists them. They are made before anything
+// is written, so that an error leaves nothing half-written.
+func literals(c *Config, lit func(runner.Request) (runner.Request, error)) (resets []runner.Request, burst runner.Request, afters []runner.Request, err error) {
+	if lit == nil {
+		lit = func(r runner.Request) (runner.Request, error) { return scenarios.EscapeCommandLine(r), nil }
+	}
+	resets = make([]runner.Request, len(c.Reset))
+	for i, r := range c.Reset {
+		if resets[i], err = lit(r); err != nil {
+			return nil, burst, nil, err
+		}
+	}
+	if burst, err = lit(c.Request); err != nil {
+		return nil, burst, nil, err
+	}
+	afters = make([]runner.Request, len(c.After))
+	for i, r := range c.After {
+		if afters[i], err = lit(r); err != nil {
+			return nil, burst, nil, err
+		}
+	}
+	return resets, burst, afters, nil
+}
+
+// writeValues writes a values: list for each per-request value as a
+// reference to the environment variable that holds it.
+func writeValues(b *strings.Builder, values map[string][]string) {
+	if len(values) == 0 {
+		return
+	}
+	names := slices.Sorted(maps.Keys(values))
+	b.WriteString("# The per-request values are secrets: each list is read from the environment,\n")
+	b.WriteString("# one value per line, or given as a file to racetest run, e.g.\n")
+	fmt.Fprintf(b, "#   %s=\"$(cat %s.txt)\" racetest run FILE\n", valuesEnv(names[0]), names[0])
+	fmt.Fprintf(b, "#   racetest run --values %s=%s.txt FILE\n", names[0], names[0])
+	b.WriteString("values:\n")
+	for _, name := range names {
+		fmt.Fprintf(b, "  %s: %s\n", name, strconv.Quote("${"+valuesEnv(name)+"}"))
+	}
+}
+
+// valuesEnv is the environment variable that an emitted scenario reads
+// the per-request values NAME from.
+func valuesEnv(name string) string { return "RACETEST_VALUES_" + strings.ToUpper(name) }
+
+func writeStep(b *strings.Builder, r runner.Request, target string, order, expect []string) {
 	b.WriteString("  - request:\n")
-	writeRequestFields(b, "      ", r, target)
+	writeRequestFields(b, "      ", r, target, order)
 	writeExpect(b, "    ", expect)
 }
 
-func writeRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+func writeRequest(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
 	b.WriteString(indent + "request:\n")
-	writeRequestFields(b, indent+"  ", r, target)
+	writeRequestFields(b, indent+"  ", r, target, order)
 }
 
-// writeRequestFields writes method, url, headers and body of r, already
-// made literals.
-func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string) {
-	scenarios.WriteRequest(b, indent, r, target)
+// writeRequestFields writes method, url, headers and body of r, a
+// request already made literal by EmitOptions.Literal. Headers come in
+// order, as given.
+func writeRequestFields(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
+	scenarios.WriteRequest(b, indent, r, target, order)
 }
 
 func writeExpect(b *strings.Builder, indent string, checks []string) {

@@ -29,7 +29,7 @@ func TestWriteScenarioLoads(t *testing.T) {
 		},
 	}
 	var b bytes.Buffer
-	if err := WriteScenario(&b, v, nil); err != nil {
+	if err := WriteScenario(&b, v, EmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := scenarios.Parse("probe.yaml", b.Bytes())
@@ -61,7 +61,7 @@ func TestEmitRunsOnDemo(t *testing.T) {
 		t.Fatalf("outcome %v, err %v", v, err)
 	}
 	var b bytes.Buffer
-	if err := WriteScenario(&b, v, nil); err != nil {
+	if err := WriteScenario(&b, v, EmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	s, err := scenarios.Parse("deposit.yaml", b.Bytes())

@@ -51,10 +51,26 @@ func WriteJSON(w io.Writer, v *Verdict, tool string, exitCode int, o TextOptions
 		f := &d.Findings[i]
 		f.Summary, f.Sequential, f.Parallel = red(f.Summary), red(f.Sequential), red(f.Parallel)
 	}
-	if d.Findings == nil {
-		d.Findings = []Finding{}
+	// Lists are [] rather than null when empty, so that jq '.masked[]'
+	// works on every verdict.
+	d.Findings = orEmpty(d.Findings)
+	d.Masked, d.MaskedAfter = orEmpty(d.Masked), orEmpty(slices.Clone(d.MaskedAfter))
+	d.Checks.Burst, d.Checks.After = orEmpty(d.Checks.Burst), orEmpty(slices.Clone(d.Checks.After))
+	for i := range d.MaskedAfter {
+		d.MaskedAfter[i] = orEmpty(d.MaskedAfter[i])
+	}
+	for i := range d.Checks.After {
+		d.Checks.After[i] = orEmpty(d.Checks.After[i])
 	}
 	e := json.NewEncoder(w)
 	e.SetIndent("", "  ")
 	return e.Encode(d)
+}
+
+// orEmpty is s, or an empty slice for nil.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -27,7 +28,7 @@ type ParRound struct {
 	Complete bool
 	Cause    string
 	Mode     runner.Mode
-	Spread   string // release spread
+	Spread   string // release spread, to the microsecond as fire prints it
 }
 
 // start opens the session: on the scenario of cfg, or on the one the
@@ -47,7 +48,7 @@ func start(cfg *Config) (*prober, error) {
 	}
 	ss, err := s.Start(scenarios.RunOptions{
 		Target: cfg.Target, Vars: cfg.Vars, Getenv: cfg.Getenv,
-		Client: cfg.Client, Sync: cfg.Sync, AllowLarge: cfg.AllowLarge,
+		Client: cfg.Client, Sync: cfg.Sync, AllowLarge: cfg.AllowLarge, Values: cfg.Values,
 	})
 	if err != nil {
 		return nil, err
@@ -150,7 +151,7 @@ func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().String()}
+	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().Round(time.Microsecond).String()}
 	for i := range rd.Burst.Results {
 		r := &rd.Burst.Results[i]
 		pr.Responses = append(pr.Responses, observe(r))
@@ -184,10 +185,14 @@ func buildScenario(cfg *Config) *scenarios.Scenario {
 	race.H2C = cfg.Client.H2C
 	s := &scenarios.Scenario{Name: "probe " + cfg.Request.Method + " " + cfg.Request.URL, Race: race}
 	for i, r := range cfg.Reset {
-		s.Setup = append(s.Setup, scenarios.NewStep(fmt.Sprintf("--reset[%d]", i), r))
+		st := scenarios.NewStep(fmt.Sprintf("--reset[%d]", i), r)
+		st.StatusHint = "check the method and URL of --reset ('METHOD URL'; a path is taken on the target, POST when no method is given)"
+		s.Setup = append(s.Setup, st)
 	}
 	for i, r := range cfg.After {
-		s.After = append(s.After, scenarios.NewStep(fmt.Sprintf("--after[%d]", i), r))
+		st := scenarios.NewStep(fmt.Sprintf("--after[%d]", i), r)
+		st.StatusHint = "check the URL of --after (read with GET; a path is taken on the target)"
+		s.After = append(s.After, st)
 	}
 	return s
 }

@@ -15,7 +15,10 @@ import (
 type Config struct {
 	// Request is sent N times in each phase; URLs are absolute.
 	Request runner.Request
-	N       int
+	// HeaderOrder is the order the request's headers were given in (-H,
+	// a captured request), which --emit keeps; the rest are sorted.
+	HeaderOrder []string
+	N           int
 	// Reset are sent in order before each phase; any answer >= 400 stops
 	// the probe. After are read after each phase (and, sequentially,
 	// after each request) to see the state the requests left behind.
@@ -39,6 +42,10 @@ type Config struct {
 	Target string
 	Vars   map[string]any
 	Getenv func(string) string
+	// Values are the per-request values (--values): request i of each
+	// phase, sequential or parallel, gets entry i modulo the list's
+	// length. They replace a scenario's values: of the same name.
+	Values map[string][]string
 }
 
 // read names the j-th state read in messages: --after URL, or the
@@ -89,6 +96,9 @@ type Verdict struct {
 	MaskedAfter [][]string
 	// Checks are the checks probe would write.
 	Checks Checks
+	// Secrets are the per-request values the probe sent, which every
+	// output masks unless secrets are shown.
+	Secrets []string
 }
 
 // prober is one Run in progress.
@@ -104,8 +114,9 @@ type prober struct {
 // Run probes: SeqPhases sequential phases, then up to cfg.Rounds parallel
 // rounds, each from the reset state, and compares them. The error is for
 // a probe that could not run (a reset or read failed, the target is
-// unreachable, the synchronisation could not be had, ctx ended); phases
-// that ran but cannot be compared are a Verdict with Outcome Inconclusive.
+// unreachable, the synchronisation could not be had, ctx ended), with
+// the Verdict so far once the probe started; phases that ran but cannot
+// be compared are a Verdict with Outcome Inconclusive.
 func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = DefaultRounds
@@ -114,6 +125,9 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// The verdict comes back with an error too, so that the caller can
+	// mask the per-request values in its message.
+	v := &Verdict{Config: &cfg, Secrets: p.session.SecretValues()}
 	defer func() {
 		// A teardown that fails leaves the target dirty: as racetest run
 		// does, that is the error when there is no other.
@@ -121,11 +135,10 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 			err = fmt.Errorf("teardown: %w", terr)
 		}
 	}()
-	v := &Verdict{Config: &cfg}
 	for range SeqPhases {
 		ph, err := p.sequential(ctx, len(v.Sequential)+1)
 		if err != nil {
-			return nil, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
+			return v, fmt.Errorf("sequential phase %d: %w", len(v.Sequential)+1, err)
 		}
 		v.Sequential = append(v.Sequential, ph)
 	}
@@ -137,7 +150,7 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 		case cfg.Scenario != nil && len(cfg.Scenario.Setup) == 0:
 			v.Reason += " (the scenario has no setup: add steps that restore the starting state)"
 		case len(cfg.Reset) == 0:
-			v.Reason += " (no reset was given: pass the request that restores the starting state)"
+			v.Reason += " (no reset was given: pass the request that restores the starting state, such as --reset /reset)"
 		}
 		return v, nil
 	}

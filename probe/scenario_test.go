@@ -79,7 +79,7 @@ func TestProbeScenario(t *testing.T) {
 				t.Errorf("the probe sent %+v, resets %d, reads %d: want the file's request with its var and capture", got.Request, len(got.Reset), len(got.After))
 			}
 			var b bytes.Buffer
-			if err := WriteScenario(&b, v, nil); err != nil {
+			if err := WriteScenario(&b, v, EmitOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			back := parse(t, b.String())

@@ -28,16 +28,18 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 	c := v.Config
 	var b strings.Builder
 	fmt.Fprintf(&b, "probe %s %s, n %d\n", c.Request.Method, red(c.Request.URL), c.N)
-	fmt.Fprintf(&b, "sequential: %d phases", len(v.Sequential))
+	fmt.Fprintf(&b, "sequential: %s", count(len(v.Sequential), "phase"))
 	if len(v.Masked) > 0 {
 		fmt.Fprintf(&b, "; masked as volatile: %s", strings.Join(v.Masked, ", "))
 	}
 	b.WriteString("\n")
 	if len(v.Rounds) > 0 {
-		fmt.Fprintf(&b, "parallel: %d rounds, %d complete (%s)\n", len(v.Rounds), v.Complete, roundsNote(v))
+		fmt.Fprintf(&b, "parallel: %s, %d complete (%s)\n", count(len(v.Rounds), "round"), v.Complete, roundsNote(v))
 	}
 	b.WriteString("\n")
-	if len(v.Rounds) > 1 {
+	// As in racetest's report: with a stop rule even one round has a hit
+	// rate, whose interval says how little one round tells.
+	if len(v.Rounds) > 1 || len(v.Rounds) == 1 && (c.Stop.UntilFound || c.Stop.Level > 0) {
 		fmt.Fprintf(&b, "hit rate %s\n", confidence.HitRate(v.Hits, v.Complete))
 	}
 	switch v.Outcome {
@@ -149,4 +151,13 @@ func writeFileChecks(b *strings.Builder, v *Verdict) {
 // ShellQuote quotes s for a POSIX shell.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// count writes "1 round" or "3 rounds": --until-found and --confidence
+// often stop after one.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

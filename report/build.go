@@ -51,7 +51,8 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
-	run.Stop, run.HitRate = res.Stop.Stop(), newHitRate(&run)
+	run.Stop = res.Stop.Stop()
+	run.HitRate = newHitRate(&run) // after Stop, which it reads
 	var unsure *scenarios.UnsureError
 	switch {
 	case err == nil:

@@ -42,6 +42,8 @@ func TestConfidenceVerdicts(t *testing.T) {
 			"fail", "race found: a check failed in 2 of 4 rounds", "4 complete rounds (50%, 95% CI 15%-85%)"},
 		{"one round has no hit rate", roundsRun(1, 0, nil, confidence.Rule{}, 1),
 			"pass", "passed: every check held in 1 of 1 rounds", ""},
+		{"found in the first round", roundsRun(1, 0, []int{1}, confidence.Rule{UntilFound: true}, 50),
+			"fail", "race found: a check failed in 1 of 1 rounds; stopped at the first round that found one", "1 of 1 complete round (100%, 95% CI 21%-100%)"},
 		{"found early", roundsRun(3, 0, []int{3}, conf, 50),
 			"fail", "race found: a check failed in 1 of 3 rounds; stopped at the first round that found one", "1 of 3 complete rounds (33%, 95% CI 6%-79%)"},
 		{"confident pass", roundsRun(9, 0, nil, conf, 50),

@@ -25,6 +25,17 @@ type Document struct {
 	// ExitCode is the exit status racetest gave for this document, so that
 	// re-rendering it (racetest report) gives the same one.
 	ExitCode *int `json:"exit_code,omitempty"`
+	// Shard says which share of the files of `racetest run --shard` this
+	// document holds, so that racetest merge can tell a missing share.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard is share Index (1-based) of Count of a run's files, dealt from
+// Files files in all.
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	Files int `json:"files"`
 }
 
 // Run is one race: a fire invocation or one scenario.
@@ -42,7 +53,7 @@ type Run struct {
 	// --confidence); nil when every planned round was to be fired.
 	Stop *confidence.Stop `json:"stop,omitempty"`
 	// HitRate is the share of complete rounds that found a race, with its
-	// 95% Wilson interval; nil when the run had one round.
+	// 95% Wilson interval; nil when the run had one round and no Stop.
 	HitRate *HitRate `json:"hit_rate,omitempty"`
 	Rounds  []Round  `json:"rounds"`
 	// Error is a runtime error that stopped the run before it could be
@@ -59,9 +70,12 @@ type HitRate struct {
 	confidence.Interval
 }
 
-// newHitRate is the hit rate of a run's rounds, or nil for one round.
+// newHitRate is the hit rate of a run's rounds, or nil for a run of one
+// round. A run under --until-found or --confidence has one even when it
+// stopped after its first round: the user asked how often the race shows,
+// and "1 of 1 (95% CI 21%-100%)" says how little one round tells.
 func newHitRate(r *Run) *HitRate {
-	if len(r.Rounds) < 2 {
+	if len(r.Rounds) == 0 || len(r.Rounds) < 2 && r.Stop == nil {
 		return nil
 	}
 	h := &HitRate{Hits: r.FailedRounds(), Complete: r.CompleteRounds()}
@@ -122,6 +136,12 @@ type Receipt struct {
 	SegmentsKnown    bool          `json:"segments_known"`
 	ServerStamps     int           `json:"server_stamps"`
 	ServerResolution time.Duration `json:"server_resolution_ns"`
+	// ReleaseAt is the instant of --start-at, and ReleaseError how much
+	// later (negative: earlier) than it the first release was, by this
+	// machine's clock. Both are absent without --start-at, and the error
+	// also when nothing was released.
+	ReleaseAt    *time.Time     `json:"release_at,omitempty"`
+	ReleaseError *time.Duration `json:"release_error_ns,omitempty"`
 }
 
 // Serialised is the evidence that the server handled a burst K requests

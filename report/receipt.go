@@ -2,17 +2,41 @@ package report
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/racetest/racetest/runner"
 )
 
 func newReceipt(r *runner.Receipt) Receipt {
-	return Receipt{
+	rc := Receipt{
 		Connections: r.Connections, Writes: r.Writes, Bytes: r.Bytes, TLS: r.TLS, TLSRecords: r.TLSRecords,
 		Segments: r.Segments, MaxSegments: r.MaxSegments, SegmentsKnown: r.SegmentsKnown,
 		ServerStamps: r.ServerStamps, ServerResolution: r.ServerResolution,
 	}
+	if !r.ReleaseAt.IsZero() {
+		at := r.ReleaseAt
+		rc.ReleaseAt = &at
+	}
+	if r.ReleaseErrorKnown {
+		e := r.ReleaseError
+		rc.ReleaseError = &e
+	}
+	return rc
+}
+
+// startAtText says when a burst was to be released (--start-at) and how
+// close this machine came, by its own clock.
+func startAtText(r *Receipt) string {
+	s := "release at " + r.ReleaseAt.UTC().Format(time.RFC3339Nano)
+	switch e := r.ReleaseError; {
+	case e == nil:
+		return s + ", nothing released"
+	case *e < 0:
+		return s + ", released " + dur(-*e) + " before it (local clock)"
+	}
+	return s + ", released " + dur(*r.ReleaseError) + " after it (local clock)"
 }
 
 // receiptText is the receipt in one line: "30 connections, 4.2 KiB in 30
@@ -34,6 +58,8 @@ func receiptText(r *Receipt) string {
 
 func bytesText(n int64) string {
 	switch {
+	case n == 1:
+		return "1 byte"
 	case n < 1<<10:
 		return fmt.Sprintf("%d bytes", n)
 	case n < 1<<20:
@@ -69,8 +95,12 @@ func serverText(rd *Round) string {
 // server serialised the burst (requested is the mode the user asked for).
 func roundNotes(rd *Round, requested string) []string {
 	var out []string
-	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 {
-		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (fewer or smaller requests per connection, or --hold last-byte, keep it to one)", rd.Receipt.MaxSegments))
+	// The single-packet engine says before the release when it will not
+	// fit one segment, with what to change; the measured count then only
+	// confirms it, in the receipt line.
+	predicted := slices.ContainsFunc(rd.Notes, func(n string) bool { return strings.Contains(n, "one TCP segment carries") })
+	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && !predicted {
+		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {
 		msg := fmt.Sprintf("the server handled this burst %d at a time (%d steps about %s apart, from %s times)", s.K, s.Steps, dur(s.Step), s.From)
@@ -78,7 +108,8 @@ func roundNotes(rd *Round, requested string) []string {
 		case requested == string(runner.ModeAuto) && rd.Mode == string(runner.ModeSinglePacket):
 			msg += ": auto mode races the next rounds with last-byte"
 		case rd.Mode == string(runner.ModeSinglePacket):
-			msg += ": single-packet raced that many at a time; --mode last-byte avoids it"
+			msg += fmt.Sprintf(": single-packet raced that many at a time; --connections %d (that many streams a connection) or --mode last-byte avoids it",
+				(len(rd.Requests)+s.K-1)/max(s.K, 1))
 		default:
 			msg += ": the server runs that many requests at once, whatever the client does"
 		}

@@ -37,7 +37,7 @@ func writeRunText(p *printer, run *Run, o TextOptions) {
 		title += " (" + run.File + ")"
 	}
 	p.line("%s", p.bold(title))
-	p.line("  target %s, %d requests, mode %s", run.Target, run.N, run.Mode)
+	p.line("  target %s, %d %s, mode %s", run.Target, run.N, plural(run.N, "request"), run.Mode)
 	for i := range run.Rounds {
 		rd := &run.Rounds[i]
 		// Many rounds would bury the failing ones: past a few, a round in
@@ -89,8 +89,8 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	if len(rd.Incomplete) > 0 {
 		incomplete = ": " + p.red("INCOMPLETE") + ", not counted"
 	}
-	p.line("  round %d/%d: %s, %s, %d requests on %d %s%s",
-		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"), incomplete)
+	p.line("  round %d/%d: %s, %s, %d %s on %d %s%s",
+		rd.Round, rounds, rd.Mode, rd.Proto, rd.Tally.N, plural(rd.Tally.N, "request"), rd.Connections, plural(rd.Connections, "connection"), incomplete)
 	for _, c := range rd.Incomplete {
 		p.line("    cut short  %s", causeText(c))
 	}
@@ -108,6 +108,9 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 	p.line("    spread     release %s  server %s", releaseText(rd), serverText(rd))
 	if rd.Receipt.Connections > 0 {
 		p.line("    receipt    %s", receiptText(&rd.Receipt))
+	}
+	if rd.Receipt.ReleaseAt != nil {
+		p.line("    start-at   %s", startAtText(&rd.Receipt))
 	}
 	for _, c := range rd.Checks {
 		writeCheckText(p, c, rd.Complete())

@@ -87,6 +87,9 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 
 	meter := barrierArm(slots, p.Warmup == 0)
 	start := make(chan struct{})
+	// abort, when set before start is closed, tells the goroutines that
+	// the burst was cancelled before its release: they send nothing.
+	var abort error
 	var ready, done sync.WaitGroup
 	for i := range slots {
 		if slots[i].req == nil {
@@ -100,6 +103,10 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 			r.Armed = time.Now()
 			ready.Done()
 			<-start
+			if abort != nil {
+				r.fail(abort)
+				return
+			}
 			r.Released = time.Now()
 			sendBarrier(&slots[i], r, p)
 		}()
@@ -107,10 +114,18 @@ func runBarrier(ctx context.Context, p *Plan) (*Burst, error) {
 	// Every goroutine has reached the channel before it is closed, so none
 	// is still being scheduled for the first time at the release.
 	ready.Wait()
+	p.waitRelease(ctx)
+	if err := ctx.Err(); err != nil {
+		abort = err
+		close(start)
+		done.Wait()
+		return b, err
+	}
 	if testHookArmed != nil {
 		testHookArmed()
 	}
 	meter.start()
+	p.spinRelease()
 	released.Store(true)
 	close(start)
 	done.Wait()

@@ -43,6 +43,19 @@ import (
 // keeps a handler that needs that body waiting for the release, so
 // autoH2Hold holds only the last byte then, and the whole headers when
 // there is no body to wait for.
+//
+// Since the HEADERS of all streams lead the arming write (after a warming
+// PING, Kettle's 2024 refinement), a handler that starts on the head
+// starts together with the others even though it starts before the
+// release: measured with TestMeasureH2Holds at N=20 (20 rounds, load
+// 11-20), Go's handlers started within 39-63 µs of each other (median)
+// holding the last byte, 325-594 µs holding the headers; the body
+// arrival spread was about the same either way (249-405 µs vs
+// 325-594 µs). Bodiless requests keep the whole HEADERS back all the
+// same: a handler that does not read a body answers at once on HEADERS
+// (Go's server, nginx's `return`), before the release, and the round
+// would be incomplete. Alike heads cost a few bytes each after the first
+// (HPACK), so 20 of them still fit one 1448-byte segment.
 const defaultH2Hold = HoldHeaders
 
 // autoH2Hold is the hold of HoldAuto for reqs: the last byte when every
@@ -61,6 +74,9 @@ func autoH2Hold(reqs []Request) Hold {
 // h2Ping is the payload of the PING sent at arming; its answer tells that
 // the server has read every arming frame before it.
 func h2Ping() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 't', 'e', 's', 't'} }
+
+// h2WarmPing is the payload of the PING sent before the arming write.
+func h2WarmPing() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 'w', 'a', 'r', 'm'} }
 
 // testHookArmed, when set by a test, runs after every connection is armed
 // and just before the release, in every engine.
@@ -113,6 +129,11 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		go c.collect(ctx, p)
 	}
 	armH2(ctx, conns, p)
+	if hold != HoldHeaders {
+		// With whole heads held back no handler has started yet.
+		settle(ctx, h2Settle(len(p.Requests)))
+	}
+	p.waitRelease(ctx)
 	if err := ctx.Err(); err != nil {
 		waitH2(conns)
 		return b, err
@@ -122,6 +143,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	meter := h2Meter(conns)
 	meter.start()
+	p.spinRelease()
 	releaseH2(conns)
 	meter.stop()
 	for _, c := range conns {
@@ -158,41 +180,81 @@ func releaseH2(conns []*h2conn) {
 	}
 }
 
-// armH2 writes every connection's arming buffer, which ends with a PING,
-// and waits for the answers: when a PING comes back the server has read
-// everything before it, and the path is awake for the release (James
-// Kettle's trick). A connection that fails or stays silent is not
-// released; its reader fails its requests.
+// armH2 arms every connection in two steps, each written to all
+// connections before any answer is awaited. First a lone PING, and its
+// answer: the path and the server's reader are awake, so that what
+// follows leaves and is read in one go (James Kettle's 2024 refinement).
+// Then the arming buffer, which starts with the HEADERS of every stream
+// and ends with a PING: when that PING comes back the server has read
+// everything before it, and every byte of it is acknowledged, so the
+// release leaves at once (Kettle's trick). A connection that fails or
+// stays silent is not released; its reader fails its requests.
 func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
-	for _, c := range conns {
-		if _, err := c.nc.Write(c.arm); err != nil {
-			c.abort(fmt.Errorf("arm connection %d: %w", c.idx, err))
-			c.final = nil
+	for _, step := range []struct {
+		what  string
+		bytes func(*h2conn) []byte
+		acked func(*h2conn) chan struct{}
+	}{
+		{"warm", func(c *h2conn) []byte { return c.warmFrame }, func(c *h2conn) chan struct{} { return c.warmed }},
+		{"arm", func(c *h2conn) []byte { return c.arm }, func(c *h2conn) chan struct{} { return c.pinged }},
+	} {
+		for _, c := range conns {
+			if c.final == nil {
+				continue
+			}
+			if _, err := c.nc.Write(step.bytes(c)); err != nil {
+				c.abort(fmt.Errorf("%s connection %d: %w", step.what, c.idx, err))
+				c.final = nil
+			}
 		}
+		timer := time.NewTimer(p.Timeout)
+		for _, c := range conns {
+			if c.final != nil && !awaitPing(ctx, c, step.acked(c), timer, p) {
+				c.final = nil
+			}
+		}
+		timer.Stop()
 	}
-	timer := time.NewTimer(p.Timeout)
-	defer timer.Stop()
+	now := time.Now()
 	for _, c := range conns {
 		if c.final == nil {
 			continue
 		}
-		if !awaitPing(ctx, c, timer, p) {
-			c.final = nil
-			continue
-		}
-		now := time.Now()
 		for i := range c.streams {
 			c.streams[i].r.Armed = now
 		}
 	}
 }
 
+// h2Settle is how long the release waits after the arming PINGs came
+// back when the heads were sent early: the PING answer says the server has read the heads, not that the
+// handlers it started on them (Go's server starts one per HEADERS) have
+// reached their read of the body; on 2 cores a thousand of them take
+// tens of milliseconds. Kettle's recipe waits 100 ms here. Measured on
+// loopback with scripts/bench.sh -realistic (docs/PERFORMANCE.md), N=1000
+// over 4 connections: server spread 27.5 ms with this wait against 34.1
+// ms without (reference recipe 25-30 ms); at N=30 and 100 no difference
+// beyond the noise. 100 µs a request, at most Kettle's 100 ms.
+func h2Settle(n int) time.Duration {
+	return min(100*time.Millisecond, time.Duration(n)*100*time.Microsecond)
+}
+
+// settle waits d, or until ctx is done.
+func settle(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
 // awaitPing waits for the answer to the arming PING. The reader may have
 // ended already because the server answered every stream early; the PING
 // answer still counts then, so it is looked at before the end is.
-func awaitPing(ctx context.Context, c *h2conn, timer *time.Timer, p *Plan) bool {
+func awaitPing(ctx context.Context, c *h2conn, acked chan struct{}, timer *time.Timer, p *Plan) bool {
 	select {
-	case <-c.pinged:
+	case <-acked:
 		return true
 	case <-c.done:
 	case <-timer.C:
@@ -200,7 +262,7 @@ func awaitPing(ctx context.Context, c *h2conn, timer *time.Timer, p *Plan) bool 
 	case <-ctx.Done():
 	}
 	select {
-	case <-c.pinged:
+	case <-acked:
 		return ctx.Err() == nil
 	default:
 		return false

@@ -65,18 +65,23 @@ type h2conn struct {
 	nextID  uint32
 	gotAck  bool // our SETTINGS were acknowledged
 
-	streams    []h2stream
-	arm, final []byte // written at arming and at the release
-	ping       [8]byte
-	pinged     chan struct{} // receives once when our PING is acknowledged
-	acked      bool
-	open       int // streams not finished yet
-	recvUsed   int64
-	released   time.Time
-	releaseErr error
-	aborted    atomic.Pointer[error]
-	done       chan struct{} // closed when the reader goroutine returns
-	stopCtx    func() bool
+	streams []h2stream
+	// warmFrame, arm and final are written in this order: a PING, what
+	// is sent early, and the final frames at the release (see encode).
+	warmFrame, arm, final []byte
+	maxFinal              int // the longest final fragment of one stream
+	ping                  [8]byte
+	pinged                chan struct{} // receives once when our arming PING is acknowledged
+	acked                 bool
+	warmed                chan struct{} // receives once when the warming PING is acknowledged
+	warmAcked             bool
+	open                  int // streams not finished yet
+	recvUsed              int64
+	released              time.Time
+	releaseErr            error
+	aborted               atomic.Pointer[error]
+	done                  chan struct{} // closed when the reader goroutine returns
+	stopCtx               func() bool
 }
 
 // openH2 dials t, speaks the HTTP/2 connection preface and exchanges
@@ -97,6 +102,7 @@ func openH2(ctx context.Context, t target, p *Plan, idx int) (*h2conn, error) {
 		peer:    h2peer{maxStreams: math.MaxUint32, initWindow: h2DefaultWindow, maxFrame: h2MaxReadFrame},
 		sendWin: h2DefaultWindow,
 		pinged:  make(chan struct{}, 1),
+		warmed:  make(chan struct{}, 1),
 		done:    make(chan struct{}),
 	}
 	c.br = bufio.NewReaderSize(nc, 64<<10)

@@ -122,15 +122,21 @@ func writeData(fr *http2.Framer, id uint32, data []byte, endStream bool, maxFram
 	}
 }
 
-// encode builds the connection's two buffers: arm, sent while arming and
-// ending with the PING whose answer says the server has read it, and
-// final, the last fragment of every stream, sent at the release in one
-// write. Which part is held back depends on hold; see defaultH2Hold.
+// encode builds the connection's buffers. warm is a lone PING, sent
+// first so that the path and the server are awake when the HEADERS
+// follow. arm carries what is sent early, ending with the PING whose
+// answer says the server has read it: the HEADERS of every stream
+// together at its start, so that a server that starts work on a head
+// sees all of them at once (James Kettle's 2024 refinement of the
+// single-packet attack), then every body but its last byte. final holds
+// the last fragment of every stream, sent at the release in one write.
+// Which part is held back depends on hold; see defaultH2Hold.
 func (c *h2conn) encode(p *Plan, hold Hold) error {
-	var arm, final bytes.Buffer
-	afr, ffr := http2.NewFramer(&arm, nil), http2.NewFramer(&final, nil)
+	var heads, bodies, final bytes.Buffer
+	hfr, bfr, ffr := http2.NewFramer(&heads, nil), http2.NewFramer(&bodies, nil), http2.NewFramer(&final, nil)
 	maxFrame := int(c.peer.maxFrame)
 	var total int64
+	c.maxFinal = 0
 	for i := range c.streams {
 		s := &c.streams[i]
 		req := &p.Requests[s.r.Index]
@@ -142,7 +148,10 @@ func (c *h2conn) encode(p *Plan, hold Hold) error {
 		if err != nil {
 			return err
 		}
+		// Blocks are encoded in stream order and each buffer keeps that
+		// order, so hpack's dynamic table reads the same on both sides.
 		block := c.headerBlock(req.Method, u, req.Header, body)
+		before := final.Len()
 		if hold == HoldHeaders {
 			err = writeHeaders(ffr, s.id, block, len(body) == 0, maxFrame)
 			if err == nil && len(body) > 0 {
@@ -150,11 +159,12 @@ func (c *h2conn) encode(p *Plan, hold Hold) error {
 			}
 		} else {
 			// HoldLastByte: the head and all but the last body byte now;
-			// a bodiless request keeps back only END_STREAM.
-			err = writeHeaders(afr, s.id, block, false, maxFrame)
+			// a bodiless request keeps back an empty DATA frame with
+			// END_STREAM, as in Kettle's recipe.
+			err = writeHeaders(hfr, s.id, block, false, maxFrame)
 			cut := max(len(body)-1, 0)
 			if err == nil && cut > 0 {
-				err = writeData(afr, s.id, body[:cut], false, maxFrame)
+				err = writeData(bfr, s.id, body[:cut], false, maxFrame)
 			}
 			if err == nil {
 				err = writeData(ffr, s.id, body[cut:], true, maxFrame)
@@ -163,11 +173,17 @@ func (c *h2conn) encode(p *Plan, hold Hold) error {
 		if err != nil {
 			return fmt.Errorf("encode request %d: %w", s.r.Index, err)
 		}
+		c.maxFinal = max(c.maxFinal, final.Len()-before)
 	}
-	if err := afr.WritePing(false, c.ping); err != nil {
+	var warm bytes.Buffer
+	if err := http2.NewFramer(&warm, nil).WritePing(false, h2WarmPing()); err != nil {
 		return err
 	}
-	c.arm, c.final = arm.Bytes(), final.Bytes()
+	heads.Write(bodies.Bytes())
+	if err := hfr.WritePing(false, c.ping); err != nil {
+		return err
+	}
+	c.warmFrame, c.arm, c.final = warm.Bytes(), heads.Bytes(), final.Bytes()
 	return nil
 }
 

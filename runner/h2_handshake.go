@@ -101,9 +101,13 @@ func (c *h2conn) control(f http2.Frame) error {
 			c.fr.WritePing(true, f.Data)
 			return c.flush()
 		}
-		if f.Data == c.ping && !c.acked {
+		switch {
+		case f.Data == c.ping && !c.acked:
 			c.acked = true
 			c.pinged <- struct{}{}
+		case f.Data == h2WarmPing() && !c.warmAcked:
+			c.warmAcked = true
+			c.warmed <- struct{}{}
 		}
 	case *http2.WindowUpdateFrame:
 		if f.StreamID == 0 {

@@ -67,30 +67,28 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 	if err := ctx.Err(); err != nil {
 		return conns, err
 	}
-	largest := 0
 	for _, c := range conns {
 		if err := c.encode(p, hold); err != nil {
 			return conns, err
 		}
-		largest = max(largest, len(c.final))
 	}
-	if largest > h2PacketPayload && !isLoopback(t.url.Hostname()) {
-		b.Notes = append(b.Notes, fmt.Sprintf(
-			"the final frames of a connection take up to %d bytes, more than one packet holds on a 1500-byte MTU path; fewer requests keep them in one", largest))
+	if note := h2FitNote(conns, hold); note != "" {
+		b.Notes = append(b.Notes, note)
 	}
 	return conns, nil
 }
 
-// h2PacketPayload is about what one TCP packet carries over TLS on a path
-// with the common 1500-byte MTU; loopback and jumbo paths carry more.
-const h2PacketPayload = 1400
-
 // streamsPerConn is how many streams one connection carries: all of them
-// unless the server's SETTINGS_MAX_CONCURRENT_STREAMS, or its connection
-// flow-control window divided by the largest body, allow fewer. why says
-// which limit applied, for the burst's notes.
+// unless Connections asks for more connections, or the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS, or its connection flow-control window
+// divided by the largest body, allow fewer. why says which limit applied,
+// for the burst's notes.
 func streamsPerConn(c *h2conn, p *Plan) (per int, why string) {
 	per = len(p.Requests)
+	if k := p.Connections; k > 1 {
+		per = ceilDiv(per, min(k, per))
+		why = fmt.Sprintf("%d connections were asked for", k)
+	}
 	if m := int64(c.peer.maxStreams); m < int64(per) {
 		// prepareH2 has turned a server that allows none away.
 		per = int(max(m, 1))

@@ -1,5 +1,10 @@
 package runner
 
+import (
+	"crypto/tls"
+	"fmt"
+)
+
 // h2Meter prepares the measurement of the release on the connections that
 // will be released (those whose arming succeeded), before the release.
 func h2Meter(conns []*h2conn) *releaseMeter {
@@ -26,3 +31,55 @@ func h2Receipt(b *Burst, conns []*h2conn, m *releaseMeter) {
 	}
 	m.fill(rc)
 }
+
+// h2FitNote says, before anything is sent, when a connection's final
+// frames will not fit one TCP segment of its path (the sender's MSS from
+// TCP_INFO, after TLS's record overhead), and what to change: holding
+// only the last byte (10 bytes a stream) when whole heads are held, or
+// more connections when there are too many streams for one segment. It
+// returns "" when every release fits, or the MSS cannot be read. The
+// report recognises the note by "one TCP segment carries" and then does
+// not repeat the measured count as a note of its own.
+func h2FitNote(conns []*h2conn, hold Hold) string {
+	worst, segs, mss, streams := (*h2conn)(nil), 1, 0, 0
+	for _, c := range conns {
+		streams += len(c.streams)
+		m := c.wire.mss()
+		if m <= 0 {
+			continue
+		}
+		if s := ceilDiv(len(c.final)+c.recordOverhead(), m); s > segs {
+			worst, segs, mss = c, s, m
+		}
+	}
+	if worst == nil {
+		return ""
+	}
+	room := mss - worst.recordOverhead()
+	msg := fmt.Sprintf("the final frames of connection %d (%d streams) are %d bytes, more than the %d bytes one TCP segment carries on this path: the release leaves in %d segments and the server may read it in pieces; ",
+		worst.idx, len(worst.streams), len(worst.final), mss, segs)
+	if worst.maxFinal > room {
+		return msg + fmt.Sprintf("one request's final fragment alone is %d bytes: hold only the last byte (--hold last-byte)", worst.maxFinal)
+	}
+	k := ceilDiv(streams, max(room/max(worst.maxFinal, 1), 1))
+	if hold == HoldHeaders {
+		return msg + fmt.Sprintf("hold only the last byte (--hold last-byte, 10 bytes a stream) or spread the streams over %d connections (--connections %d)", k, k)
+	}
+	return msg + fmt.Sprintf("spread the streams over %d connections (--connections %d)", k, k)
+}
+
+// recordOverhead is what TLS adds to one record: header, and the AEAD
+// tag (TLS 1.3, also the inner content type) or explicit nonce and tag
+// (TLS 1.2 with AES-GCM, the largest of the suites Go offers).
+func (c *h2conn) recordOverhead() int {
+	tc, ok := c.nc.(*tls.Conn)
+	if !ok {
+		return 0
+	}
+	if tc.ConnectionState().Version >= tls.VersionTLS13 {
+		return 5 + 1 + 16
+	}
+	return 5 + 8 + 16
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }

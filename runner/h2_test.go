@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +18,17 @@ import (
 // cleartext HTTP/2 with prior knowledge, as a loopback httptest server.
 func h2Server(t *testing.T, h http.Handler, h2c bool, maxStreams int) *httptest.Server {
 	t.Helper()
+	return h2ServerOn(t, nil, h, h2c, maxStreams)
+}
+
+// h2ServerOn is h2Server on the listener ln (nil: a loopback one).
+func h2ServerOn(t *testing.T, ln net.Listener, h http.Handler, h2c bool, maxStreams int) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
+	if ln != nil {
+		srv.Listener.Close()
+		srv.Listener = ln
+	}
 	srv.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: maxStreams}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused TLS handshakes are expected
 	if h2c {

@@ -49,6 +49,7 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	ready.Wait()
 	fire := lbArm(slots, b, p, dl)
+	p.waitRelease(ctx)
 	if err := ctx.Err(); err != nil {
 		// Cancelled before the release: nothing more is sent.
 		abort = err
@@ -62,6 +63,7 @@ func runLastByte(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	meter := lbMeter(fire)
 	meter.start()
+	p.spinRelease()
 	lbRelease(fire)
 	meter.stop()
 	// Deadlines count from each request's own release, and are set only

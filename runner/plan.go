@@ -143,6 +143,17 @@ type Sync struct {
 	// warm. WarmupURL defaults to the request URL, sent with HEAD.
 	Warmup    int
 	WarmupURL string
+	// Connections spreads a single-packet burst's streams evenly over at
+	// least this many HTTP/2 connections (0: as few as the server allows),
+	// for servers that run only a few streams of one connection at a
+	// time. Every connection's final frames are written back to back.
+	Connections int
+	// ReleaseAt, when set, is the wall-clock instant of the release: the
+	// burst prepares from ArmLead before it, arms, and releases at it
+	// (see Spin), so that bursts from several machines with synchronised
+	// clocks arrive together. Receipt.ReleaseError says how close this
+	// machine came. A past ReleaseAt releases as soon as armed.
+	ReleaseAt time.Time
 	// OnPrepared, when set, is told how many more requests have their
 	// connection dialled and warmed (or have failed trying), for progress
 	// bars. It may be called from several goroutines at once, and never
@@ -210,6 +221,9 @@ func (p *Plan) validate() error {
 	case HoldAuto, HoldLastByte, HoldHeaders:
 	default:
 		return fmt.Errorf("%w: unknown hold %q", ErrInvalidPlan, p.Hold)
+	}
+	if p.Connections < 0 {
+		return fmt.Errorf("%w: connections %d is negative", ErrInvalidPlan, p.Connections)
 	}
 	for i, r := range p.Requests {
 		u, err := url.Parse(r.URL)

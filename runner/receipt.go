@@ -38,6 +38,14 @@ type Receipt struct {
 	ServerSpread     time.Duration
 	ServerStamps     int
 	ServerResolution time.Duration
+	// ReleaseAt is Sync.ReleaseAt, and ReleaseError how much later (or,
+	// negative, earlier) than it the first release write was, by this
+	// machine's clock: the local part of the error of a burst from
+	// several machines, to which their clocks' offsets add.
+	// ReleaseErrorKnown is false when nothing was released.
+	ReleaseAt         time.Time
+	ReleaseError      time.Duration
+	ReleaseErrorKnown bool
 }
 
 // releaseMeter measures what the release wrote on each connection. start

@@ -33,6 +33,10 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// A burst released at a set time prepares shortly before it.
+	if err := p.waitPrepare(ctx); err != nil {
+		return nil, err
+	}
 	mode := p.Mode
 	if mode == ModeAuto {
 		var err error
@@ -61,6 +65,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 			b.Notes = append(b.Notes, "through a proxy, each connection's final bytes are relayed on their own: expect a wider spread than direct; single-packet (one connection, HTTP/2) keeps it")
 		}
 		finish(b)
+		p.releaseError(b)
 	}
 	return b, err
 }

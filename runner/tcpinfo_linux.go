@@ -35,5 +35,5 @@ func readTCPInfo(fd int, out *tcpInfo) {
 	if errno != 0 || b.len < tcpInfoNeed {
 		return
 	}
-	out.dataSegs, out.notSent, out.ok = b.info.Data_segs_out, b.info.Notsent_bytes, true
+	out.dataSegs, out.notSent, out.mss, out.ok = b.info.Data_segs_out, b.info.Notsent_bytes, b.info.Snd_mss, true
 }

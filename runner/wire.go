@@ -49,11 +49,13 @@ func wireOf(c net.Conn) *wireConn {
 }
 
 // tcpInfo is what the receipt reads from TCP_INFO: data segments sent so
-// far, and bytes written but not yet sent (held by Nagle's algorithm or
-// the congestion window). ok is false where TCP_INFO is unavailable.
+// far, bytes written but not yet sent (held by Nagle's algorithm or the
+// congestion window), and the largest segment payload the path takes
+// (the sender's MSS). ok is false where TCP_INFO is unavailable.
 type tcpInfo struct {
 	dataSegs uint32
 	notSent  uint32
+	mss      uint32
 	ok       bool
 }
 
@@ -67,4 +69,18 @@ type wireSnap struct {
 func (w *wireConn) snap(s *wireSnap) {
 	s.writes, s.bytes = w.writes.Load(), w.bytes.Load()
 	readTCPInfo(w.fd, &s.tcp)
+}
+
+// mss is the largest TCP payload one segment of the connection carries,
+// or 0 when it cannot be read.
+func (w *wireConn) mss() int {
+	if w == nil {
+		return 0
+	}
+	var t tcpInfo
+	readTCPInfo(w.fd, &t)
+	if !t.ok {
+		return 0
+	}
+	return int(t.mss)
 }

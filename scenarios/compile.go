@@ -37,9 +37,12 @@ func compile(src *source, raw *rawScenario) (*Scenario, error) {
 	}
 	// Values are per request: the target and the vars, read once per
 	// run, cannot use them.
-	s.values = compileValues(p, raw.Values)
+	s.values, s.valuesEnv = compileValues(p, raw.Values)
 	sc.values = map[string]bool{}
 	for name := range s.values {
+		sc.values[name] = true
+	}
+	for name := range s.valuesEnv {
 		sc.values[name] = true
 	}
 	s.Setup = compileSteps(p, sc, "setup", raw.Setup)

@@ -162,7 +162,7 @@ func unknownFieldMsg(path string, tk *token.Token) string {
 		where = "in " + parent
 	}
 	msg := fmt.Sprintf("unknown field %q %s", name, where)
-	if s := closest(name, fields); s != "" {
+	if s := Closest(name, fields); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
 	}
 	if len(fields) > 0 {

@@ -73,9 +73,11 @@ func tagsOf(t reflect.Type) []string {
 	return out
 }
 
-// closest is the candidate nearest to s by edit distance, when it is near
-// enough to be a typo: at most one edit in three letters, and at least one.
-func closest(s string, candidates []string) string {
+// Closest is the candidate nearest to s by edit distance, when it is near
+// enough to be a typo: at most one edit in three letters, and at least one;
+// "" when none is. Field names, vars and command-line flags use it for
+// their "did you mean".
+func Closest(s string, candidates []string) string {
 	best, bestD := "", max(1, len(s)/3)+1
 	for _, c := range candidates {
 		if d := editDistance(strings.ToLower(s), c); d < bestD {

@@ -6,15 +6,15 @@ package scenarios
 type rawScenario struct {
 	// Version is checked on the tree before decoding, so that a file from a
 	// newer racetest says "unsupported version" rather than "unknown field".
-	Version  any              `yaml:"version"`
-	Name     string           `yaml:"name"`
-	Target   string           `yaml:"target"`
-	Vars     map[string]any   `yaml:"vars"`
-	Values   map[string][]any `yaml:"values"`
-	Setup    []rawStep        `yaml:"setup"`
-	Race     *rawRace         `yaml:"race"`
-	After    []rawStep        `yaml:"after"`
-	Teardown []rawStep        `yaml:"teardown"`
+	Version  any            `yaml:"version"`
+	Name     string         `yaml:"name"`
+	Target   string         `yaml:"target"`
+	Vars     map[string]any `yaml:"vars"`
+	Values   map[string]any `yaml:"values"`
+	Setup    []rawStep      `yaml:"setup"`
+	Race     *rawRace       `yaml:"race"`
+	After    []rawStep      `yaml:"after"`
+	Teardown []rawStep      `yaml:"teardown"`
 }
 
 type rawStep struct {

@@ -92,7 +92,7 @@ func (s *scope) undefined(name string) string {
 		known = append(known, n)
 	}
 	slices.Sort(known)
-	if c := closest(name, known); c != "" {
+	if c := Closest(name, known); c != "" {
 		msg = fmt.Sprintf("undefined variable vars.%s; did you mean vars.%s?", name, c)
 	}
 	if len(known) > 0 {

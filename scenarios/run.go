@@ -36,7 +36,8 @@ type RunOptions struct {
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
 	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
-	// where its fields are set; its OnPrepared feeds progress bars.
+	// where its fields are set; its OnPrepared feeds progress bars, and
+	// its ReleaseAt times the bursts.
 	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool
@@ -167,7 +168,11 @@ func (s *Scenario) start(o RunOptions) (*run, error) {
 		}
 		r.vars[v.name] = x
 	}
-	r.values = runValues(s, o)
+	values, err := s.runValues(o)
+	if err != nil {
+		return nil, err
+	}
+	r.values = values
 	r.target = o.Target
 	if r.target == "" && s.target != nil {
 		t, err := s.target.Render(&expressions.TemplateEnv{Vars: r.vars, Env: r.tenv})
@@ -273,7 +278,11 @@ func (r *run) sync() runner.Sync {
 	s.Hold = cmp.Or(o.Hold, s.Hold)
 	s.Warmup = cmp.Or(o.Warmup, s.Warmup)
 	s.WarmupURL = cmp.Or(o.WarmupURL, s.WarmupURL)
+	s.Connections = cmp.Or(o.Connections, s.Connections)
 	s.OnPrepared = o.OnPrepared
+	if !o.ReleaseAt.IsZero() {
+		s.ReleaseAt = o.ReleaseAt
+	}
 	if s.Mode == runner.ModeAuto && r.adapted != "" {
 		s.Mode = r.adapted
 	}

@@ -60,8 +60,12 @@ func (r *run) step(ctx context.Context, st *Step, vars map[string]any, round int
 	env.Vars = vars
 	sr.Checks = expressions.Judge(st.Expect, env)
 	if len(st.Expect) == 0 && (resp.Status < 200 || resp.Status >= 400) {
-		return fail(fmt.Errorf("%s %s answered %d (body %s); add expect: [status == %d] if that is intended",
-			req.Method, req.URL, resp.Status, snippet(resp.Body), resp.Status))
+		hint := st.StatusHint
+		if hint == "" {
+			hint = fmt.Sprintf("add expect: [status == %d] if that is intended", resp.Status)
+		}
+		return fail(fmt.Errorf("%s %s answered %d (body %s); %s",
+			req.Method, req.URL, resp.Status, snippet(resp.Body), hint))
 	}
 	if strict {
 		for _, c := range sr.Checks {

@@ -33,6 +33,9 @@ type Scenario struct {
 	vars   []namedValue
 	// values are the per-request values of values:, each list non-empty.
 	values map[string][]string
+	// valuesEnv maps a values: name written as "${NAME}" to NAME: the
+	// environment variable that holds its list, one value per line.
+	valuesEnv map[string]string
 	// env lists the environment variables the scenario reads, so that
 	// nothing else is taken from the environment.
 	env []string
@@ -94,6 +97,10 @@ type Step struct {
 	Request  *RequestTemplate
 	Captures []*expressions.Capture
 	Expect   []*expressions.Check
+	// StatusHint is what to do when the step, without Expect, gets an
+	// error status; empty says to add expect: [status == N], which fits a
+	// step written in a file but not one made from a flag.
+	StatusHint string
 }
 
 // Label names the step in messages: its name, or where it is and what it

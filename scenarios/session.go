@@ -26,6 +26,10 @@ func (s *Scenario) Start(o RunOptions) (*Session, error) {
 	return &Session{r: r}, nil
 }
 
+// SecretValues lists the per-request values the session sends, for
+// outputs to mask.
+func (ss *Session) SecretValues() []string { return flatValues(ss.r.values) }
+
 // Setup runs the setup steps of round n and returns the vars the round
 // goes on with, captures included.
 func (ss *Session) Setup(ctx context.Context, n int) (map[string]any, []StepResult, error) {

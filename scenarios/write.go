@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -15,18 +16,14 @@ import (
 // relative to target when it is on it, headers, body) at indent. The
 // strings of r are templates: callers pass literal text through
 // EscapeRequest. Strings are double-quoted: YAML reads Go's quoting of
-// printable text as written.
-func WriteRequest(b *strings.Builder, indent string, r runner.Request, target string) {
+// printable text as written. Headers are written in order (a captured
+// request's, such as a browser's), then the rest sorted by name.
+func WriteRequest(b *strings.Builder, indent string, r runner.Request, target string, order []string) {
 	fmt.Fprintf(b, "%smethod: %s\n", indent, r.Method)
 	fmt.Fprintf(b, "%surl: %s\n", indent, strconv.Quote(RelativeURL(r.URL, target)))
 	if len(r.Header) > 0 {
 		fmt.Fprintf(b, "%sheaders:\n", indent)
-		names := make([]string, 0, len(r.Header))
-		for n := range r.Header {
-			names = append(names, n)
-		}
-		slices.Sort(names)
-		for _, n := range names {
+		for _, n := range HeaderOrder(r.Header, order) {
 			fmt.Fprintf(b, "%s  %s: %s\n", indent, strconv.Quote(n), strconv.Quote(strings.Join(r.Header[n], ", ")))
 		}
 	}
@@ -35,20 +32,50 @@ func WriteRequest(b *strings.Builder, indent string, r runner.Request, target st
 	}
 }
 
+// HeaderOrder is the names of h: those in order first, as order has
+// them, then the rest sorted.
+func HeaderOrder(h http.Header, order []string) []string {
+	names := make([]string, 0, len(h))
+	for _, n := range order {
+		if _, ok := h[n]; ok && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	var rest []string
+	for n := range h {
+		if !slices.Contains(names, n) {
+			rest = append(rest, n)
+		}
+	}
+	slices.Sort(rest)
+	return append(names, rest...)
+}
+
 // EscapeRequest is r with every string written as a template that
 // expands to it, so that {{ or ${NAME} in a captured body is sent as is.
 func EscapeRequest(r runner.Request) runner.Request {
-	out := runner.Request{Method: r.Method, URL: expressions.EscapeTemplate(r.URL)}
+	return escapeRequest(r, expressions.EscapeTemplate)
+}
+
+// EscapeCommandLine is r, given on the command line, written as templates
+// that expand as LiteralRequest(r) does: {{ values.NAME }} stays a
+// template, anything else is sent as is.
+func EscapeCommandLine(r runner.Request) runner.Request {
+	return escapeRequest(r, expressions.EscapeCommandLine)
+}
+
+func escapeRequest(r runner.Request, esc func(string) string) runner.Request {
+	out := runner.Request{Method: r.Method, URL: esc(r.URL)}
 	if r.Header != nil {
 		out.Header = make(map[string][]string, len(r.Header))
 		for n, vs := range r.Header {
 			for _, v := range vs {
-				out.Header[n] = append(out.Header[n], expressions.EscapeTemplate(v))
+				out.Header[n] = append(out.Header[n], esc(v))
 			}
 		}
 	}
 	if r.Body != nil {
-		out.Body = []byte(expressions.EscapeTemplate(string(r.Body)))
+		out.Body = []byte(esc(string(r.Body)))
 	}
 	return out
 }

@@ -10,21 +10,36 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/racetest/racetest/internal/netlab"
 )
 
 // bench holds what every measurement needs.
 type bench struct {
 	racetest string
+	self     string // this program, for the reference recipe (kettle.go)
 	bursts   int
 	tools    []tool
 	pyScript string
+	// lab is the emulated network path when the WAN tables are measured:
+	// the target runs in its server namespace, every tool in its client
+	// namespace. nil: everything on loopback.
+	lab   *netlab.Lab
+	where string // the path, for the tables' headings
+	// headers and body go with every request of the spread table; empty:
+	// a bare GET.
+	headers []string
+	body    string
 }
 
-// target is a demo target process.
+// target is a demo target process; hc reaches it without crossing the
+// emulated path, for the benchmark's own bookkeeping requests.
 type target struct {
 	url, tlsURL string
 	cmd         *exec.Cmd
+	hc          *http.Client
 }
 
 func (b *bench) run(ctx context.Context, sizes []int, detectLat time.Duration, detectN int) error {
@@ -36,7 +51,8 @@ func (b *bench) run(ctx context.Context, sizes []int, detectLat time.Duration, d
 	if b.pyScript, err = writePyScript(dir); err != nil {
 		return err
 	}
-	fmt.Printf("racetest benchmark, %s, %d cores, %d bursts per cell\n\n", time.Now().Format("2006-01-02"), numCPU(), b.bursts)
+	fmt.Printf("racetest benchmark, %s, %d cores, %d bursts per cell, %s; load average at start %s\n\n",
+		time.Now().Format("2006-01-02"), numCPU(), b.bursts, b.where, loadAvg())
 	if err := b.spreadTable(ctx, sizes); err != nil {
 		return err
 	}
@@ -46,16 +62,24 @@ func (b *bench) run(ctx context.Context, sizes []int, detectLat time.Duration, d
 // startTarget runs `racetest demo serve` on free loopback ports and waits
 // until it answers.
 func (b *bench) startTarget(ctx context.Context, latency time.Duration) (*target, error) {
-	addr, tlsAddr := freeAddr(), freeAddr()
-	c := exec.CommandContext(ctx, b.racetest, "demo", "serve", "--addr", addr, "--tls-addr", tlsAddr,
-		"--latency", latency.String())
+	addr, tlsAddr, hc := freeAddr(), freeAddr(), http.DefaultClient
+	argv := []string{b.racetest, "demo", "serve", "--addr", addr, "--tls-addr", tlsAddr, "--latency", latency.String()}
+	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	if b.lab != nil {
+		// A namespace of its own: any port is free there.
+		ip := b.lab.Server.IP.String()
+		addr, tlsAddr = net.JoinHostPort(ip, "8080"), net.JoinHostPort(ip, "8443")
+		argv[4], argv[6] = addr, tlsAddr
+		c = b.lab.Server.Command(ctx, argv...)
+		hc = &http.Client{Transport: &http.Transport{DialContext: b.lab.Server.DialContext}}
+	}
 	if err := c.Start(); err != nil {
 		return nil, err
 	}
-	t := &target{url: "http://" + addr, tlsURL: "https://" + tlsAddr, cmd: c}
+	t := &target{url: "http://" + addr, tlsURL: "https://" + tlsAddr, cmd: c, hc: hc}
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if resp, err := http.Get(t.url + "/healthz"); err == nil {
+		if resp, err := hc.Get(t.url + "/healthz"); err == nil {
 			resp.Body.Close()
 			return t, nil
 		}
@@ -94,7 +118,11 @@ func (b *bench) spreadTable(ctx context.Context, sizes []int) error {
 		return err
 	}
 	defer t.stop()
-	fmt.Println("## Server-observed spread (demo target, GET /bench/hit)")
+	what := "GET /bench/hit"
+	if b.body != "" {
+		what = fmt.Sprintf("POST /bench/hit with a %d-byte bearer token and a %d-byte JSON body", len(b.headers[0])-len("Authorization: Bearer "), len(b.body))
+	}
+	fmt.Printf("## Server-observed spread (demo target, %s, %s)\n", what, b.where)
 	fmt.Println()
 	fmt.Println("| N | tool | median | p90 | median vs barrier | bursts |")
 	fmt.Println("|---|---|---|---|---|---|")
@@ -112,23 +140,24 @@ func (b *bench) spreadTable(ctx context.Context, sizes []int) error {
 		}
 		printSpreadRows(n, b.tools, spreads)
 	}
+	fmt.Printf("\nload average after the table: %s\n", loadAvg())
 	fmt.Println()
 	return nil
 }
 
 // spreadOnce sends one burst with tl and reads the spread the target saw.
 func (b *bench) spreadOnce(ctx context.Context, t *target, tl tool, n int) (time.Duration, error) {
-	if err := post(t.url + "/bench/reset"); err != nil {
+	if err := t.post("/bench/reset"); err != nil {
 		return 0, err
 	}
-	if err := b.exec(ctx, tl.cmd(b, n, t.url+"/bench/hit", t.tlsURL+"/bench/hit", nil, "")); err != nil {
+	if err := b.exec(ctx, tl.cmd(b, n, t.url+"/bench/hit", t.tlsURL+"/bench/hit", b.headers, b.body)); err != nil {
 		return 0, err
 	}
 	var v struct {
 		Count    int   `json:"count"`
 		SpreadNS int64 `json:"spread_ns"`
 	}
-	if err := getJSON(t.url+"/bench/arrivals", nil, &v); err != nil {
+	if err := t.getJSON("/bench/arrivals", nil, &v); err != nil {
 		return 0, err
 	}
 	if v.Count != n {
@@ -178,8 +207,8 @@ func fmtDur(d time.Duration) string {
 	}
 }
 
-func post(url string) error {
-	resp, err := http.Post(url, "application/json", nil)
+func (t *target) post(path string) error {
+	resp, err := t.hc.Post(t.url+path, "application/json", nil)
 	if err != nil {
 		return err
 	}
@@ -187,16 +216,30 @@ func post(url string) error {
 	return nil
 }
 
-func getJSON(url string, header http.Header, v any) error {
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+func (t *target) getJSON(path string, header http.Header, v any) error {
+	req, err := http.NewRequest(http.MethodGet, t.url+path, nil)
 	if err != nil {
 		return err
 	}
 	req.Header = header
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := t.hc.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// loadAvg is the machine's 1, 5 and 15 minute load averages, to print
+// beside figures measured on a machine others share.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }

@@ -18,7 +18,7 @@ func (b *bench) detectionTable(ctx context.Context, latency time.Duration, n int
 		return err
 	}
 	defer t.stop()
-	fmt.Printf("## Detection rate (naive mission reward, demo latency %s, N = %d)\n\n", latency, n)
+	fmt.Printf("## Detection rate (naive mission reward, demo latency %s, N = %d, %s)\n\n", latency, n, b.where)
 	fmt.Println("| tool | bursts that paid more than once | rate |")
 	fmt.Println("|---|---|---|")
 	hits := make([]int, len(b.tools))
@@ -36,7 +36,7 @@ func (b *bench) detectionTable(ctx context.Context, latency time.Duration, n int
 			var me struct {
 				Grants int `json:"grants"`
 			}
-			if err := getJSON(t.url+"/missions/naive/me", http.Header{"Authorization": {"Bearer " + user}}, &me); err != nil {
+			if err := t.getJSON("/missions/naive/me", http.Header{"Authorization": {"Bearer " + user}}, &me); err != nil {
 				return err
 			}
 			runs[i]++
@@ -52,7 +52,7 @@ func (b *bench) detectionTable(ctx context.Context, latency time.Duration, n int
 		}
 		fmt.Printf("| %s | %d of %d | %.0f%% |\n", tl.name, hits[i], runs[i], rate)
 	}
-	fmt.Println()
+	fmt.Printf("\nload average after the table: %s\n\n", loadAvg())
 	return nil
 }
 

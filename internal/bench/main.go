@@ -17,9 +17,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/racetest/racetest/internal/netlab"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "kettle2023" {
+		if err := kettle2023(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var (
 		racetest  = flag.String("racetest", "", "path of a built racetest binary (required)")
 		ns        = flag.String("n", "10,30,100,1000", "burst sizes, comma separated")
@@ -27,6 +36,11 @@ func main() {
 		detectLat = flag.Duration("detect-latency", 300*time.Microsecond, "demo latency for the detection table")
 		detectN   = flag.Int("detect-n", 30, "burst size for the detection table")
 		only      = flag.String("tools", "", "comma-separated subset of tools (default all)")
+		wan       = flag.Bool("wan", false, "measure over the network lab's emulated path (needs root) instead of loopback")
+		rtt       = flag.Duration("rtt", 100*time.Millisecond, "with -wan: round-trip time of the path")
+		jitter    = flag.Duration("jitter", time.Millisecond, "with -wan: each packet's delay varies by up to ± this")
+		rate      = flag.Int64("rate", 20_000_000, "with -wan: bottleneck rate in bits per second")
+		realistic = flag.Bool("realistic", false, "spread table: POST with a 600-byte bearer token and a 150-byte JSON body instead of a bare GET")
 	)
 	flag.Parse()
 	if *racetest == "" {
@@ -40,8 +54,34 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	b := &bench{racetest: *racetest, bursts: *bursts, tools: selectTools(*only)}
-	if err := b.run(ctx, sizes, *detectLat, *detectN); err != nil {
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	b := &bench{racetest: *racetest, self: self, bursts: *bursts, tools: selectTools(*only), where: "loopback"}
+	if *realistic {
+		b.headers, b.body = realisticRequest()
+	}
+	if *wan {
+		if err := netlab.Available(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -wan:", err)
+			os.Exit(2)
+		}
+		b.lab, err = netlab.Start(netlab.Path{Delay: *rtt / 2, Jitter: *jitter, Rate: *rate})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench: -wan:", err)
+			os.Exit(1)
+		}
+		b.where = fmt.Sprintf("emulated path: RTT %v, jitter ±%v, %d Mbit/s, MTU %d (internal/netlab)", *rtt, *jitter, *rate/1_000_000, netlab.MTU)
+	}
+	err = b.run(ctx, sizes, *detectLat, *detectN)
+	if b.lab != nil {
+		if cerr := b.lab.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -57,4 +97,12 @@ func parseSizes(s string) ([]int, error) {
 		out = append(out, n)
 	}
 	return out, nil
+}
+
+// realisticRequest is issue 15's realistic race request: a 600-byte
+// bearer token and a 150-byte JSON body.
+func realisticRequest() (headers []string, body string) {
+	const shape = `{"type":"investment_complete","amount":100,"note":""}`
+	body = `{"type":"investment_complete","amount":100,"note":"` + strings.Repeat("n", 150-len(shape)) + `"}`
+	return []string{"Authorization: Bearer " + strings.Repeat("t", 600)}, body
 }

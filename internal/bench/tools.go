@@ -21,13 +21,14 @@ type tool struct {
 }
 
 // racetestTool sends the burst with `racetest fire` in one mode.
-func racetestTool(label, mode string, useTLS bool) tool {
+func racetestTool(label, mode string, useTLS bool, extra ...string) tool {
 	return tool{name: label, cmd: func(b *bench, n int, url, tlsURL string, headers []string, body string) []string {
 		u := url
 		if useTLS {
 			u = tlsURL
 		}
 		args := []string{b.racetest, "fire", "-n", strconv.Itoa(n), "--mode", mode, "-k", "-o", "json", "--timeout", "30s"}
+		args = append(args, extra...)
 		if n > 10000 {
 			args = append(args, "--allow-large")
 		}
@@ -46,8 +47,10 @@ func allTools() []tool {
 	return []tool{
 		racetestTool("racetest single-packet (TLS)", "single-packet", true),
 		racetestTool("racetest single-packet (h2c)", "single-packet", false),
+		racetestTool("racetest single-packet --hold last-byte (TLS)", "single-packet", true, "--hold", "last-byte"),
 		racetestTool("racetest last-byte", "last-byte", false),
 		racetestTool("racetest barrier", "barrier", false),
+		{name: "Kettle 2023 recipe (reference, TLS)", cmd: kettleCmd},
 		{name: "hey -n N -c N", cmd: heyCmd},
 		{name: "Python ThreadPoolExecutor + requests", cmd: pythonCmd},
 	}
@@ -68,6 +71,18 @@ func selectTools(only string) []tool {
 		}
 	}
 	return out
+}
+
+// kettleCmd runs the reference recipe (kettle.go) from this program.
+func kettleCmd(b *bench, n int, _, tlsURL string, headers []string, body string) []string {
+	args := []string{b.self, "kettle2023", "-n", strconv.Itoa(n)}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	if body != "" {
+		args = append(args, "-body", body)
+	}
+	return append(args, tlsURL)
 }
 
 func heyCmd(_ *bench, n int, url, _ string, headers []string, body string) []string {
@@ -105,6 +120,9 @@ func (b *bench) exec(ctx context.Context, argv []string) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	c := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	if b.lab != nil {
+		c = b.lab.Client.Command(ctx, argv...)
+	}
 	out, err := c.CombinedOutput()
 	if err != nil {
 		// racetest exits 1 when a check fails; fire here has no checks.

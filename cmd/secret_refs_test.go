@@ -100,7 +100,7 @@ func TestProbeEmitKeepsSecretsOut(t *testing.T) {
 		t.Errorf("a secret in clear:\n%s\n%s", data, errb)
 	}
 	// One variable per secret, shared by the setup step and the race.
-	if strings.Count(errb, "export RACETEST_") != 2 || !strings.Contains(errb, "racetest probe --show-secrets") {
+	if strings.Count(errb, "export RACETEST_") != 2 || !strings.Contains(errb, "--show-secrets prints the values") {
 		t.Errorf("stderr:\n%s", errb)
 	}
 	seen.Clear()

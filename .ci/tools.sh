@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system tools that the cmd package's tests drive when they
+# are missing: bash-completion (cobra's bash script needs it; the
+# completion test runs it in a real bash), man-db (renders a generated man
+# page) and iproute2 (network namespaces of the --start-at test). Idempotent
+# and quiet; installing needs root, which CI containers are.
+set -euo pipefail
+
+missing=()
+[ -f /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion)
+command -v man >/dev/null 2>&1 || missing+=(man-db)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "tools.sh: ${missing[*]} missing and no apt-get; install them by hand" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tools.sh: installing ${missing[*]} needs root; run: sudo $0" >&2
+	exit 1
+fi
+
+echo "== installing ${missing[*]} (apt-get)"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
