@@ -15,7 +15,11 @@ func cmdArgs(text string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return crtSplit(line), nil
+	args := crtSplit(line)
+	if len(args) > MaxArgs {
+		return nil, errorf(0, 0, "the command has more than %d words; a copied request has tens: is it the right file?", MaxArgs)
+	}
+	return args, nil
 }
 
 // cmdUnescape is cmd.exe's pass: ^X is X outside cmd's own quotes, ^ at
@@ -47,7 +51,11 @@ func cmdUnescape(text string) (string, error) {
 			return "", errorf(line, col, "%%%s%% is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
 		case quoted:
 			b.WriteByte(c)
-		case c == '^' && i+1 < len(text):
+		case c == '^' && strings.TrimRight(text[i+1:], "\r\n") == "":
+			// cmd would ask for More?: the copy was cut after a
+			// continuation.
+			return "", errorf(line, col, "the command ends with ^, which continues it on a line that is not there; copy the whole command again")
+		case c == '^':
 			i++
 			col++
 			if text[i] == '\n' {
@@ -101,6 +109,10 @@ func crtSplit(line string) []string {
 		c := line[i]
 		switch {
 		case (c == ' ' || c == '\t' || c == '\n') && !quoted:
+			if len(args) > MaxArgs {
+				// Enough to refuse the command; the rest is not kept.
+				return args
+			}
 			if inArg {
 				args = append(args, b.String())
 				b.Reset()

@@ -1,10 +1,13 @@
 package capture
 
 import (
+	"bytes"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // CookieJar reads a Netscape cookie file (what curl -c writes and -b
@@ -14,6 +17,8 @@ import (
 func CookieJar(data []byte, u *url.URL, now time.Time) (string, error) {
 	host := strings.ToLower(u.Hostname())
 	var out []string
+	// A file saved by a Windows editor may start with a byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSuffix(line, "\r")
 		// curl marks HttpOnly cookies with this prefix on a line that
@@ -29,6 +34,10 @@ func CookieJar(data []byte, u *url.URL, now time.Time) (string, error) {
 		exp, err := strconv.ParseInt(f[4], 10, 64)
 		if err != nil {
 			return "", errorf(i+1, 1, "the expiry %q is not a Unix time", clip(f[4]))
+		}
+		if !httpguts.ValidHeaderFieldValue(f[5] + "=" + f[6]) {
+			// The value is not shown: it is a credential.
+			return "", errorf(i+1, 1, "the cookie %q has a control character in its name or value, which HTTP does not allow in a header", clip(strings.ToValidUTF8(f[5], "?")))
 		}
 		domain := strings.ToLower(strings.TrimPrefix(f[0], "."))
 		sub := strings.EqualFold(f[1], "TRUE")

@@ -53,3 +53,19 @@ func FuzzCookieJar(f *testing.F) {
 		}
 	})
 }
+
+// TestCookieJarOddLines: a byte order mark, a bare #HttpOnly_ line, an
+// empty cookie; a control character is refused at its line without
+// showing the value.
+func TestCookieJarOddLines(t *testing.T) {
+	u, _ := url.Parse("http://h/")
+	now := time.Unix(2000000000, 0)
+	got, err := CookieJar([]byte("\xef\xbb\xbf# Netscape HTTP Cookie File\n#HttpOnly_\nh\tFALSE\t/\tFALSE\t0\ts\tv\n"), u, now)
+	if err != nil || got != "s=v" {
+		t.Errorf("%q %v", got, err)
+	}
+	_, err = CookieJar([]byte("h\tFALSE\t/\tFALSE\t0\ts\tv\n\nh\tFALSE\t/\tFALSE\t0\tsess\tse\x00cret\n"), u, now)
+	if err == nil || !strings.Contains(err.Error(), `3:1: the cookie "sess" has a control character`) || strings.Contains(err.Error(), "se") && strings.Contains(err.Error(), "cret") {
+		t.Errorf("%v", err)
+	}
+}

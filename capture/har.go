@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,15 +12,9 @@ import (
 	"strings"
 )
 
-// harFile is the part of a HAR 1.2 file (as Chromium, Firefox and Burp
-// export it) that a request needs; the responses, timings and pages are
-// not read.
-type harFile struct {
-	Log *struct {
-		Entries []harEntry `json:"entries"`
-	} `json:"log"`
-}
-
+// harEntry is the part of one entry of a HAR 1.2 file (as Chromium,
+// Firefox and Burp export it) that a request needs; the responses,
+// timings and pages are not kept.
 type harEntry struct {
 	Request *struct {
 		Method  string `json:"method"`
@@ -50,61 +45,122 @@ type harEntry struct {
 // (:authority, :path...) and hop-by-hop headers are left out, as is a
 // Host header that only repeats the URL's host; a Cookie header is kept,
 // and built from the entry's cookies when the export has none.
+//
+// The entries are decoded one at a time and only the one asked for is
+// kept: decoding a whole file at once costs many times its size (a
+// 250 MiB file of empty entries took 1.9 GB), while this costs the file
+// and its largest entry.
 func HAR(data []byte, entry int, match *regexp.Regexp) (Request, error) {
-	var f harFile
-	if err := json.Unmarshal(data, &f); err != nil {
+	// The syntax is checked first, over the whole file, so that a syntax
+	// error is placed as encoding/json places it; what the decoder below
+	// can then meet are values of the wrong kind.
+	if err := json.Unmarshal(data, new(skipped)); err != nil {
 		return Request{}, jsonError(data, err)
 	}
-	if f.Log == nil {
+	p := harPicker{data: data, entry: entry, match: match}
+	d := json.NewDecoder(bytes.NewReader(data))
+	sawLog := false
+	err := jsonObject(d, "", func(key string) error {
+		if key != "log" {
+			return jsonSkip(d)
+		}
+		sawLog = true
+		return jsonObject(d, "log", func(key string) error {
+			if key != "entries" {
+				return jsonSkip(d)
+			}
+			return jsonArray(d, "log.entries", p.add(d))
+		})
+	})
+	switch {
+	case err != nil:
+		return Request{}, jsonError(data, err)
+	case !sawLog:
 		return Request{}, errorf(0, 0, "no \"log\" object: this is not a HAR file (export it with \"Save all as HAR\")")
-	}
-	es := f.Log.Entries
-	if len(es) == 0 {
+	case p.count == 0:
 		return Request{}, errorf(0, 0, "the HAR file has no entries; record the request in the browser, then export again")
 	}
-	i, err := pickEntry(es, entry, match)
-	if err != nil {
-		return Request{}, err
-	}
-	return harRequest(es[i], i+1)
+	return p.pick()
 }
 
-// pickEntry is the index of the entry asked for. Without entry or match,
-// a file of one entry (a browser's "Copy as HAR" of one request) gives it.
-func pickEntry(es []harEntry, entry int, match *regexp.Regexp) (int, error) {
-	if match == nil {
+// harPicker keeps, among the entries as they are decoded, the one asked
+// for and what a message about the choice needs.
+type harPicker struct {
+	data  []byte
+	entry int
+	match *regexp.Regexp
+	count int
+	found []int    // entries that matched, counting from 1
+	list  []string // the first of them, for the message
+	kept  harEntry // the entry-th, or the first match
+}
+
+// add returns the function that decodes the next entry.
+func (p *harPicker) add(d *json.Decoder) func() error {
+	return func() error {
+		start := d.InputOffset()
+		var e harEntry
+		if err := d.Decode(&e); err != nil {
+			// The offset of a wrong kind of value counts from after
+			// the comma before the entry (the decoder's own reading).
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) {
+				for start < int64(len(p.data)) && strings.IndexByte(" \t\r\n", p.data[start]) >= 0 {
+					start++
+				}
+				if start < int64(len(p.data)) && p.data[start] == ',' {
+					start++
+				}
+				te.Offset += start
+				te.Field = "log.entries." + te.Field
+			}
+			return err
+		}
+		p.count++
 		switch {
-		case entry == 0 && len(es) == 1:
-			return 0, nil
-		case entry == 0:
-			return 0, errorf(0, 0, "the file has %d entries: choose the request with --entry N (counting from 1) or --match REGEX", len(es))
-		}
-		if entry < 1 || entry > len(es) {
-			return 0, errorf(0, 0, "entry %d: the file has entries 1 to %d", entry, len(es))
-		}
-		return entry - 1, nil
-	}
-	var found []int
-	var list []string
-	for i, e := range es {
-		if e.Request == nil {
-			continue
-		}
-		line := e.Request.Method + " " + e.Request.URL
-		if match.MatchString(line) {
-			found = append(found, i)
-			if len(list) < 5 {
-				list = append(list, fmt.Sprintf("%d: %s", i+1, clip(line)))
+		case p.match == nil:
+			if p.count == p.entry || p.entry == 0 && p.count == 1 {
+				p.kept = e
+			}
+		case e.Request != nil:
+			line := e.Request.Method + " " + e.Request.URL
+			if p.match.MatchString(line) {
+				if len(p.found) == 0 {
+					p.kept = e
+				}
+				p.found = append(p.found, p.count)
+				if len(p.list) < 5 {
+					p.list = append(p.list, fmt.Sprintf("%d: %s", p.count, clip(line)))
+				}
 			}
 		}
+		return nil
 	}
-	switch len(found) {
+}
+
+// pick is the entry asked for, or why there is none.
+func (p *harPicker) pick() (Request, error) {
+	if p.match == nil {
+		// Without entry or match, a file of one entry (a browser's
+		// "Copy as HAR" of one request) gives it.
+		switch {
+		case p.entry == 0 && p.count == 1:
+			return harRequest(p.kept, 1)
+		case p.entry == 0:
+			return Request{}, errorf(0, 0, "the file has %d entries: choose the request with --entry N (counting from 1) or --match REGEX", p.count)
+		}
+		if p.entry < 1 || p.entry > p.count {
+			return Request{}, errorf(0, 0, "entry %d: the file has entries 1 to %d", p.entry, p.count)
+		}
+		return harRequest(p.kept, p.entry)
+	}
+	switch len(p.found) {
 	case 0:
-		return 0, errorf(0, 0, "no entry's \"METHOD URL\" matches %q; the file has %d entries", match, len(es))
+		return Request{}, errorf(0, 0, "no entry's \"METHOD URL\" matches %q; the file has %d entries", clip(p.match.String()), p.count)
 	case 1:
-		return found[0], nil
+		return harRequest(p.kept, p.found[0])
 	}
-	return 0, errorf(0, 0, "%d entries match %q (%s); choose one with --entry N or a narrower pattern", len(found), match, strings.Join(list, ", "))
+	return Request{}, errorf(0, 0, "%d entries match %q (%s); choose one with --entry N or a narrower pattern", len(p.found), clip(p.match.String()), strings.Join(p.list, ", "))
 }
 
 // harRequest turns entry n (counting from 1) into a Request.
@@ -153,6 +209,7 @@ func harRequest(e harEntry, n int) (Request, error) {
 func jsonError(data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var ke *jsonKindError
 	var off int64
 	switch {
 	case errors.As(err, &se):
@@ -161,6 +218,8 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &te):
 		off = te.Offset - 1
 		err = fmt.Errorf("%s should be %s, not %s", te.Field, jsonKind(te.Type), te.Value)
+	case errors.As(err, &ke):
+		off = valueStart(data, ke.Offset)
 	default:
 		return errorf(0, 0, "not a HAR file: %v", err)
 	}

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -102,4 +103,39 @@ func FuzzHAR(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHARManyEntries picks from a file of many entries, which is decoded
+// one entry at a time, and places an error in a later entry as in the
+// file; a long pattern is clipped in the message.
+func TestHARManyEntries(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"log":{"pages":[{"id":"p"}],"entries":[`)
+	for i := range 50000 {
+		if i > 0 {
+			b.WriteString(",\n ")
+		}
+		fmt.Fprintf(&b, `{"request":{"method":"GET","url":"http://h/e%d"},"response":{"content":{"text":"xx"}}}`, i+1)
+	}
+	b.WriteString(`]},"extra":[1,{"a":null}]}`)
+	data := []byte(b.String())
+	r, err := HAR(data, 50000, nil)
+	if err != nil || r.URL != "http://h/e50000" {
+		t.Errorf("entry 50000: %+v %v", r, err)
+	}
+	r, err = HAR(data, 0, regexp.MustCompile(`/e31337$`))
+	if err != nil || r.URL != "http://h/e31337" {
+		t.Errorf("match: %+v %v", r, err)
+	}
+	if _, err := HAR(data, 50001, nil); err == nil || !strings.Contains(err.Error(), "entries 1 to 50000") {
+		t.Errorf("entry 50001: %v", err)
+	}
+	long := regexp.MustCompile(strings.Repeat("(a|b)*", 100))
+	if _, err := HAR(data, 0, long); err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "50000 entries match") {
+		t.Errorf("long pattern: %v", err)
+	}
+	bad := "{\"log\":{\"entries\":[{},\n {\"request\": {\"headers\": {}}}]}}"
+	if _, err := HAR([]byte(bad), 1, nil); err == nil || !strings.Contains(err.Error(), "2:26: not a HAR file: log.entries.request.headers should be a list, not object") {
+		t.Errorf("second entry: %v", err)
+	}
 }

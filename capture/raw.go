@@ -1,9 +1,12 @@
 package capture
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"net/url"
 	"strings"
 
@@ -16,8 +19,9 @@ import (
 // a path (origin-form) or a whole URL (absolute-form). target says where
 // to send it: its scheme and host:port; the file's Host header is sent as
 // it is, so that a virtual host keeps its name when the request goes to
-// another address. The body is kept byte for byte; Content-Length is
-// left out, since the engines write the length of what they send.
+// another address. The body is kept byte for byte, or decoded when the
+// file says Transfer-Encoding: chunked; Content-Length is left out,
+// since the engines write the length of what they send.
 func Raw(data []byte, target string) (Request, error) {
 	t, err := url.Parse(target)
 	if err != nil || (t.Scheme != "http" && t.Scheme != "https") || t.Host == "" {
@@ -36,6 +40,7 @@ func Raw(data []byte, target string) (Request, error) {
 		return Request{}, err
 	}
 	req.Header = http.Header{}
+	var te []string
 	for i, l := range lines[1:] {
 		n := i + 2
 		if l != "" && (l[0] == ' ' || l[0] == '\t') {
@@ -51,10 +56,18 @@ func Raw(data []byte, target string) (Request, error) {
 		if !httpguts.ValidHeaderFieldValue(value) {
 			return Request{}, errorf(n, len(name)+2, "the value of %s has a control character", name)
 		}
+		if strings.EqualFold(name, "Transfer-Encoding") {
+			te = append(te, value)
+		}
 		if transportHeader(name) {
 			continue
 		}
 		req.add(name, value)
+	}
+	if te != nil {
+		if body, err = dechunk(te, body, len(lines)+2); err != nil {
+			return Request{}, err
+		}
 	}
 	host, err := rawHost(t, req.Header.Get("Host"))
 	if err != nil {
@@ -65,6 +78,30 @@ func Raw(data []byte, target string) (Request, error) {
 		req.Body = body
 	}
 	return req, nil
+}
+
+// dechunk is the body of a request saved with Transfer-Encoding te,
+// whose first line is line of the file. Chunked is decoded, since the
+// engines send a body with its Content-Length: the chunk sizes would
+// otherwise reach the server as body bytes. As RFC 9112 (6.3) says,
+// Transfer-Encoding overrides a Content-Length. Any other coding is
+// refused rather than sent in a form the server would misread.
+func dechunk(te []string, body []byte, line int) ([]byte, error) {
+	if v := strings.Join(te, ", "); !strings.EqualFold(strings.TrimSpace(v), "chunked") {
+		return nil, errorf(0, 0, "Transfer-Encoding: %s: racetest sends the body as the file has it, with its length; save the request with the body decoded and no Transfer-Encoding", clip(v))
+	}
+	r := bytes.NewReader(body)
+	// The chunked reader reads through a bufio.Reader it is given, so
+	// that what follows the last chunk can be told.
+	br := bufio.NewReader(r)
+	out, err := io.ReadAll(httputil.NewChunkedReader(br))
+	if err != nil {
+		return nil, errorf(line, 1, "the body is not in chunks as Transfer-Encoding: chunked says (%v); fix the chunk sizes, or save the body decoded without Transfer-Encoding", err)
+	}
+	if rest := bytes.TrimLeft(body[len(body)-r.Len()-br.Buffered():], "\r\n"); len(rest) > 0 {
+		return nil, errorf(0, 0, "%d bytes follow the last chunk of the body (a second request?); a raw file holds one request", len(rest))
+	}
+	return out, nil
 }
 
 // splitHead cuts data at the first empty line: after it is the body.

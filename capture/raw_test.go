@@ -77,3 +77,30 @@ func FuzzRaw(f *testing.F) {
 		}
 	})
 }
+
+// TestRawFraming: what is sent must be well-formed whatever the file's
+// framing headers say. The body is what follows the blank line, sent with
+// its own length; a chunked body is decoded first (Transfer-Encoding wins
+// over Content-Length, RFC 9112 6.3); other codings and bad chunks are
+// refused.
+func TestRawFraming(t *testing.T) {
+	head := "POST /a HTTP/1.1\r\nHost: x\r\n"
+	for _, tc := range []struct{ name, text, body, err string }{
+		{"CL shorter than the body", head + "Content-Length: 3\r\n\r\nhello", "hello", ""},
+		{"CL longer than the body", head + "Content-Length: 30\r\n\r\nhello", "hello", ""},
+		{"chunked", head + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1\r\n!\r\n0\r\n\r\n", "hello!", ""},
+		{"CL and chunked", head + "Content-Length: 3\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "hello", ""},
+		{"bad chunk size", head + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello", "", "5:1: the body is not in chunks"},
+		{"chunks cut short", head + "Transfer-Encoding: chunked\r\n\r\n50\r\nhello", "", "the body is not in chunks"},
+		{"a request after the chunks", head + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n", "", "18 bytes follow the last chunk"},
+		{"gzip", head + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "", "Transfer-Encoding: gzip, chunked: racetest sends the body"},
+	} {
+		r, err := Raw([]byte(tc.text), "http://127.0.0.1:1")
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.err)
+		case tc.err == "" && (err != nil || string(r.Body) != tc.body || r.Header.Get("Transfer-Encoding") != "" || r.Header.Get("Content-Length") != ""):
+			t.Errorf("%s: %q %v %v", tc.name, r.Body, r.Header, err)
+		}
+	}
+}

@@ -43,7 +43,11 @@ func CurlArgs(text string) ([]string, error) {
 // bashArgs reads text as one bash simple command with mvdan.cc/sh, which
 // parses quoting exactly as bash does, including $'...'.
 func bashArgs(text string) ([]string, error) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	head, err := boundWords(text)
+	if err != nil {
+		return nil, err
+	}
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(head), "")
 	if err != nil {
 		var pe syntax.ParseError
 		if errors.As(err, &pe) {
@@ -64,21 +68,94 @@ func bashArgs(text string) ([]string, error) {
 		p := st.Pos()
 		return nil, errorf(int(p.Line()), int(p.Col()), "not a plain command; the file must hold one curl command as \"Copy as cURL\" writes it, without pipes, redirections or variables")
 	}
+	if len(head) < len(text) {
+		// The parser read only the start of what follows a ;: more
+		// shell text, which a copied command does not have.
+		return nil, errorf(0, 0, "shell text follows the command; the file must hold one curl command as \"Copy as cURL\" writes it")
+	}
 	args := make([]string, 0, len(call.Args))
 	for _, w := range call.Args {
 		if err := literalWord(w); err != nil {
 			return nil, err
 		}
-		// Fields removes quotes and backslashes as bash does; one word
-		// gives one field unless it has unquoted braces ({a,b}).
+		if braces(w) {
+			p := w.Pos()
+			return nil, errorf(int(p.Line()), int(p.Col()), "%q is expanded by the shell into several words (brace expansion); quote it", shellSource(w))
+		}
+		// Fields removes quotes and backslashes as bash does; braces
+		// refused above, it gives one field.
 		fs, err := expand.Fields(nil, w)
 		if err != nil || len(fs) != 1 {
 			p := w.Pos()
 			return nil, errorf(int(p.Line()), int(p.Col()), "%q is expanded by the shell into %d words; quote it", shellSource(w), len(fs))
 		}
-		args = append(args, fs[0])
+		f := fs[0]
+		args = append(args, f)
 	}
 	return args, nil
+}
+
+// MaxArgs bounds the words of a copied command: the parser keeps about
+// 230 bytes a word, so that a few MiB of "-H a:b" took gigabytes, while
+// the copy of a request with a hundred headers has about 200.
+const MaxArgs = 10000
+
+// maxAfterToken is how much text after the first token that is not a
+// word (;, |, &, <) is parsed: such a token makes the command an error
+// unless it ends it (a trailing ;), and the parser's cost must stay
+// bounded however many words follow.
+const maxAfterToken = 64 << 10
+
+// boundWords checks that text has at most MaxArgs words, parsing them one
+// at a time and dropping them, and returns the part of text the full
+// parser may read: all of it, or, when a token that is not a word comes
+// first, what it needs to say what the token starts.
+func boundWords(text string) (string, error) {
+	n := 0
+	var err error
+	for _, err = range syntax.NewParser(syntax.Variant(syntax.LangBash)).WordsSeq(strings.NewReader(text)) {
+		if err != nil {
+			break
+		}
+		if n++; n > MaxArgs {
+			return "", errorf(0, 0, "the command has more than %d words; a copied request has tens: is it the right file?", MaxArgs)
+		}
+	}
+	var pe syntax.ParseError
+	if errors.As(err, &pe) && !pe.Incomplete {
+		if end := int(pe.Pos.Offset()) + maxAfterToken; end < len(text) {
+			return text[:end], nil
+		}
+	}
+	return text, nil
+}
+
+// braces tells whether bash would brace-expand w: an unquoted part with
+// { followed by a comma or .. and a }. It errs on the side of yes (an
+// escaped \{ counts too), and says yes to more than a few unquoted {,
+// whose expansion takes time quadratic in their number: such a word is
+// asked to be quoted. Brace expansion must not run on a copied command:
+// a few bytes of {a,b}{a,b}... expand to millions of words.
+func braces(w *syntax.Word) bool {
+	n := 0
+	for _, part := range w.Parts {
+		lit, ok := part.(*syntax.Lit)
+		if !ok {
+			continue
+		}
+		if n += strings.Count(lit.Value, "{"); n > 16 {
+			return true
+		}
+		open := strings.IndexByte(lit.Value, '{')
+		if open < 0 {
+			continue
+		}
+		rest := lit.Value[open:]
+		if end := strings.LastIndexByte(rest, '}'); end > 0 && strings.ContainsAny(rest[:end], ",") || strings.Contains(rest, "..") && strings.Contains(rest, "}") {
+			return true
+		}
+	}
+	return false
 }
 
 // literalWord refuses a word whose value a shell would compute: a

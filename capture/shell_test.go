@@ -42,10 +42,12 @@ func TestCurlArgsRefusesWhatAShellWouldCompute(t *testing.T) {
 		`curl 'h`:                    "1:6: reached EOF without closing quote",
 		"":                           "no command in the file",
 		`curl ~/x`:                   `"~/x" is expanded by the shell`,
-		`curl h{a,b}`:                `"h{a,b}" is expanded by the shell into 2 words`,
+		`curl h{a,b}`:                `"h{a,b}" is expanded by the shell into several words`,
 		`curl ^"h^" & del x`:         `"&" starts another command`,
 		`curl ^"h%PATH%^"`:           "%PATH% is expanded by cmd",
 		"curl ^\"h^\"\ncurl ^\"g^\"": "2:1: a second command",
+		"curl ^\"h^\" ^":             "1:12: the command ends with ^",
+		"curl ^\"h^\" ^\n":           "1:12: the command ends with ^",
 	} {
 		_, err := CurlArgs(text)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -113,4 +115,32 @@ func FuzzCurlArgs(f *testing.F) {
 			t.Fatalf("%q gave %q without an error", text, args)
 		}
 	})
+}
+
+// TestCurlArgsBounded refuses, quickly and in little memory, commands
+// whose parsing or expansion would grow without bound: brace expansion
+// (30 {a,b} are a billion words), millions of words (the parser keeps
+// hundreds of bytes a word), a second command followed by megabytes.
+func TestCurlArgsBounded(t *testing.T) {
+	many := strings.Repeat("-H a:b ", MaxArgs)
+	for text, want := range map[string]string{
+		"curl " + strings.Repeat("{a,b}", 30):      "is expanded by the shell into several words (brace expansion)",
+		"curl h" + strings.Repeat("{", 100000):     "is expanded by the shell into several words",
+		"curl h " + many:                           "more than 10000 words",
+		"curl ^\"h^\" " + many:                     "more than 10000 words",
+		"curl h; " + many:                          "1:9: a second command",
+		"curl h;" + strings.Repeat(" ", 100000):    "shell text follows the command",
+		"curl h | " + strings.Repeat("x ", 100000): "not a plain command",
+		strings.Repeat("(", 100000):                "must be followed by",
+	} {
+		_, err := CurlArgs(text)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.40q: %v, want %q", text, err, want)
+		}
+	}
+	// A command just under the bound is read.
+	args, err := CurlArgs("curl h " + strings.Repeat("-H a:b ", MaxArgs/2-1))
+	if err != nil || len(args) != MaxArgs {
+		t.Errorf("%d args, %v", len(args), err)
+	}
 }

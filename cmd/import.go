@@ -178,6 +178,18 @@ func importNotes(fo *FireOptions) []string {
 	if fo.CACert != "" {
 		out = append(out, "the command trusts "+fo.CACert+": run it with racetest run --cacert "+fo.CACert)
 	}
+	if fo.Proxy != "" {
+		// Named without its credentials, which stay on the command line.
+		px := report.RedactURL(fo.Proxy, false)
+		if u, err := runner.ParseProxy(fo.Proxy); err == nil {
+			px = runner.ProxyName(u)
+		}
+		out = append(out, "the command goes through the proxy "+px+": run it with racetest run -x (its credentials are not printed)")
+	}
+	if fo.Cert != "" {
+		file, _, _ := splitCertArg(fo.Cert)
+		out = append(out, "the command sends the client certificate "+file+": run it with racetest run -E "+file+" (and --key, --pass as needed; passwords are not printed)")
+	}
 	if fo.Location {
 		out = append(out, "the command follows redirects: run it with racetest run -L")
 	}

@@ -44,9 +44,18 @@ func (o *ImportFlags) flag(kind string) string {
 // rawTargetHelp is the help of --target for --raw.
 const rawTargetHelp = "with --raw: the `URL` to send it to (scheme, host, port); the file's Host header is sent as it is"
 
-// maxCaptureSize bounds a --curl, --raw or --har file. A HAR holds the
-// responses too, so a page's export is often tens of MiB.
+// maxCaptureSize bounds a --har file. A HAR holds the responses too, so
+// a page's export is often tens of MiB.
 const maxCaptureSize = 256 << 20
+
+// maxRequestFileSize bounds a --curl or --raw file, which holds one
+// request: its body (at most scenarios.MaxBodySize) and its head.
+const maxRequestFileSize = scenarios.MaxBodySize + 1<<20
+
+// maxMatchSize bounds --match. Go's regexp runs in time linear in the
+// text, but also in the pattern's size: a 20 KB pattern over the entries
+// of a large HAR file took minutes.
+const maxMatchSize = 1024
 
 // addFlags binds --curl, --raw, --har, --entry and --match, and --target
 // when withTarget (probe binds its own, which also names a scenario
@@ -125,6 +134,9 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 		return usageErrorf("--entry and --match both choose the HAR entry; give one")
 	case o.Import.Match != "":
 		var err error
+		if len(o.Import.Match) > maxMatchSize {
+			return usageErrorf("--match: the pattern is %d bytes, more than the %d a METHOD URL pattern needs; match a part of the URL", len(o.Import.Match), maxMatchSize)
+		}
 		if re, err = regexp.Compile(o.Import.Match); err != nil {
 			return usageErrorf("--match %q: %v", o.Import.Match, err)
 		}
@@ -133,8 +145,13 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	req, err := capture.HAR(data, o.Import.Entry, re)
-	if err != nil {
+	req, err := readfile.Cancellable(ctx, func() (capture.Request, error) {
+		return capture.HAR(data, o.Import.Entry, re)
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
 		return captureError(o.Import.flag("har"), o.Import.HAR, err)
 	}
 	return o.useCaptured(o.Import.flag("har")+" "+o.Import.HAR, req)
@@ -293,13 +310,17 @@ func (o *FireOptions) flagSet() *pflag.FlagSet {
 func readCapture(ctx context.Context, flag, path string, app *App) ([]byte, error) {
 	var data []byte
 	var err error
+	limit := int64(maxRequestFileSize)
+	if strings.HasSuffix(flag, "har") {
+		limit = maxCaptureSize
+	}
 	if path == "-" {
-		data, err = readfile.All(ctx, app.Stdin, maxCaptureSize)
+		data, err = readfile.All(ctx, app.Stdin, limit)
 	} else {
-		data, err = readfile.File(ctx, path, maxCaptureSize)
+		data, err = readfile.File(ctx, path, limit)
 	}
 	if err != nil {
-		return nil, fileReadError(ctx, flag, path, maxCaptureSize, err)
+		return nil, fileReadError(ctx, flag, path, limit, err)
 	}
 	return data, nil
 }

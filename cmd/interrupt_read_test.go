@@ -27,6 +27,12 @@ func TestInterruptWhileReading(t *testing.T) {
 		"validate fifo": {"validate", fifo},
 		"run fifo":      {"run", fifo},
 		"-d @-":         {"fire", "-d", "@-", url},
+		"--curl -":      {"fire", "--curl", "-"},
+		"import curl -": {"import", "curl", "-"},
+		"--har fifo":    {"fire", "--har", fifo, "--entry", "1"},
+		"-E fifo":       {"fire", "-E", fifo, url},
+		"--values fifo": {"fire", "--values", "t=" + fifo, "-H", "X: {{ values.t }}", url},
+		"-b fifo":       {"fire", "-b", fifo, url},
 		"report fifo":   {"report", fifo},
 		"report -":      {"report", "-"},
 		"merge fifo":    {"merge", fifo},
@@ -46,6 +52,34 @@ func TestInterruptWhileReading(t *testing.T) {
 	}
 	if n := started.Load(); n != 0 {
 		t.Errorf("the server got %d requests while racetest was reading its input", n)
+	}
+}
+
+// Ctrl-C works while racetest picks a request out of a HAR file, which
+// can take seconds: here a pattern (within --match's size limit) that
+// costs about 2 million steps an entry over 5,000 long URLs.
+func TestInterruptWhileMatchingHAR(t *testing.T) {
+	bin := buildRacetest(t)
+	var b strings.Builder
+	b.WriteString(`{"log":{"entries":[`)
+	for i := range 5000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"request":{"method":"GET","url":"http://127.0.0.1:1/` + strings.Repeat("a", 2000) + `"}}`)
+	}
+	b.WriteString(`]}}`)
+	har := filepath.Join(t.TempDir(), "slow.har")
+	if err := os.WriteFile(har, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := start(t, bin, "import", "har", har, "--match", strings.Repeat("[^z]*", 200)+"z")
+	time.Sleep(500 * time.Millisecond)
+	if d := p.interrupt(t); d > 2*time.Second {
+		t.Errorf("took %s to stop after SIGINT", d)
+	}
+	if p.code != int(ExitInterrupted) {
+		t.Errorf("exit %d, want %d\nstderr:\n%s", p.code, ExitInterrupted, p.err.String())
 	}
 }
 

@@ -1,7 +1,10 @@
 package cmd
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"mime"
 	"net/url"
 	"sort"
 	"strings"
@@ -74,8 +77,11 @@ func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 	if err != nil {
 		return runner.Request{}, err
 	}
-	if q := s.query(u); q != "" {
+	if q, changed := s.pairs(u.RawQuery, "query_", "query parameter (as in the URL, percent-encoded)"); changed {
 		lit.URL = s.escape(scenarios.Origin(req.URL)+u.EscapedPath()) + "?" + q
+	}
+	if b, changed := s.body(req); changed {
+		lit.Body = []byte(b)
 	}
 	return lit, nil
 }
@@ -109,29 +115,90 @@ func authScheme(name, v string) string {
 	return ": '" + scheme + " ...'"
 }
 
-// query replaces the secret-looking parameters of u's query with
-// references, keeping the order and encoding of the rest; "" when there
-// are none.
-func (s *secretRefs) query(u *url.URL) string {
-	if u.RawQuery == "" {
-		return ""
+// pairs replaces the secret-looking values of name=value pairs joined
+// by & (a query, a form body) with references, keeping the order and
+// encoding of the rest; false when there are none.
+func (s *secretRefs) pairs(raw, prefix, what string) (string, bool) {
+	if raw == "" {
+		return "", false
 	}
 	changed := false
-	parts := strings.Split(u.RawQuery, "&")
+	parts := strings.Split(raw, "&")
 	for i, p := range parts {
 		k, v, _ := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(k)
-		if err != nil || !report.IsSecretParam(name) || s.commandLine && hasValueRef(v) {
+		if err != nil || v == "" || !report.IsSecretParam(name) || s.commandLine && hasValueRef(v) {
 			parts[i] = s.escape(p)
 			continue
 		}
-		parts[i] = s.escape(k) + "=" + s.take("query_"+name, "the "+name+" query parameter (as in the URL, percent-encoded)", v)
+		parts[i] = s.escape(k) + "=" + s.take(prefix+name, "the "+name+" "+what, v)
 		changed = true
 	}
-	if !changed {
-		return ""
+	return strings.Join(parts, "&"), changed
+}
+
+// body is req's body with the secret-looking fields of a form or a JSON
+// body made references (password, api_key, client_secret...: the names
+// report.IsSecretParam masks), or false when there are none.
+func (s *secretRefs) body(req runner.Request) (string, bool) {
+	if len(req.Body) == 0 {
+		return "", false
 	}
-	return strings.Join(parts, "&")
+	ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	switch {
+	case ct == "application/x-www-form-urlencoded":
+		return s.pairs(string(req.Body), "body_", "form field (as in the body, percent-encoded)")
+	case ct == "application/json" || strings.HasSuffix(ct, "+json") || ct == "" && json.Valid(req.Body):
+		return s.json(req.Body)
+	}
+	return "", false
+}
+
+// json replaces the string values of secret-looking keys, at any depth,
+// in place: the rest of the body keeps its bytes (order, spacing). The
+// variable holds the string as the body has it, JSON-escaped, without
+// its quotes, so that the scenario sends the same bytes.
+func (s *secretRefs) json(body []byte) (string, bool) {
+	d := json.NewDecoder(bytes.NewReader(body))
+	var b strings.Builder
+	done := 0        // bytes of body written to b
+	key := ""        // the key whose value comes next, in an object
+	var stack []bool // at each depth, true for an object
+	for {
+		before := d.InputOffset()
+		t, err := d.Token()
+		if err != nil {
+			break
+		}
+		switch v := t.(type) {
+		case json.Delim:
+			if v == '{' || v == '[' {
+				stack = append(stack, v == '{')
+			} else if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			key = ""
+			continue
+		case string:
+			if len(stack) > 0 && stack[len(stack)-1] && key == "" {
+				key = v
+				continue
+			}
+			if key != "" && v != "" && report.IsSecretParam(key) && !(s.commandLine && hasValueRef(v)) {
+				end := int(d.InputOffset())
+				start := bytes.IndexByte(body[before:end], '"') + int(before)
+				b.WriteString(s.escape(string(body[done : start+1])))
+				b.WriteString(s.take("body_"+key, "the "+key+" field of the JSON body (as in the body, JSON-escaped)", string(body[start+1:end-1])))
+				done = end - 1
+			}
+		}
+		key = ""
+	}
+	if done == 0 {
+		return "", false
+	}
+	b.WriteString(s.escape(string(body[done:])))
+	return b.String(), true
 }
 
 // envName is RACETEST_ and name in upper case with _ for the rest,

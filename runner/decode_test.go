@@ -112,3 +112,77 @@ func TestDecodeCorrupt(t *testing.T) {
 		t.Errorf("%v %v", r.ErrKind, r.Err)
 	}
 }
+
+// compress applies one coding to b.
+func compress(t *testing.T, coding string, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var zw io.WriteCloser
+	switch coding {
+	case "gzip":
+		zw = gzip.NewWriter(&buf)
+	case "deflate":
+		zw = zlib.NewWriter(&buf)
+	case "br":
+		zw = brotli.NewWriterLevel(&buf, brotli.BestSpeed)
+	}
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDecodeStack: a Content-Encoding stack is undone from its last
+// coding, each layer bounded together by MaxBodyLimit (a gzip bomb inside
+// gzip too); more than five codings are refused as curl refuses them;
+// a stack with an unknown coding, and an empty body, are kept as they came.
+func TestDecodeStack(t *testing.T) {
+	plain := []byte(`{"ok":true}`)
+	bomb := compress(t, "gzip", compress(t, "gzip", make([]byte, MaxBodyLimit+1<<20)))
+	bodies := map[string]struct {
+		coding string
+		body   []byte
+	}{
+		"/gzip-br":  {"gzip, br", compress(t, "br", compress(t, "gzip", plain))},
+		"/gzip2":    {"GZIP,gzip", compress(t, "gzip", compress(t, "gzip", plain))},
+		"/deflate":  {"identity, deflate", compress(t, "deflate", plain)},
+		"/split":    {"", compress(t, "gzip", compress(t, "br", plain))},
+		"/bomb":     {"gzip, gzip", bomb},
+		"/six":      {"gzip, gzip, gzip, gzip, gzip, gzip", plain},
+		"/zstd":     {"gzip, zstd", plain},
+		"/empty":    {"gzip", nil},
+		"/truncate": {"gzip, gzip", compress(t, "gzip", compress(t, "gzip", plain))[:20]},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := bodies[r.URL.Path]
+		if r.URL.Path == "/split" {
+			// Two header lines make one list: br applied first.
+			w.Header()["Content-Encoding"] = []string{"br", "gzip"}
+		} else {
+			w.Header().Set("Content-Encoding", b.coding)
+		}
+		_, _ = w.Write(b.body)
+	}))
+	defer srv.Close()
+	c := Client{Decompress: true}
+	for path, want := range map[string]string{
+		"/gzip-br": string(plain), "/gzip2": string(plain), "/deflate": string(plain), "/split": string(plain),
+		"/bomb":     "error: the decoded body is more than 16 MiB",
+		"/six":      "error: the body has 6 content codings",
+		"/zstd":     string(plain),
+		"/empty":    "",
+		"/truncate": "error: decode the gzip, gzip body",
+	} {
+		r := Do(context.Background(), Request{Method: "GET", URL: srv.URL + path}, c)
+		got := string(r.Body)
+		if r.Err != nil {
+			got = "error: " + r.Err.Error()
+		}
+		if strings.HasPrefix(want, "error: ") && !strings.Contains(got, strings.TrimPrefix(want, "error: ")) || !strings.HasPrefix(want, "error: ") && got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}

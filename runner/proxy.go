@@ -212,19 +212,31 @@ func connectHTTP(c net.Conn, px *url.URL, addr string) error {
 	if _, err := io.WriteString(c, b.String()); err != nil {
 		return err
 	}
-	// The answer's head is bounded like any response head. Nothing may
-	// follow it before racetest speaks, since the target has not yet
-	// been sent a byte: what the reader buffered past it would be lost.
-	br := bufio.NewReader(io.LimitReader(c, MaxResponseHead))
+	// The answer's head is bounded like any response head, by the guard
+	// of the engines' connections. Nothing may follow it before racetest
+	// speaks, since the target has not yet been sent a byte: what the
+	// reader buffered past it would be lost.
+	g := newHeadGuard(c)
+	br := bufio.NewReader(g)
 	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
 	if err != nil {
+		switch {
+		case g.err != nil:
+			err = g.err
+		case g.cutShort() != nil:
+			// A head cut by the timeout reads as a malformed line.
+			err = g.cutShort()
+		}
 		return fmt.Errorf("reading the answer to CONNECT %s: %w", addr, err)
 	}
-	resp.Body.Close()
+	// The body is not read: a 2xx answer to CONNECT has none whatever
+	// its headers say (RFC 9110 9.3.6), and after any other the
+	// connection is closed. Draining it would wait on a proxy that
+	// announces a body and never sends it.
 	switch {
 	// tinyproxy answers a CONNECT with wrong credentials 401, not 407.
 	case resp.StatusCode == http.StatusProxyAuthRequired, resp.StatusCode == http.StatusUnauthorized:
-		return fmt.Errorf("CONNECT %s: %s: give the proxy's user and password in its URL (http://USER:PASSWORD@HOST:PORT)", addr, resp.Status)
+		return fmt.Errorf("CONNECT %s: %s: give the proxy's user and password in its URL, as USER:PASSWORD@ before its host", addr, resp.Status)
 	case resp.StatusCode/100 != 2:
 		return fmt.Errorf("CONNECT %s: the proxy answered %s", addr, resp.Status)
 	case br.Buffered() > 0:

@@ -78,11 +78,17 @@ func (e *ValuesError) Error() string {
 // a values: environment variable: CRLF taken as LF, a final newline
 // ending the last line rather than adding an empty value. An empty line
 // elsewhere is a *ValuesError: it is more often a mistake than an empty
-// token.
+// token. More lines than MaxN are an error.
 func SplitValues(text string) ([]string, error) {
 	text = strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	if text == "" {
 		return nil, &ValuesError{}
+	}
+	// Request i of a burst gets line i: lines past the largest burst
+	// would never be sent, and each costs memory and a secret to mask
+	// (16 MiB of one-byte lines took 311 MB).
+	if n := strings.Count(text, "\n") + 1; n > MaxN {
+		return nil, fmt.Errorf("%d lines, more than the %d requests a burst may have; request i gets line i, so keep the first %d", n, MaxN, MaxN)
 	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {

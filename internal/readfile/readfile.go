@@ -6,6 +6,7 @@
 package readfile
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,7 +37,13 @@ func File(ctx context.Context, path string, limit int64) ([]byte, error) {
 			return nil, err
 		}
 		defer f.Close()
-		b, err := readAll(f, limit)
+		// A regular file is read into a buffer of its size: growing one
+		// as io.ReadAll does takes up to twice the size at the end.
+		var hint int64
+		if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
+			hint = min(st.Size(), limit) + bytes.MinRead + 1
+		}
+		b, err := readAll(f, limit, hint)
 		var tl *TooLargeError
 		if errors.As(err, &tl) {
 			if st, serr := f.Stat(); serr == nil && st.Mode().IsRegular() {
@@ -49,38 +56,49 @@ func File(ctx context.Context, path string, limit int64) ([]byte, error) {
 
 // All reads at most limit bytes of r, such as standard input, as File does.
 func All(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
-	return async(ctx, func() ([]byte, error) { return readAll(r, limit) })
+	return async(ctx, func() ([]byte, error) { return readAll(r, limit, 0) })
 }
 
-func readAll(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+// readAll reads r up to limit+1 bytes into a buffer of hint bytes to start.
+func readAll(r io.Reader, limit, hint int64) ([]byte, error) {
+	buf := bytes.NewBuffer(make([]byte, 0, hint))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, &TooLargeError{Limit: limit, Size: -1}
 	}
 	return b, nil
 }
 
-type result struct {
-	b   []byte
-	err error
+func async(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
+	return Cancellable(ctx, read)
 }
 
-func async(ctx context.Context, read func() ([]byte, error)) ([]byte, error) {
+// Cancellable runs f in a goroutine and returns its result, or ctx.Err()
+// at once when ctx ends first, leaving f to the process's exit. It is for
+// the work done on what was read before anything is sent (parsing a
+// 256 MiB HAR file, matching a pattern against its entries), which takes
+// seconds and must not keep Ctrl-C from working.
+func Cancellable[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	var zero T
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return zero, err
+	}
+	type result struct {
+		v   T
+		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		b, err := read()
-		done <- result{b, err}
+		v, err := f()
+		done <- result{v, err}
 	}()
 	select {
 	case r := <-done:
-		return r.b, r.err
+		return r.v, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return zero, ctx.Err()
 	}
 }

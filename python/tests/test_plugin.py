@@ -100,3 +100,31 @@ def test_timeout_becomes_a_go_duration(seconds, want):
     from pytest_racetest.client import _duration
 
     assert _duration(seconds) == want
+
+
+def test_per_request_values_stay_masked_in_assertion_messages(pytester, racetest_bin, demo, tmp_path):
+    # Per-request values (--values) are secrets wherever they were sent:
+    # a failed assertion's message and the report it shows mask them.
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("v4lue-one\nv4lue-two\n")
+    pytester.makepyfile(
+        """
+        def test_values(racetest):
+            result = racetest.fire(%r + "/healthz?k={{ values.t }}", n=2,
+                                   headers={"X-Who": "{{ values.t }}"},
+                                   args=["--values", "t=%s"])
+            urls = [r.url for r in result.responses]
+            assert not urls, urls
+        """
+        % (demo, tokens)
+    )
+    out = pytester.runpytest("--racetest-bin=" + racetest_bin)
+    out.assert_outcomes(failed=1)
+    out.stdout.fnmatch_lines(
+        [
+            # ? for the brackets, which fnmatch reads as a class.
+            "E       AssertionError: ?'*/healthz?k=REDACTED', '*/healthz?k=REDACTED'?",
+            "*- Captured racetest report call -*",
+        ]
+    )
+    assert "v4lue" not in out.stdout.str()

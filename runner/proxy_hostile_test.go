@@ -1,0 +1,140 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// hostileProxy listens on loopback and answers every connection with
+// answer(conn) after reading what racetest sent.
+func hostileProxy(t *testing.T, answer func(c net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 4096)
+				if _, err := c.Read(buf); err != nil {
+					return
+				}
+				answer(c)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// A proxy that answers CONNECT in a hostile way fails the dial with a
+// ProxyError that says what happened, within the connect timeout, in
+// bounded memory, and without its credentials.
+func TestHostileConnectProxy(t *testing.T) {
+	hold := func(c net.Conn) { _, _ = c.Read(make([]byte, 1)) } // until racetest closes
+	for _, tc := range []struct {
+		name   string
+		answer func(c net.Conn)
+		want   string
+	}{
+		{"silent", hold, "i/o timeout"},
+		{"status line cut by the timeout", func(c net.Conn) { c.Write([]byte("HTTP/1.1 2")); hold(c) }, "i/o timeout"},
+		{"endless header line", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nX: "))
+			chunk := bytes.Repeat([]byte("a"), 64<<10)
+			for {
+				if _, err := c.Write(chunk); err != nil {
+					return
+				}
+			}
+		}, "response head over the limit of 1048576 bytes"},
+		{"refused", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 403 Forbidden\r\nContent-Length: 99999999\r\n\r\n"))
+			hold(c)
+		}, "the proxy answered 403 Forbidden"},
+		{"a 200 announcing a body it never sends", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n"))
+			hold(c)
+		}, ""},
+		{"bytes smuggled after the 200", func(c net.Conn) {
+			c.Write([]byte("HTTP/1.1 200 OK\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"))
+			hold(c)
+		}, "the proxy sent 40 bytes after its answer before the tunnel was used"},
+		{"garbage", func(c net.Conn) { c.Write([]byte("\x00\xff garbage\r\n\r\n")); hold(c) }, "malformed HTTP"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := hostileProxy(t, tc.answer)
+			px, err := ParseProxy("http://alice:S3CRET@" + addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := &Options{Client: Client{Proxy: Proxies{HTTP: px, Loopback: true}, ConnectTimeout: 500 * time.Millisecond}}
+			start := time.Now()
+			c, err := dialTCP(context.Background(), o, "http", "127.0.0.1:9")
+			if c != nil {
+				c.Close()
+			}
+			var pe *ProxyError
+			switch {
+			case tc.want == "" && err != nil:
+				// The Content-Length of a 2xx answer to CONNECT is
+				// ignored (RFC 9110 9.3.6): the tunnel is up at once.
+				t.Errorf("%v, want the tunnel", err)
+			case tc.want != "" && (!errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "S3CRET")):
+				t.Errorf("%v, want a ProxyError with %q", err, tc.want)
+			}
+			// Generous: the bound is the connect timeout, not the
+			// proxy's pace; the race detector and a loaded machine add.
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %s with a 500ms connect timeout", d)
+			}
+		})
+	}
+}
+
+// A SOCKS5 proxy that sends garbage or stalls in the middle of the
+// handshake fails the dial within the connect timeout.
+func TestHostileSOCKSProxy(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer func(c net.Conn)
+		want   string
+	}{
+		{"garbage", func(c net.Conn) { c.Write([]byte("HTTP/1.1 200 OK\r\n\r\n")); time.Sleep(time.Second) }, "socks"},
+		{"stall after one byte", func(c net.Conn) { c.Write([]byte{5}); _, _ = c.Read(make([]byte, 1)) }, "i/o timeout"},
+		{"bad reply", func(c net.Conn) {
+			c.Write([]byte{5, 0})
+			_, _ = c.Read(make([]byte, 300))
+			c.Write(append([]byte{5, 0, 0, 9}, bytes.Repeat([]byte("x"), 50)...))
+			_, _ = c.Read(make([]byte, 1))
+		}, "unknown address type 9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := hostileProxy(t, tc.answer)
+			px, err := ParseProxy("socks5h://alice:S3CRET@" + addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := &Options{Client: Client{Proxy: Proxies{HTTP: px, Loopback: true}, ConnectTimeout: 500 * time.Millisecond}}
+			c, err := dialTCP(context.Background(), o, "http", "example.test:80")
+			if c != nil {
+				c.Close()
+			}
+			var pe *ProxyError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "S3CRET") {
+				t.Errorf("%v, want a ProxyError with %q", err, tc.want)
+			}
+		})
+	}
+}
