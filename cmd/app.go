@@ -97,6 +97,9 @@ Start with the built-in demo target:
 	root.SetVersionTemplate("racetest {{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\n" + exitCodesHelp + "\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if cerr := curlFlagError(c, err); cerr != nil {
+			return cerr
+		}
 		return flagError(didYouMean(c.Flags(), err))
 	})
 	root.AddCommand(

@@ -79,7 +79,12 @@ func TestFireCertificates(t *testing.T) {
 	for _, mode := range []string{"auto", "single-packet", "last-byte", "barrier"} {
 		cases = append(cases,
 			cliCase{name: mode + "/untrusted", args: []string{"fire", "-n", "3", "--mode", mode, url}, code: 3,
-				stderrs: []string{"target unreachable: tls handshake with " + host + ": ", "certificate", "use -k to skip certificate verification, or --cacert FILE"}},
+				stderrs: []string{"the target's TLS certificate was not trusted: tls handshake with " + host + ": ", "use -k to skip certificate verification, or --cacert FILE"},
+				// The report says it too, not "unreachable": a reader of
+				// the report alone learns the fix.
+				stdouts: []string{"the target's TLS certificate was not trusted", "use -k to skip certificate verification, or --cacert FILE"}},
+			cliCase{name: mode + "/untrusted json", args: []string{"fire", "-n", "3", "--mode", mode, "-o", "json", url}, code: 3,
+				stdouts: []string{`"error": "round 1: race: the target's TLS certificate was not trusted: `, `(use -k to skip certificate verification, or --cacert FILE to trust the CA that signed it)"`}},
 			cliCase{name: mode + "/insecure", args: []string{"fire", "-n", "3", "--mode", mode, "-k", "--expect-status", "200=3", url}, code: 0},
 			cliCase{name: mode + "/cacert", args: []string{"fire", "-n", "3", "--mode", mode, "--cacert", ca, "--expect-status", "200=3", url}, code: 0},
 		)
@@ -109,6 +114,23 @@ func TestRunCertificates(t *testing.T) {
 		{name: "cacert", args: []string{"run", "--target", url, "--cacert", ca, file}, code: 0},
 		{name: "cacert missing", args: []string{"run", "--target", url, "--cacert", "/nonexistent/ca.pem", file}, code: 2,
 			stderrs: []string{"--cacert /nonexistent/ca.pem: cannot read the file"}},
+	})
+}
+
+// TestRunConnections: race.connections spreads single-packet's streams
+// over K connections, as --connections does, which overrides it.
+func TestRunConnections(t *testing.T) {
+	url, ca := tlsTarget(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), true)
+	file := filepath.Join(t.TempDir(), "conn.yaml")
+	yaml := "version: 1\nname: conn\nrace:\n  n: 6\n  connections: 2\n  request: {url: /}\n  expect: [\"count(status == 200) == 6\"]\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, []cliCase{
+		{name: "file", args: []string{"run", "--target", url, "--cacert", ca, file}, code: 0,
+			stdouts: []string{"single-packet, HTTP/2.0, 6 requests on 2 connections"}},
+		{name: "flag overrides", args: []string{"run", "--target", url, "--cacert", ca, "--connections", "3", file}, code: 0,
+			stdouts: []string{"single-packet, HTTP/2.0, 6 requests on 3 connections"}},
 	})
 }
 

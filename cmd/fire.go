@@ -86,6 +86,9 @@ probability C (exit 4 when --max-rounds ran out first).`,
   racetest fire -n 10 --values tok=tokens.txt -H 'Authorization: Bearer {{ values.tok }}' \
     -X POST --json '{"type":"investment_complete"}' http://127.0.0.1:8080/missions/unique/complete
 
+  # The same upload twenty times at once, as curl -F; -v shows it as sent.
+  racetest fire -v -F 'avatar=@me.png' -F 'user=u1' --expect-status 200=1 http://127.0.0.1:8080/upload
+
   # Through a proxy, with a client certificate, as curl -x and -E.
   racetest fire -x http://127.0.0.1:3128 -E client.pem --key client-key.pem https://api.example/redeem
 

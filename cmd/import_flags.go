@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/racetest/racetest/capture"
@@ -233,13 +234,39 @@ func (o *FireOptions) completeCurl(ctx context.Context) error {
 func curlOptionError(where string, err error) error {
 	var ne *pflag.NotExistError
 	if errors.As(err, &ne) {
-		name := "--" + ne.GetSpecifiedName()
-		if ne.GetSpecifiedShortnames() != "" {
+		name := curlOption(err)
+		switch {
+		case name != "":
+		case ne.GetSpecifiedShortnames() != "":
 			name = "-" + ne.GetSpecifiedName()
+		default:
+			name = "--" + ne.GetSpecifiedName()
 		}
-		return usageErrorf("%s: the curl option %s is not one racetest supports; remove it from the command (racetest fire --help lists the curl options it takes)", where, name)
+		return usageErrorf("%s: %s", where, unsupportedCurl(name))
 	}
 	return usageErrorf("%s: %w", where, flagError(err))
+}
+
+// unsupportedCurl says that a curl option is not one racetest takes, for
+// a copied command and the command line alike.
+func unsupportedCurl(name string) string {
+	return "the curl option " + name + " is not one racetest supports; remove it from the command (racetest fire --help lists the curl options it takes)"
+}
+
+// curlFlagError words an unknown flag of fire or probe that is one of
+// curl's, which a user who types curl's habits meets: "-T (--upload-file)
+// is a curl option racetest does not support", instead of pflag's bare
+// "unknown shorthand flag". Other errors are left to flagError.
+func curlFlagError(c *cobra.Command, err error) error {
+	// fire and probe read a request as curl does: only they bind
+	// --data-urlencode.
+	if c.Flags().Lookup("data-urlencode") == nil {
+		return nil
+	}
+	if name := curlOption(err); name != "" {
+		return usageErrorf("%s", unsupportedCurl(name))
+	}
+	return nil
 }
 
 // mergeFlags adds the flags set in from to the same flags of to: the

@@ -240,7 +240,14 @@ func wantInterrupted(t *testing.T, p *proc, took time.Duration, wants ...string)
 	if p.code != int(ExitInterrupted) || took > 2*time.Second {
 		t.Errorf("exit %d %v after SIGINT, want 130 within 2s", p.code, took)
 	}
-	if errOut != "racetest: interrupted\n" {
+	// -v's request as sent ("> " lines, as curl -v) comes before it.
+	var lines []string
+	for _, l := range strings.SplitAfter(errOut, "\n") {
+		if !strings.HasPrefix(l, "> ") {
+			lines = append(lines, l)
+		}
+	}
+	if strings.Join(lines, "") != "racetest: interrupted\n" {
 		t.Errorf("stderr %q, want one line saying it was interrupted", errOut)
 	}
 	wants = append(wants, "interrupted: the report shows what was collected before the stop")

@@ -51,7 +51,7 @@ func (o *OutputOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report with a timeline to this file")
 	f.StringVar(&o.Color, "color", "auto", "colour in the text report: auto, always or never (NO_COLOR is honoured)")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress bars on stderr")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "list every request in the text report, and show on stderr the first request as sent (masked unless --show-secrets), as curl -v")
 	f.BoolVar(&o.ShowSecrets, "show-secrets", false, "print Authorization, cookies, URL tokens and per-request values unmasked")
 }
 

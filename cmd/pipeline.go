@@ -29,12 +29,15 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 		p := out.newProgress(app, r.s, &r.opts)
 		res, err := r.s.Run(ctx, r.opts)
 		p.finish()
+		if out.Verbose {
+			writeSent(app, res, out.ShowSecrets)
+		}
 		code := exitCode(err)
 		if err == nil && res.FailedRounds() > 0 {
 			code = ExitCheckFailed
 		}
 		if res != nil {
-			doc.Runs = append(doc.Runs, report.NewRun(res, err, out.ShowSecrets))
+			doc.Runs = append(doc.Runs, report.NewRun(res, withHint(err), out.ShowSecrets))
 		}
 		worst = worse(worst, code)
 		if err != nil && first == nil {
@@ -68,6 +71,17 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 	return &codedError{code: worst, err: first}
 }
 
+// writeSent shows on stderr, before the report, the first request of the
+// run's race as it was sent, as curl -v shows its request: so that a
+// user who copied a curl command sees what racetest made of it.
+func writeSent(app *App, res *scenarios.Result, show bool) {
+	if res == nil || len(res.Rounds) == 0 || len(res.Rounds[0].Requests) == 0 {
+		return
+	}
+	rd := &res.Rounds[0]
+	report.WriteSent(app.Stderr, fmt.Sprintf("%s: round %d, request #0", res.Scenario.Name, rd.Number), rd.Requests[0], report.RunScrubber(res, show), show)
+}
+
 // scenarioError is the line stderr gets for a scenario that stopped: its
 // file, if it has one, the error, and what to do where racetest knows it.
 func scenarioError(s *scenarios.Scenario, err error) error {
@@ -82,24 +96,35 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 	var (
 		ie *scenarios.IncompleteError
 		ue *scenarios.UnsureError
-		pe *runner.ProxyError
 	)
 	switch {
 	case errors.As(err, &ie):
 		err = incompleteError(ie)
 	case errors.As(err, &ue):
 		err = fmt.Errorf("inconclusive: %w; %s", err, unsureHint)
-	case errors.Is(err, runner.ErrClientCertRequired):
-		err = fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
-	case errors.As(err, &pe):
-		err = fmt.Errorf("%w (is the proxy running, and does it allow CONNECT to that port? check -x/--proxy, --noproxy and the *_PROXY variables)", err)
-	case runner.Classify(err) == runner.KindTLS:
-		err = fmt.Errorf("%w (%s)", err, tlsHint)
-	case errors.Is(err, scenarios.ErrUnreachable):
-		err = fmt.Errorf("%w (is the target running?)", err)
+	default:
+		err = withHint(err)
 	}
 	if s.File != "" {
 		err = fmt.Errorf("%s: %w", s.File, err)
+	}
+	return err
+}
+
+// withHint adds to a connection error what to do about it, in the words
+// of racetest's flags. The report's error field gets it as well as stderr:
+// a reader of either should not have to look at the other to fix it.
+func withHint(err error) error {
+	var pe *runner.ProxyError
+	switch {
+	case errors.Is(err, runner.ErrClientCertRequired):
+		return fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
+	case errors.As(err, &pe):
+		return fmt.Errorf("%w (is the proxy running, and does it allow CONNECT to that port? check -x/--proxy, --noproxy and the *_PROXY variables)", err)
+	case runner.Classify(err) == runner.KindTLS:
+		return fmt.Errorf("%w (%s)", err, tlsHint)
+	case errors.Is(err, scenarios.ErrUnreachable):
+		return fmt.Errorf("%w (is the target running?)", err)
 	}
 	return err
 }

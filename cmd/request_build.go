@@ -152,11 +152,18 @@ func (o *FireOptions) cookies(ctx context.Context, u *url.URL, h http.Header) er
 // few hundred KiB.
 const maxCookieFileSize = 16 << 20
 
-// body is the request body of the -d family and --json, and sets the
+// body is the request body of the -d family, -F and --json, and sets the
 // Content-Type (and for --json the Accept) curl would.
 func (o *FireOptions) body(ctx context.Context, h http.Header) ([]byte, error) {
-	if len(o.Body) > 0 && o.JSON != "" {
+	switch {
+	case len(o.Body) > 0 && o.JSON != "":
 		return nil, usageErrorf("--data and --json both give a body; use one")
+	case len(o.Form) > 0 && (len(o.Body) > 0 || o.JSON != ""):
+		return nil, usageErrorf("--form and --data or --json both give a body; use one (a form field is -F name=value)")
+	case len(o.Form) > 0 && o.Get:
+		return nil, usageErrorf("--get (-G) puts -d data in the query; a --form body cannot go there: drop -G, or use -d name=value")
+	case len(o.Form) > 0:
+		return o.formBody(ctx, h)
 	}
 	if o.JSON != "" {
 		body, err := readData(ctx, "--json", o.JSON, o.App.Stdin)

@@ -213,11 +213,41 @@ func TestFireCompressed(t *testing.T) {
 		_ = zw.Close()
 	}))
 	defer srv.Close()
+	const note = "responses came with Content-Encoding: gzip, which racetest, as curl, does not decode unless asked: the checks read the encoded bytes of body and json; add --compressed"
 	for _, path := range []string{"/gz", "/br"} {
 		code, out, errOut := run(t, context.Background(), "fire", "-n", "2", "--compressed", "--expect", "all(responses, .json.ok == true)", srv.URL+path)
 		if code != 0 {
 			t.Errorf("%s: exit %d\n%s%s", path, code, out, errOut)
 		}
+		if strings.Contains(out, "Content-Encoding") {
+			t.Errorf("%s: decoded bodies got the note:\n%s", path, out)
+		}
+	}
+	// Asked for by -H but not decoded, as curl: a check that reads json
+	// fails, and the report says why, once, even over rounds.
+	code, out, _ := run(t, context.Background(), "fire", "-n", "2", "--rounds", "2", "-H", "Accept-Encoding: gzip", "--expect", "all(responses, .json.ok == true)", srv.URL+"/gz")
+	if code != 1 || strings.Count(out, note) != 1 {
+		t.Errorf("exit %d, want 1 and the note once:\n%s", code, out)
+	}
+	code, out, _ = run(t, context.Background(), "fire", "-n", "2", "-o", "json", "-H", "Accept-Encoding: gzip", "--expect", "all(responses, .json.ok == true)", srv.URL+"/gz")
+	if code != 1 || !strings.Contains(out, note) {
+		t.Errorf("the JSON report lacks the note: exit %d\n%s", code, out)
+	}
+	// A scenario file has no --compressed: the note says what to change in
+	// the file instead.
+	file := filepath.Join(t.TempDir(), "gz.yaml")
+	yaml := "version: 1\nname: gz\nrace:\n  n: 2\n  request: {url: /gz, headers: {Accept-Encoding: gzip}}\n  expect: [\"all(responses, .json.ok == true)\"]\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, context.Background(), "run", "--target", srv.URL, file)
+	if code != 1 || !strings.Contains(out, "racetest run does not decode bodies: remove Accept-Encoding from the request's headers in the file") {
+		t.Errorf("run: exit %d\n%s", code, out)
+	}
+	// A check that reads no body is not misled: no note.
+	code, out, _ = run(t, context.Background(), "fire", "-n", "2", "-H", "Accept-Encoding: gzip", "--expect-status", "200=2", srv.URL+"/gz")
+	if code != 0 || strings.Contains(out, "Content-Encoding") {
+		t.Errorf("a status check got the note: exit %d\n%s", code, out)
 	}
 }
 

@@ -15,7 +15,10 @@ type RequestFlags struct {
 	Headers []string
 	// Body holds -d, --data-raw, --data-binary and --data-urlencode in
 	// command-line order: curl joins them with & whatever their kind.
-	Body       []bodyPart
+	Body []bodyPart
+	// Form holds -F/--form and --form-string in command-line order: the
+	// parts of a multipart/form-data body.
+	Form       []bodyPart
 	JSON       string
 	Get        bool // -G: the data goes into the query
 	Head       bool // -I: HEAD
@@ -36,6 +39,8 @@ func (o *RequestFlags) addRequestFlags(f *pflag.FlagSet) {
 	f.Var(&bodyFlag{"--data-raw", &o.Body}, "data-raw", "request body taken as it is, without @file")
 	f.Var(&bodyFlag{"--data-binary", &o.Body}, "data-binary", "request body; @file is sent byte for byte")
 	f.Var(&bodyFlag{"--data-urlencode", &o.Body}, "data-urlencode", "body part percent-encoded as curl does: content, =content, name=content, @file or name@file")
+	f.VarP(&bodyFlag{"--form", &o.Form}, "form", "F", "multipart/form-data part, as curl -F (repeatable): name=value, name=@file uploads the file (its name, and a type guessed from it as curl does), name=<file reads the field from a file; add ;type=TYPE, ;filename=NAME or ;headers=\"Name: value\"; quote a value with ; in it")
+	f.Var(&bodyFlag{"--form-string", &o.Form}, "form-string", "multipart/form-data part name=value, the value taken as it is (no @, < or ;type=), as curl --form-string")
 	f.StringVar(&o.JSON, "json", "", "JSON request body (sets Content-Type and Accept, as curl); @file and @- work too")
 	f.BoolVarP(&o.Get, "get", "G", false, "put the -d data in the URL's query and send GET, as curl -G")
 	f.BoolVarP(&o.Head, "head", "I", false, "send HEAD")

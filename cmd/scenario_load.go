@@ -42,18 +42,23 @@ func expandFiles(args []string) ([]string, error) {
 // loadScenarios loads and compiles every file. It writes every problem of
 // every file to w, so that one pass shows them all, and fails when any file
 // is invalid: then nothing may be run. ok, when set, is told each valid file.
-func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(string)) ([]*scenarios.Scenario, error) {
+func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(*scenarios.Scenario)) ([]*scenarios.Scenario, error) {
 	var out []*scenarios.Scenario
 	bad := 0
 	for _, f := range files {
 		s, err := scenarios.Load(ctx, f)
+		if err != nil && len(files) == 1 && unreadable(err) {
+			// A file that is not there is one line: "the scenario file
+			// is invalid" after it would be untrue and say nothing more.
+			return nil, &codedError{code: ExitUsage, err: err}
+		}
 		if err != nil {
 			bad++
 			writeLoadErrors(w, err)
 			continue
 		}
 		if ok != nil {
-			ok(f)
+			ok(s)
 		}
 		out = append(out, s)
 	}
@@ -61,6 +66,12 @@ func loadScenarios(ctx context.Context, w io.Writer, files []string, ok func(str
 		return nil, invalidFiles(bad, len(files))
 	}
 	return out, nil
+}
+
+// unreadable reports whether err is only that the file could not be read.
+func unreadable(err error) bool {
+	es := scenarios.AsErrors(err)
+	return len(es) == 1 && es[0].Unreadable
 }
 
 // writeLoadErrors writes each problem as racetest: file:line:col: ... with

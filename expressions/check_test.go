@@ -270,3 +270,32 @@ func TestFormatValue(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckReadsBody(t *testing.T) {
+	for _, c := range []struct {
+		src   string
+		burst bool
+		want  bool
+	}{
+		{"count(status == 200) == 1", true, false},
+		{`count(body contains "ok") == 1`, true, true},
+		{"all(responses, .json.ok == true)", true, true},
+		{`responses[0].body != ""`, true, true},
+		{"json.stock >= 0", false, true},
+		{`body matches "paid"`, false, true},
+		{"status == 200 && headers['X-A'] == '1'", false, false},
+		{"vars.body == 1", false, false},
+	} {
+		compile := CompileStepCheck
+		if c.burst {
+			compile = CompileBurstCheck
+		}
+		chk, err := compile(c.src)
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		if got := chk.ReadsBody(); got != c.want {
+			t.Errorf("%s: ReadsBody = %v, want %v", c.src, got, c.want)
+		}
+	}
+}

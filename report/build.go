@@ -51,6 +51,9 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		}
 		run.Rounds = append(run.Rounds, round)
 	}
+	if n, coding := res.EncodedBodies(); coding != "" {
+		addEncodedNote(&run, n, coding, res.Scenario.File != "")
+	}
 	run.Stop = res.Stop.Stop()
 	run.HitRate = newHitRate(&run) // after Stop, which it reads
 	var unsure *scenarios.UnsureError
@@ -65,6 +68,24 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 		run.Error = sc.Scrub(Redact(err.Error(), showSecrets))
 	}
 	return run
+}
+
+// addEncodedNote says once, on round n, that checks read bodies still in
+// a Content-Encoding, and how to have them decoded: --compressed on the
+// command line; a scenario file has no such setting, so there the fix is
+// to stop asking for the coding.
+func addEncodedNote(run *Run, n int, coding string, file bool) {
+	fix := "add --compressed to have racetest ask for gzip, deflate or br and decode them"
+	if file {
+		fix = "racetest run does not decode bodies: remove Accept-Encoding from the request's headers in the file"
+	}
+	note := fmt.Sprintf("responses came with Content-Encoding: %s, which racetest, as curl, does not decode unless asked: the checks read the encoded bytes of body and json; %s", coding, fix)
+	for i := range run.Rounds {
+		if run.Rounds[i].Round == n {
+			run.Rounds[i].Notes = append(slices.Clip(run.Rounds[i].Notes), note)
+			return
+		}
+	}
 }
 
 // RunScrubber collects every secret a run sent or was sent, in every

@@ -228,6 +228,15 @@ func (r *Run) CompleteRounds() int {
 	return n
 }
 
+// addChecks says where checks are added: flags for fire, the file for a
+// scenario, whose flags do not take checks.
+func (r *Run) addChecks() string {
+	if r.File != "" {
+		return "add expect: under race: in " + r.File
+	}
+	return "add --expect or --expect-status"
+}
+
 // Verdict is the run's outcome as a state (pass, fail, inconclusive,
 // error, none) and a sentence: the one wording of every writer.
 func (r *Run) Verdict() (state, text string) {
@@ -242,7 +251,7 @@ func (r *Run) Verdict() (state, text string) {
 	case complete == 0 && total > 0:
 		return "inconclusive", fmt.Sprintf("inconclusive: no round was complete (%d cut short); nothing was judged", total)
 	case !r.HasChecks():
-		return "none", fmt.Sprintf("done: %d %s sent, no checks given (add --expect or --expect-status to judge them)", total, plural(total, "round"))
+		return "none", fmt.Sprintf("done: %d %s sent, no checks given (%s to judge them)", total, plural(total, "round"), r.addChecks())
 	case failed > 0:
 		early := ""
 		if r.Stop != nil && total < r.planned() {

@@ -53,6 +53,20 @@ type ProtocolError struct{ Msg string }
 
 func (e *ProtocolError) Error() string { return "protocol error: " + e.Msg }
 
+// CertificateUntrusted reports whether err is the client's refusal of
+// the server's certificate (unknown authority, wrong name, expired). The
+// server was reached and answered: the fix is a flag of the client's, not
+// the server, so callers word it apart from an unreachable target.
+func CertificateUntrusted(err error) bool {
+	var (
+		cverr *tls.CertificateVerificationError
+		uaerr x509.UnknownAuthorityError
+		hnerr x509.HostnameError
+		ciErr x509.CertificateInvalidError
+	)
+	return errors.As(err, &cverr) || errors.As(err, &uaerr) || errors.As(err, &hnerr) || errors.As(err, &ciErr)
+}
+
 // Classify tells what kind of transport failure err is.
 func Classify(err error) ErrKind {
 	if err == nil {
@@ -61,10 +75,6 @@ func Classify(err error) ErrKind {
 	var (
 		perr  *ProtocolError
 		rerr  *RedirectError
-		cverr *tls.CertificateVerificationError
-		uaerr x509.UnknownAuthorityError
-		hnerr x509.HostnameError
-		ciErr x509.CertificateInvalidError
 		recEr tls.RecordHeaderError
 		alert tls.AlertError
 		nerr  net.Error
@@ -79,8 +89,7 @@ func Classify(err error) ErrKind {
 		return KindProtocol
 	case errors.Is(err, ErrClientCertRequired):
 		return KindTLS
-	case errors.As(err, &cverr), errors.As(err, &uaerr), errors.As(err, &hnerr),
-		errors.As(err, &ciErr), errors.As(err, &recEr), errors.As(err, &alert):
+	case CertificateUntrusted(err), errors.As(err, &recEr), errors.As(err, &alert):
 		return KindTLS
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return KindRefused

@@ -147,6 +147,18 @@ func compileRaceOptions(p *problems, race *Race, r *rawRace) {
 	if race.Warmup < 0 {
 		p.at("race.warmup", "warmup cannot be negative")
 	}
+	if k := r.Connections; k != nil {
+		// As --connections: only single-packet shares connections, and
+		// 0 ("as few as the server allows") is what leaving it out says.
+		switch {
+		case *k < 1:
+			p.at("race.connections", "connections %d: give at least 1 HTTP/2 connection, or leave connections out for as few as the server allows", *k)
+		case race.Mode != runner.ModeSinglePacket && race.Mode != runner.ModeAuto:
+			p.at("race.connections", "connections %d: only single-packet shares connections; mode %s already opens one connection per request (drop connections, or use mode: single-packet)", *k, race.Mode)
+		default:
+			race.Connections = *k
+		}
+	}
 	race.Timeout = parseDuration(p, "race.timeout", r.Timeout)
 }
 

@@ -23,6 +23,10 @@ type LoadError struct {
 	Msg   string
 	// Excerpt is the file's line and a caret under Column, or "".
 	Excerpt string
+	// Unreadable is set when the file could not be read at all (missing,
+	// a directory, no permission): nothing in it was judged, so callers
+	// do not call it invalid.
+	Unreadable bool
 }
 
 // Error gives one line: file:line:column: field: message.

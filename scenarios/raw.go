@@ -42,15 +42,17 @@ type rawGroup struct {
 }
 
 type rawRace struct {
-	N         int         `yaml:"n"`
-	Rounds    int         `yaml:"rounds"`
-	Mode      string      `yaml:"mode"`
-	Hold      string      `yaml:"hold"`
-	Timeout   string      `yaml:"timeout"`
-	Warmup    int         `yaml:"warmup"`
-	WarmupURL string      `yaml:"warmup_url"`
-	H2C       bool        `yaml:"h2c"`
-	Request   *rawRequest `yaml:"request"`
-	Requests  []rawGroup  `yaml:"requests"`
-	Expect    []string    `yaml:"expect"`
+	N         int    `yaml:"n"`
+	Rounds    int    `yaml:"rounds"`
+	Mode      string `yaml:"mode"`
+	Hold      string `yaml:"hold"`
+	Timeout   string `yaml:"timeout"`
+	Warmup    int    `yaml:"warmup"`
+	WarmupURL string `yaml:"warmup_url"`
+	// Connections is a pointer so that an explicit 0 is told from none.
+	Connections *int        `yaml:"connections"`
+	H2C         bool        `yaml:"h2c"`
+	Request     *rawRequest `yaml:"request"`
+	Requests    []rawGroup  `yaml:"requests"`
+	Expect      []string    `yaml:"expect"`
 }

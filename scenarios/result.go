@@ -36,6 +36,9 @@ type Result struct {
 	Teardown []StepResult
 	// Interrupted says that the run's context ended before it finished.
 	Interrupted bool
+	// Decoded says that the client decoded Content-Encoding (curl's
+	// --compressed); else the checks read bodies as they came.
+	Decoded bool
 }
 
 // CompleteRounds counts the rounds whose burst happened as asked: the
@@ -224,12 +227,21 @@ func (r *Result) unsure() error {
 // ErrUnreachable is wrapped when no request of a burst reached the target.
 var ErrUnreachable = errors.New("target unreachable")
 
+// ErrUntrusted is wrapped instead of ErrUnreachable when no request got
+// past the TLS handshake because the client did not trust the target's
+// certificate: the target is up, and what to change is on this side.
+var ErrUntrusted = errors.New("the target's TLS certificate was not trusted")
+
 // unreachable returns an error when no request of the burst even reached
 // the server, because then nothing about the race can be judged. What to
 // do about it is the caller's to say: it knows its flags.
 func unreachable(b *runner.Burst) error {
-	if first := b.ConnectError(); first != nil {
-		return fmt.Errorf("%w: %w", ErrUnreachable, first)
+	first := b.ConnectError()
+	switch {
+	case first == nil:
+		return nil
+	case runner.CertificateUntrusted(first):
+		return fmt.Errorf("%w: %w", ErrUntrusted, first)
 	}
-	return nil
+	return fmt.Errorf("%w: %w", ErrUnreachable, first)
 }

@@ -35,9 +35,9 @@ type RunOptions struct {
 	// Client is how every request of the run is sent. Its Timeout, when
 	// set, replaces the file's timeouts, and H2C set turns race.h2c on.
 	Client runner.Client
-	// Sync replaces race.mode, race.hold, race.warmup and race.warmup_url
-	// where its fields are set; its OnPrepared feeds progress bars, and
-	// its ReleaseAt times the bursts.
+	// Sync replaces race.mode, race.hold, race.warmup, race.warmup_url and
+	// race.connections where its fields are set; its OnPrepared feeds
+	// progress bars, and its ReleaseAt times the bursts.
 	Sync runner.Sync
 	// AllowLarge lets race.n go past DefaultMaxN, up to MaxN.
 	AllowLarge bool
@@ -72,7 +72,7 @@ type run struct {
 // first round only), the race, its checks and the after steps with
 // theirs; then the teardown steps, even after an error. Failed checks are
 // results, not errors: Run returns an error only when the run could not
-// be judged (a *StepError, ErrUnreachable, runner.ErrSyncUnavailable, a
+// be judged (a *StepError, ErrUnreachable, ErrUntrusted, runner.ErrSyncUnavailable, a
 // cancelled ctx) or the options do not fit the file (a *LoadError). The
 // Result holds what was done until then.
 func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
@@ -80,7 +80,7 @@ func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values}
+	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values, Decoded: o.Client.Decompress}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
 	done := false
@@ -231,12 +231,7 @@ func (s *Scenario) preflight(o RunOptions) error {
 			return s.runError("vars", fmt.Errorf("--var %s: the scenario has no var %q; declare it under vars", name, name))
 		}
 	}
-	for _, name := range s.shorthand {
-		if o.Getenv == nil || o.Getenv(name) == "" {
-			return s.runError("", fmt.Errorf("${%s}: environment variable %s is not set; export it before the run", name, name))
-		}
-	}
-	return nil
+	return s.missingEnv(o)
 }
 
 // relativeURLs tells whether any request needs the target.

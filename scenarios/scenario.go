@@ -54,7 +54,8 @@ type Race struct {
 	// Groups.
 	N      int
 	Rounds int
-	// Sync is race.mode, race.hold, race.warmup and race.warmup_url.
+	// Sync is race.mode, race.hold, race.warmup, race.warmup_url and
+	// race.connections.
 	runner.Sync
 	Timeout time.Duration // 0 for the runner's default
 	// H2C speaks HTTP/2 with prior knowledge to http:// targets.
@@ -159,7 +160,7 @@ func Load(ctx context.Context, path string) (*Scenario, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, Errors{{File: path, Msg: "cannot read the file: " + err.Error() + "; check the file name"}}
+		return nil, Errors{{File: path, Msg: "cannot read the file: " + err.Error() + "; check the file name", Unreadable: true}}
 	}
 	return Parse(path, data)
 }

@@ -192,7 +192,8 @@ func (s *Scenario) runValues(o RunOptions) (map[string][]string, error) {
 			text = o.Getenv(env)
 		}
 		if text == "" {
-			return nil, s.runError("values."+k, fmt.Errorf("${%s}: environment variable %s is not set; export it with one value per line, or pass --values %s=FILE", env, env, k))
+			// preflight has said so already; this is its message.
+			return nil, s.missingEnv(o)
 		}
 		vs, err := SplitValues(text)
 		if err != nil {
