@@ -5,6 +5,7 @@
 # it does nothing when both are present, and it never asks a question.
 # Installing needs root, which CI containers are; there is no sudo to ask.
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 missing=()
 browser=""
@@ -20,17 +21,5 @@ done
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "chromium.sh: ${missing[*]} missing and no apt-get; install them by hand" >&2
-	exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "chromium.sh: installing ${missing[*]} needs root; run: sudo $0" >&2
-	exit 1
-fi
-
-echo "== installing ${missing[*]} (apt-get)"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq </dev/null >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+apt_install chromium.sh "${missing[@]}"
 command -v chromium >/dev/null 2>&1 || [ -n "$browser" ]

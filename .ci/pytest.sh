@@ -10,6 +10,7 @@
 # python3 on PATH may be another Python (pyenv); /usr/bin/python3 is the one
 # the python3-* packages belong to.
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 cd "$(dirname "$0")/.."
 
 py=/usr/bin/python3
@@ -19,11 +20,7 @@ $py -c 'import pytest_django' 2>/dev/null || need+=(python3-pytest-django)
 $py -c 'import setuptools' 2>/dev/null || need+=(python3-setuptools)
 $py -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 $py -c 'import venv' 2>/dev/null || need+=(python3-venv)
-if [ ${#need[@]} -gt 0 ]; then
-	echo "pytest.sh: installing ${need[*]}"
-	apt-get update -qq >/dev/null
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+apt_install pytest.sh "${need[@]}"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/racetest-pytest.XXXXXX")
 # The example's state directory stands apart: $work is private to this

@@ -5,6 +5,7 @@
 # page) and iproute2 (network namespaces of the --start-at test). Idempotent
 # and quiet; installing needs root, which CI containers are.
 set -euo pipefail
+source "$(dirname "$0")/apt.sh"
 
 missing=()
 [ -f /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion)
@@ -12,16 +13,4 @@ command -v man >/dev/null 2>&1 || missing+=(man-db)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "tools.sh: ${missing[*]} missing and no apt-get; install them by hand" >&2
-	exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-	echo "tools.sh: installing ${missing[*]} needs root; run: sudo $0" >&2
-	exit 1
-fi
-
-echo "== installing ${missing[*]} (apt-get)"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq </dev/null >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null
+apt_install tools.sh "${missing[@]}"
