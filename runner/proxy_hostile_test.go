@@ -11,31 +11,18 @@ import (
 )
 
 // hostileProxy listens on loopback and answers every connection with
-// answer(conn) after reading what racetest sent.
+// answer(conn) after reading what racetest sent; it is rawServer's
+// listener, given as host:port for a proxy URL.
 func hostileProxy(t *testing.T, answer func(c net.Conn)) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 4096)
-				if _, err := c.Read(buf); err != nil {
-					return
-				}
-				answer(c)
-			}()
+	u := rawServer(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := c.Read(make([]byte, 4096)); err != nil {
+			return
 		}
-	}()
-	return ln.Addr().String()
+		answer(c)
+	})
+	return strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/")
 }
 
 // A proxy that answers CONNECT in a hostile way fails the dial with a
