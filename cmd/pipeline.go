@@ -156,7 +156,7 @@ func causeHint(k runner.CauseKind) string {
 	case runner.CauseRefusedStream:
 		return "the server refused these streams (its concurrent-stream limit): lower --n, or use --mode last-byte"
 	case runner.CauseReset:
-		return "the connection or stream was reset: the server or a proxy dropped the requests; check its limits and logs"
+		return "the connection or stream was reset: the server or a proxy dropped the requests; check its limits and logs (last-byte and barrier open a connection per request: a listen backlog below --n, such as Python's http.server's 5 or Django's live server's 10, resets the rest; raise it, or use single-packet over HTTP/2)"
 	case runner.CauseProtocol:
 		return "the answer was not valid HTTP: is the URL's scheme right (http vs https), and is it an HTTP server?"
 	case runner.CauseConnect:
