@@ -161,12 +161,12 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 // each bounded by the timeout, so that a server that never answers one
 // cannot hold the burst.
 func warmHTTP1(ctx context.Context, tr *http.Transport, t target, req *Request, o *Options) error {
-	u, err := lbWarmupURL(t.url, o.WarmupURL)
+	u, err := warmupURL(t.url, o.WarmupURL)
 	if err != nil {
 		return err
 	}
 	for range o.Warmup {
-		if err := warmOnce(ctx, tr, u, req, o); err != nil {
+		if err := warmOnce(ctx, tr, u.String(), req, o); err != nil {
 			return err
 		}
 	}
