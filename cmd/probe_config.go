@@ -88,19 +88,6 @@ func (o *ProbeOptions) completeImport(ctx context.Context) (bool, error) {
 	return true, o.complete(ctx)
 }
 
-// stateHeaders are the headers of the --reset and --after requests: the
-// burst's, without its body headers, unless --after-header is given; the
-// state is usually behind the same login.
-func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
-	if len(o.AfterHeaders) > 0 {
-		return parseHeaders("--after-header", o.AfterHeaders)
-	}
-	h := burst.Header.Clone()
-	h.Del("Content-Type")
-	h.Del("Content-Length")
-	return h, nil
-}
-
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
 	if err := checkOutputFormat(o.Output); err != nil {
