@@ -13,7 +13,7 @@ import (
 
 // The secret values of this test. None may appear in any output unless
 // --show-secrets is given.
-var testSecrets = []string{"s3cr3t-bearer-token", "c00kie-value", "k3y-in-the-url", "server-session-id"}
+var testSecrets = []string{"s3cr3t-bearer-token", "c00kie-value", "k3y-in-the-url", "server-session-id", "h3ader-api-key"}
 
 // echoServer answers with everything a careless server could echo back:
 // the credentials of the request in its body, and a session cookie.
@@ -23,7 +23,7 @@ func echoServer(t *testing.T) string {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Set-Cookie", "sid=server-session-id; HttpOnly")
 		w.Header().Set("X-Echo-Auth", r.Header.Get("Authorization"))
-		_, _ = io.WriteString(w, `{"auth":"`+r.Header.Get("Authorization")+`","cookie":"`+r.Header.Get("Cookie")+`","url":"`+r.URL.String()+`"}`)
+		_, _ = io.WriteString(w, `{"auth":"`+r.Header.Get("Authorization")+`","cookie":"`+r.Header.Get("Cookie")+`","key":"`+r.Header.Get("X-Api-Key")+`","url":"`+r.URL.String()+`"}`)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -35,7 +35,7 @@ func TestSecretsNeverReachAnyOutput(t *testing.T) {
 	out := func(name string) string { return filepath.Join(dir, name) }
 	url := base + "/pay?api_key=k3y-in-the-url&page=1"
 	common := []string{"fire", "-n", "3", "-X", "POST", "--json", `{"a":1}`,
-		"-H", "Authorization: Bearer s3cr3t-bearer-token", "-H", "Cookie: sid=c00kie-value",
+		"-H", "Authorization: Bearer s3cr3t-bearer-token", "-H", "Cookie: sid=c00kie-value", "-H", "X-Api-Key: h3ader-api-key",
 		"--expect", `all(responses, .body contains "nothing")`, "--after", url, "--expect-after", "status == 999"}
 
 	text := append(append([]string{}, common...), "--junit", out("r.xml"), "--html", out("r.html"), url)
@@ -67,7 +67,7 @@ func TestSecretsNeverReachAnyOutput(t *testing.T) {
 
 	// --show-secrets is the one way to see them.
 	_, shown, _ := runApp(t, false, false, nil, append(append([]string{}, common...), "-o", "json", "--show-secrets", url)...)
-	for _, secret := range []string{"s3cr3t-bearer-token", "k3y-in-the-url", "server-session-id"} {
+	for _, secret := range []string{"s3cr3t-bearer-token", "k3y-in-the-url", "server-session-id", "h3ader-api-key"} {
 		if !strings.Contains(shown, secret) {
 			t.Errorf("--show-secrets: %q missing", secret)
 		}

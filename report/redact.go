@@ -14,13 +14,19 @@ import (
 const Mask = "REDACTED"
 
 // IsSecretHeader reports whether a header carries credentials in requests
-// or responses.
+// or responses: Authorization, cookies, and a name that IsSecretParam
+// would mask (X-Api-Key, X-Auth-Token), which racetest import also
+// writes as a secret, so that reports and scenario files keep one rule.
+// The challenges (WWW-Authenticate) hold no credential.
 func IsSecretHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
+	switch k := http.CanonicalHeaderKey(name); k {
 	case "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
 		return true
+	case "Www-Authenticate", "Proxy-Authenticate":
+		return false
+	default:
+		return IsSecretParam(k)
 	}
-	return false
 }
 
 // IsSecretParam reports whether a query parameter name usually carries a
