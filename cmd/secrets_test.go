@@ -122,3 +122,26 @@ func TestSecretsFromSetupSteps(t *testing.T) {
 		t.Errorf("the echoed secret should be there, masked:\n%s", js)
 	}
 }
+
+// A password sent in a form or JSON body, which import writes as a
+// ${RACETEST_BODY_...} reference and -v masks, is masked in the reports
+// too when the server echoes it back.
+func TestBodySecretsEchoedAreMasked(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(w, r.Body)
+	}))
+	t.Cleanup(srv.Close)
+	for _, body := range [][]string{
+		{"-d", "user=ann&password=b0dy-passw0rd"},
+		{"--json", `{"user":"ann","auth":{"api_key":"b0dy-passw0rd"}}`},
+	} {
+		args := append([]string{"fire", "-n", "2", "-o", "json", "--expect", `all(responses, .body contains "nothing")`}, body...)
+		_, stdout, stderr := runApp(t, false, false, nil, append(args, srv.URL)...)
+		if !strings.Contains(stdout, "ann") {
+			t.Fatalf("%v: the echoed body should be in the report:\n%s", body, stdout)
+		}
+		if strings.Contains(stdout+stderr, "b0dy-passw0rd") {
+			t.Errorf("%v: the output holds the body's password:\n%s", body, stdout)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -154,13 +155,37 @@ func NewScrubber(reqs []runner.Request) *Scrubber {
 	return sc
 }
 
-// AddRequests collects the secret values of more requests.
+// AddRequests collects the secret values of more requests: their secret
+// headers, the URL's, and the secret-looking fields of their bodies, the
+// ones WriteSent masks and racetest import writes as references.
 func (sc *Scrubber) AddRequests(reqs []runner.Request) {
+	var last []byte
 	for i := range reqs {
 		sc.addHeader(reqs[i].Header)
 		addURLSecrets(reqs[i].URL, sc.add)
+		// A burst is mostly N copies of one body: scan each once.
+		if b := reqs[i].Body; len(b) > 0 && (last == nil || !bytes.Equal(b, last)) {
+			addBodySecrets(string(b), sc.add)
+			last = b
+		}
 	}
 	sc.sort()
+}
+
+// addBodySecrets adds the values of a form or JSON body's secret-looking
+// fields (password=..., "api_key": "..."), as sent and percent-decoded,
+// since a server may echo either.
+func addBodySecrets(body string, add func(string)) {
+	for _, p := range secretField.FindAllStringSubmatch(body, -1) {
+		name, _ := url.QueryUnescape(p[2])
+		if p[4] == "" || !IsSecretParam(name) {
+			continue
+		}
+		add(p[4])
+		if v, err := url.QueryUnescape(p[4]); err == nil {
+			add(v)
+		}
+	}
 }
 
 // AddSecrets collects values that are secrets wherever they were sent,
