@@ -96,6 +96,10 @@ func (o *ProbeOptions) validate() error {
 	if err := o.validateBurst(); err != nil {
 		return err
 	}
+	if len(o.AfterHeaders) > 0 && len(o.Reset)+len(o.AfterURLs) == 0 {
+		// As fire refuses it: the headers would go with no request.
+		return usageErrorf("--after-header needs --reset or --after, the requests it goes with")
+	}
 	if o.Emit != "" {
 		if err := checkOutputPath("--emit", o.Emit); err != nil {
 			return err
