@@ -12,7 +12,6 @@ import (
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/report"
-	"github.com/racetest/racetest/scenarios"
 )
 
 // ProbeOptions holds the flags of `racetest probe`. The request flags,
@@ -122,9 +121,9 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	}
 	v, err := probe.Run(ctx, cfg)
 	if err != nil {
-		if errors.Is(err, scenarios.ErrUnreachable) {
-			err = fmt.Errorf("%w (is the target running?)", err)
-		}
+		// The hints fire and run give: a certificate not trusted is not
+		// a target that is down.
+		err = withHint(err)
 		if v != nil && !o.ShowSecrets && len(v.Secrets) > 0 {
 			// The message may quote a request, and so a value, as sent.
 			sc := report.NewScrubber(nil)
