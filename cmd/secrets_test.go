@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // The secret values of this test. None may appear in any output unless
@@ -142,6 +144,38 @@ func TestBodySecretsEchoedAreMasked(t *testing.T) {
 		}
 		if strings.Contains(stdout+stderr, "b0dy-passw0rd") {
 			t.Errorf("%v: the output holds the body's password:\n%s", body, stdout)
+		}
+	}
+}
+
+// probe's findings quote the responses; a credential the server echoes
+// there is masked as in fire's reports, whatever its case.
+func TestProbeMasksEchoedCredentials(t *testing.T) {
+	var inflight atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.ReadAll(r.Body)
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		// Long enough for the burst to overlap on a loaded machine; the
+		// sequential phases never do.
+		time.Sleep(30 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		if n > 1 || inflight.Load() > 1 {
+			w.WriteHeader(http.StatusConflict)
+			_, _ = io.WriteString(w, `{"error":"busy for key `+strings.ToLower(r.Header.Get("X-Api-Key"))+`"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	}))
+	t.Cleanup(srv.Close)
+	for _, out := range []string{"text", "json"} {
+		code, stdout, stderr := runApp(t, false, false, nil, "probe", "-n", "3", "--rounds", "3", "--until-found", "-o", out,
+			"-H", "X-Api-Key: H3ader-Api-Key", srv.URL)
+		if code != int(ExitCheckFailed) || !strings.Contains(stdout, "busy for key REDACTED") {
+			t.Fatalf("probe -o %s: exit %d, want 1 with the echoed key masked:\n%s%s", out, code, stdout, stderr)
+		}
+		if strings.Contains(strings.ToLower(stdout+stderr), "h3ader-api-key") {
+			t.Errorf("probe -o %s: the output holds the key:\n%s%s", out, stdout, stderr)
 		}
 	}
 }
