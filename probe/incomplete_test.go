@@ -1,0 +1,54 @@
+package probe
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/racetest/racetest/runner"
+)
+
+// TestProbeIncompleteRounds: a server that answers the sequential phases
+// and closes the connection on every request of the bursts gets no
+// verdict: the rounds are incomplete, as racetest run counts them, and
+// the reason names the cause.
+func TestProbeIncompleteRounds(t *testing.T) {
+	const n = 3
+	var served atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/reset" {
+			return
+		}
+		// The two sequential phases send n requests each.
+		if served.Add(1) <= 2*n {
+			_, _ = w.Write([]byte(`{"ok":true}`))
+			return
+		}
+		c, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = c.Close()
+		}
+	}))
+	defer srv.Close()
+	v, err := Run(context.Background(), Config{
+		Request: runner.Request{Method: "POST", URL: srv.URL + "/x"}, N: n, Rounds: 2,
+		Reset: []runner.Request{{Method: "POST", URL: srv.URL + "/reset"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Outcome != Inconclusive || v.Complete != 0 || v.Hits != 0 || len(v.Rounds) != 2 {
+		t.Fatalf("outcome %s, %d complete of %d rounds, %d hits; want inconclusive, 0 of 2, 0", v.Outcome, v.Complete, len(v.Rounds), v.Hits)
+	}
+	for _, rd := range v.Rounds {
+		if rd.Complete || !strings.Contains(rd.Cause, "after the release") {
+			t.Errorf("round %d: complete %v, cause %q; want incomplete after the release", rd.Number, rd.Complete, rd.Cause)
+		}
+	}
+	if !strings.HasPrefix(v.Reason, "no parallel round was complete: ") {
+		t.Errorf("reason %q", v.Reason)
+	}
+}
