@@ -39,7 +39,7 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 	b.WriteString("\n")
 	// As in racetest's report: with a stop rule even one round has a hit
 	// rate, whose interval says how little one round tells.
-	if len(v.Rounds) > 1 || len(v.Rounds) == 1 && (c.Stop.UntilFound || c.Stop.Level > 0) {
+	if c.Stop.ShowsRate(len(v.Rounds)) {
 		fmt.Fprintf(&b, "hit rate %s\n", confidence.HitRate(v.Hits, v.Complete))
 	}
 	switch v.Outcome {

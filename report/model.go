@@ -70,12 +70,11 @@ type HitRate struct {
 	confidence.Interval
 }
 
-// newHitRate is the hit rate of a run's rounds, or nil for a run of one
-// round. A run under --until-found or --confidence has one even when it
-// stopped after its first round: the user asked how often the race shows,
-// and "1 of 1 (95% CI 21%-100%)" says how little one round tells.
+// newHitRate is the hit rate of a run's rounds, or nil when it is not
+// worth showing (confidence.Rule.ShowsRate): a run of one round, unless
+// under --until-found or --confidence.
 func newHitRate(r *Run) *HitRate {
-	if len(r.Rounds) == 0 || len(r.Rounds) < 2 && r.Stop == nil {
+	if !r.Stop.Rule().ShowsRate(len(r.Rounds)) {
 		return nil
 	}
 	h := &HitRate{Hits: r.FailedRounds(), Complete: r.CompleteRounds()}
