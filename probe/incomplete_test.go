@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/racetest/racetest/confidence"
 	"github.com/racetest/racetest/runner"
 )
 
@@ -50,5 +51,20 @@ func TestProbeIncompleteRounds(t *testing.T) {
 	}
 	if !strings.HasPrefix(v.Reason, "no parallel round was complete: ") {
 		t.Errorf("reason %q", v.Reason)
+	}
+}
+
+// TestProbeUnsure: under --confidence, rounds that found no race but are
+// fewer than the rule needs give no pass, as in racetest run.
+func TestProbeUnsure(t *testing.T) {
+	c := demoCase{"mission locked", "POST", "/missions/locked/complete", `{"type":"investment_complete"}`, nil, false}
+	cfg := c.config(demoTarget(t), 4)
+	cfg.Stop = confidence.Rule{Level: 0.95, MinRate: 0.3} // needs 9 complete rounds; cfg.Rounds is 2
+	v, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Outcome != Inconclusive || v.Complete != 2 || !strings.Contains(v.Reason, "but 9 are needed") {
+		t.Fatalf("outcome %s, %d complete, reason %q; want inconclusive, 2, 9 needed", v.Outcome, v.Complete, v.Reason)
 	}
 }

@@ -259,11 +259,10 @@ func (r *Run) Verdict() (state, text string) {
 		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s%s", failed, complete, cut, early)
 	}
 	rule := r.Stop.Rule()
-	switch {
-	case !rule.Reached(complete):
-		e := &scenarios.UnsureError{Stop: rule, Needed: rule.Needed(), Complete: complete, Rounds: total}
+	if e := scenarios.Unsure(rule, failed, complete, total); e != nil {
 		return "inconclusive", "inconclusive: " + e.Error()
-	case rule.Level > 0:
+	}
+	if rule.Level > 0 {
 		return "pass", "passed: " + confidence.Possible(complete, rule.Level) + cut
 	}
 	return "pass", fmt.Sprintf("passed: every check held in %d of %d rounds%s", complete, complete, cut)
