@@ -52,6 +52,16 @@ func TestProbeIncompleteRounds(t *testing.T) {
 	if !strings.HasPrefix(v.Reason, "no parallel round was complete: ") {
 		t.Errorf("reason %q", v.Reason)
 	}
+	// The causes are error messages, which may hold a URL with a token:
+	// every line that shows one goes through the redactor.
+	var out strings.Builder
+	mask := func(s string) string { return strings.ReplaceAll(s, "after the release", "MASKED") }
+	if err := WriteText(&out, v, TextOptions{Redact: mask}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "after the release") {
+		t.Errorf("a cause was written unmasked:\n%s", out.String())
+	}
 }
 
 // TestProbeUnsure: under --confidence, rounds that found no race but are
