@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from pytest_racetest import RacetestError
+from pytest_racetest import IncompleteBurst, RacetestError
 
 
 def complete(racetest, demo, user, variant, **kw):
@@ -161,6 +161,11 @@ def test_assert_one_does_not_pass_an_incomplete_burst(racetest):
     finally:
         server.shutdown()
         server.server_close()
-    assert result.count(200) == 1 and not result.rounds[0].complete, result.report()
+    assert result.rounds[0].count(200) == 1 and not result.rounds[0].complete, result.report()
+    # The headline habit, status_codes.count(200) == 1, cannot pass on it.
+    with pytest.raises(IncompleteBurst, match="the burst was incomplete"):
+        result.statuses
+    with pytest.raises(IncompleteBurst):
+        result.count(200)
     with pytest.raises(AssertionError, match=r"got no complete round \(1 incomplete round not judged\)"):
         result.assert_one(200)
