@@ -30,11 +30,14 @@ func IsSecretHeader(name string) bool {
 	}
 }
 
+// secretWords are what a name that looks secret contains.
+var secretWords = []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"}
+
 // IsSecretParam reports whether a query parameter name usually carries a
 // credential.
 func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, w := range []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"} {
+	for _, w := range secretWords {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -165,17 +168,29 @@ func (sc *Scrubber) AddRequests(reqs []runner.Request) {
 		addURLSecrets(reqs[i].URL, sc.add)
 		// A burst is mostly N copies of one body: scan each once.
 		if b := reqs[i].Body; len(b) > 0 && (last == nil || !bytes.Equal(b, last)) {
-			addBodySecrets(string(b), sc.add)
+			addBodySecrets(b, sc.add)
 			last = b
 		}
 	}
 	sc.sort()
 }
 
+// bodyScanSize bounds the part of a body addBodySecrets reads: the field
+// pattern runs at a few MB/s, and a burst may carry N distinct bodies of
+// up to 16 MiB. Credential fields sit near the start of real bodies.
+const bodyScanSize = 64 << 10
+
 // addBodySecrets adds the values of a form or JSON body's secret-looking
 // fields (password=..., "api_key": "..."), as sent and percent-decoded,
 // since a server may echo either.
-func addBodySecrets(body string, add func(string)) {
+func addBodySecrets(b []byte, add func(string)) {
+	body := string(b[:min(len(b), bodyScanSize)])
+	// A body with none of the words has no secret field: most bodies
+	// are done here, at the speed of a byte search.
+	lower := strings.ToLower(body)
+	if !slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(lower, w) }) {
+		return
+	}
 	for _, p := range secretField.FindAllStringSubmatch(body, -1) {
 		name, _ := url.QueryUnescape(p[2])
 		if p[4] == "" || !IsSecretParam(name) {
