@@ -31,13 +31,15 @@ func IsSecretHeader(name string) bool {
 }
 
 // secretWords are what a name that looks secret contains.
-var secretWords = []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"}
+func secretWords() []string {
+	return []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"}
+}
 
 // IsSecretParam reports whether a query parameter name usually carries a
 // credential.
 func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, w := range secretWords {
+	for _, w := range secretWords() {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -188,7 +190,7 @@ func addBodySecrets(b []byte, add func(string)) {
 	// A body with none of the words has no secret field: most bodies
 	// are done here, at the speed of a byte search.
 	lower := strings.ToLower(body)
-	if !slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(lower, w) }) {
+	if !slices.ContainsFunc(secretWords(), func(w string) bool { return strings.Contains(lower, w) }) {
 		return
 	}
 	for _, p := range secretField.FindAllStringSubmatch(body, -1) {
