@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,20 +15,31 @@ import (
 const Mask = "REDACTED"
 
 // IsSecretHeader reports whether a header carries credentials in requests
-// or responses.
+// or responses: Authorization, cookies, and a name that IsSecretParam
+// would mask (X-Api-Key, X-Auth-Token), which racetest import also
+// writes as a secret, so that reports and scenario files keep one rule.
+// The challenges (WWW-Authenticate) hold no credential.
 func IsSecretHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
+	switch k := http.CanonicalHeaderKey(name); k {
 	case "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
 		return true
+	case "Www-Authenticate", "Proxy-Authenticate":
+		return false
+	default:
+		return IsSecretParam(k)
 	}
-	return false
+}
+
+// secretWords are what a name that looks secret contains.
+func secretWords() []string {
+	return []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"}
 }
 
 // IsSecretParam reports whether a query parameter name usually carries a
 // credential.
 func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, w := range []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"} {
+	for _, w := range secretWords() {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -148,13 +160,49 @@ func NewScrubber(reqs []runner.Request) *Scrubber {
 	return sc
 }
 
-// AddRequests collects the secret values of more requests.
+// AddRequests collects the secret values of more requests: their secret
+// headers, the URL's, and the secret-looking fields of their bodies, the
+// ones WriteSent masks and racetest import writes as references.
 func (sc *Scrubber) AddRequests(reqs []runner.Request) {
+	var last []byte
 	for i := range reqs {
 		sc.addHeader(reqs[i].Header)
 		addURLSecrets(reqs[i].URL, sc.add)
+		// A burst is mostly N copies of one body: scan each once.
+		if b := reqs[i].Body; len(b) > 0 && (last == nil || !bytes.Equal(b, last)) {
+			addBodySecrets(b, sc.add)
+			last = b
+		}
 	}
 	sc.sort()
+}
+
+// bodyScanSize bounds the part of a body addBodySecrets reads: the field
+// pattern runs at a few MB/s, and a burst may carry N distinct bodies of
+// up to 16 MiB. Credential fields sit near the start of real bodies.
+const bodyScanSize = 64 << 10
+
+// addBodySecrets adds the values of a form or JSON body's secret-looking
+// fields (password=..., "api_key": "..."), as sent and percent-decoded,
+// since a server may echo either.
+func addBodySecrets(b []byte, add func(string)) {
+	body := string(b[:min(len(b), bodyScanSize)])
+	// A body with none of the words has no secret field: most bodies
+	// are done here, at the speed of a byte search.
+	lower := strings.ToLower(body)
+	if !slices.ContainsFunc(secretWords(), func(w string) bool { return strings.Contains(lower, w) }) {
+		return
+	}
+	for _, p := range secretField.FindAllStringSubmatch(body, -1) {
+		name, _ := url.QueryUnescape(p[2])
+		if p[4] == "" || !IsSecretParam(name) {
+			continue
+		}
+		add(p[4])
+		if v, err := url.QueryUnescape(p[4]); err == nil {
+			add(v)
+		}
+	}
 }
 
 // AddSecrets collects values that are secrets wherever they were sent,
