@@ -146,16 +146,21 @@ const minSecretLen = 4
 // URL-escaped, and in any letter case, and masks a value cut short at the
 // end of a truncated text.
 type Scrubber struct {
-	secrets []string // as sent, longest first
-	forms   []string // secrets and their escaped forms, longest first
-	seen    map[string]bool
+	secrets []string        // as sent, longest first
+	forms   []form          // secrets and their escaped forms, longest first
+	seen    map[string]bool // secrets collected so far
+	known   map[string]bool // forms collected so far
 }
+
+// form is one way a secret may appear, with its lower case for matching
+// in any letter case.
+type form struct{ text, lower string }
 
 // NewScrubber collects the secret values of reqs: Authorization and
 // Proxy-Authorization values and their tokens, cookie values, and the
 // values of secret-looking query parameters and URL passwords.
 func NewScrubber(reqs []runner.Request) *Scrubber {
-	sc := &Scrubber{seen: map[string]bool{}}
+	sc := &Scrubber{seen: map[string]bool{}, known: map[string]bool{}}
 	sc.AddRequests(reqs)
 	return sc
 }
@@ -250,8 +255,10 @@ func (sc *Scrubber) add(v string) {
 	sc.secrets = append(sc.secrets, v)
 	quoted, _ := json.Marshal(v)
 	for _, f := range []string{v, string(quoted[1 : len(quoted)-1]), strings.ReplaceAll(v, "/", `\/`), url.QueryEscape(v)} {
-		if !slices.Contains(sc.forms, f) {
-			sc.forms = append(sc.forms, f)
+		// A map, not a scan of forms: --values may bring 10,000 secrets.
+		if !sc.known[f] {
+			sc.known[f] = true
+			sc.forms = append(sc.forms, form{f, strings.ToLower(f)})
 		}
 	}
 }
@@ -261,7 +268,7 @@ func (sc *Scrubber) add(v string) {
 func (sc *Scrubber) sort() {
 	longest := func(a, b string) int { return len(b) - len(a) }
 	slices.SortFunc(sc.secrets, longest)
-	slices.SortFunc(sc.forms, longest)
+	slices.SortFunc(sc.forms, func(a, b form) int { return longest(a.text, b.text) })
 }
 
 func addURLSecrets(raw string, add func(string)) {
@@ -287,8 +294,16 @@ func (sc *Scrubber) Scrub(s string) string {
 	if sc == nil || s == "" {
 		return s
 	}
-	for _, v := range sc.forms {
-		s = replaceFold(s, v)
+	// Most texts hold no secret: one lower-cased copy and a search per
+	// form, rather than a lower-cased copy per form, keeps a run with
+	// thousands of per-request values from scrubbing for minutes.
+	ls := strings.ToLower(s)
+	for _, f := range sc.forms {
+		if !strings.Contains(ls, f.lower) && !strings.Contains(s, f.text) {
+			continue
+		}
+		s = replaceFold(s, f.text)
+		ls = strings.ToLower(s)
 	}
 	return sc.scrubCut(s)
 }
