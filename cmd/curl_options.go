@@ -61,7 +61,7 @@ T=upload-file url url-query B=use-ascii u=user A=user-agent v=verbose
 V=version w=write-out xattr
 variable expand-url ca-native proxy-ca-native ipfs-gateway trace-config
 show-headers skip-existing ech upload-flags knownhosts sigalgs follow
-out-null no-clobber remove-on-error etag-compare etag-save url-query
+out-null
 `
 
 // curlLongName is the long name of one of curl's options, given short

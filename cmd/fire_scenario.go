@@ -153,18 +153,13 @@ func (o *FireOptions) afterStep(burst runner.Request) (*scenarios.Step, error) {
 	if len(o.ExpectAfter) == 0 {
 		return nil, usageErrorf("--after %s: nothing to judge; add --expect-after 'EXPR', e.g. 'json.stock >= 0'", o.After)
 	}
-	u, err := o.afterURL()
+	u, err := onTarget("--after", o.After, o.URL)
 	if err != nil {
 		return nil, err
 	}
-	h := burst.Header.Clone()
-	// The GET has no body, so the burst's body headers do not apply.
-	h.Del("Content-Type")
-	h.Del("Content-Length")
-	if len(o.AfterHeaders) > 0 {
-		if h, err = parseHeaders("--after-header", o.AfterHeaders); err != nil {
-			return nil, err
-		}
+	h, err := o.stateHeaders(burst)
+	if err != nil {
+		return nil, err
 	}
 	var checks []*expressions.Check
 	for _, src := range o.ExpectAfter {
@@ -177,8 +172,16 @@ func (o *FireOptions) afterStep(burst runner.Request) (*scenarios.Step, error) {
 	return scenarios.NewStep("--after", runner.Request{Method: http.MethodGet, URL: u, Header: h}, checks...), nil
 }
 
-// afterURL is --after, where a path such as /products/1 is taken on the
-// fire URL's host; either way it is checked like any URL racetest sends to.
-func (o *FireOptions) afterURL() (string, error) {
-	return onTarget("--after", o.After, o.URL)
+// stateHeaders are the headers of the requests that read or reset the
+// state (fire's --after, probe's --reset and --after): the burst's,
+// without its body headers since they have no body, unless
+// --after-header is given; the state is usually behind the same login.
+func (o *FireOptions) stateHeaders(burst runner.Request) (http.Header, error) {
+	if len(o.AfterHeaders) > 0 {
+		return parseHeaders("--after-header", o.AfterHeaders)
+	}
+	h := burst.Header.Clone()
+	h.Del("Content-Type")
+	h.Del("Content-Length")
+	return h, nil
 }

@@ -114,6 +114,14 @@ func (o *FireOptions) complete(ctx context.Context) error {
 		if o.Import.Target == "" {
 			return usageErrorf("%s %s needs --target URL: a raw request names no scheme or port", o.Import.flag("raw"), o.Import.Raw)
 		}
+		// Checked as every URL is, so that the message names --target
+		// and says how to fix it; one with no host (https://:8443) takes
+		// the file's Host header, which capture.Raw reads.
+		if !strings.Contains(o.Import.Target, "://:") {
+			if _, err := parseTargetURL("--target", o.Import.Target); err != nil {
+				return err
+			}
+		}
 		data, err := readCapture(ctx, o.Import.flag("raw"), o.Import.Raw, o.App)
 		if err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 
 	"github.com/racetest/racetest/probe"
 	"github.com/racetest/racetest/report"
-	"github.com/racetest/racetest/scenarios"
+	"github.com/racetest/racetest/runner"
 )
 
 // ProbeOptions holds the flags of `racetest probe`. The request flags,
@@ -122,14 +122,12 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	}
 	v, err := probe.Run(ctx, cfg)
 	if err != nil {
-		if errors.Is(err, scenarios.ErrUnreachable) {
-			err = fmt.Errorf("%w (is the target running?)", err)
-		}
-		if v != nil && !o.ShowSecrets && len(v.Secrets) > 0 {
+		// The hints fire and run give: a certificate not trusted is not
+		// a target that is down.
+		err = withHint(err)
+		if v != nil && !o.ShowSecrets {
 			// The message may quote a request, and so a value, as sent.
-			sc := report.NewScrubber(nil)
-			sc.AddSecrets(v.Secrets)
-			err = &codedError{code: exitCode(err), err: errors.New(sc.Scrub(err.Error()))}
+			err = &codedError{code: exitCode(err), err: errors.New(probeScrubber(v).Scrub(err.Error()))}
 		}
 		return err
 	}
@@ -140,7 +138,7 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case probe.Inconclusive:
 		code = ExitInconclusive
 	}
-	if err := o.write(v, code, v.Secrets); err != nil {
+	if err := o.write(v, code); err != nil {
 		return err
 	}
 	switch code {
@@ -156,11 +154,24 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	return nil
 }
 
-// write renders the verdict on stdout and writes --emit; secrets are the
-// per-request values, masked like every secret unless --show-secrets.
-func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode, secrets []string) error {
+// probeScrubber masks what the probe sent wherever a response echoes it,
+// as fire's and run's reports do: the credentials of its requests (the
+// burst, the resets and the reads) and the per-request values.
+func probeScrubber(v *probe.Verdict) *report.Scrubber {
 	sc := report.NewScrubber(nil)
-	sc.AddSecrets(secrets)
+	sc.AddSecrets(v.Secrets)
+	if c := v.Config; c != nil {
+		sc.AddRequests([]runner.Request{c.Request})
+		sc.AddRequests(c.Reset)
+		sc.AddRequests(c.After)
+	}
+	return sc
+}
+
+// write renders the verdict on stdout and writes --emit; secrets are
+// masked as in every report unless --show-secrets.
+func (o *ProbeOptions) write(v *probe.Verdict, code ExitCode) error {
+	sc := probeScrubber(v)
 	to := probe.TextOptions{Redact: func(s string) string {
 		if o.ShowSecrets {
 			return s

@@ -88,19 +88,6 @@ func (o *ProbeOptions) completeImport(ctx context.Context) (bool, error) {
 	return true, o.complete(ctx)
 }
 
-// stateHeaders are the headers of the --reset and --after requests: the
-// burst's, without its body headers, unless --after-header is given; the
-// state is usually behind the same login.
-func (o *ProbeOptions) stateHeaders(burst runner.Request) (http.Header, error) {
-	if len(o.AfterHeaders) > 0 {
-		return parseHeaders("--after-header", o.AfterHeaders)
-	}
-	h := burst.Header.Clone()
-	h.Del("Content-Type")
-	h.Del("Content-Length")
-	return h, nil
-}
-
 // validate checks the numbers and choices among the flags.
 func (o *ProbeOptions) validate() error {
 	if err := checkOutputFormat(o.Output); err != nil {
@@ -108,6 +95,10 @@ func (o *ProbeOptions) validate() error {
 	}
 	if err := o.validateBurst(); err != nil {
 		return err
+	}
+	if len(o.AfterHeaders) > 0 && len(o.Reset)+len(o.AfterURLs) == 0 {
+		// As fire refuses it: the headers would go with no request.
+		return usageErrorf("--after-header needs --reset or --after, the requests it goes with")
 	}
 	if o.Emit != "" {
 		if err := checkOutputPath("--emit", o.Emit); err != nil {

@@ -27,16 +27,14 @@ func (o *ProbeOptions) addScenarioFlags(f *pflag.FlagSet) {
 
 // fileFlags are the flags that say what a scenario file says (the
 // request, its number, the reset and the reads), each with where the
-// file says it.
+// file says it. The request's are every flag addRequestFlags binds, so
+// that one added there (as -F was) is refused here too, not ignored.
 func fileFlags() [][2]string {
-	return [][2]string{
-		{"request", "race.request"}, {"method", "race.request"}, {"header", "race.request"},
-		{"data", "race.request"}, {"data-raw", "race.request"}, {"data-binary", "race.request"},
-		{"data-urlencode", "race.request"}, {"json", "race.request"}, {"get", "race.request"},
-		{"head", "race.request"}, {"user", "race.request"}, {"user-agent", "race.request"},
-		{"referer", "race.request"}, {"cookie", "race.request"},
-		{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"},
-	}
+	var out [][2]string
+	rf := pflag.NewFlagSet("request", pflag.ContinueOnError)
+	(&RequestFlags{}).addRequestFlags(rf)
+	rf.VisitAll(func(f *pflag.Flag) { out = append(out, [2]string{f.Name, "race.request"}) })
+	return append(out, [][2]string{{"n", "race.n"}, {"reset", "setup:"}, {"after", "after:"}, {"after-header", "after:"}}...)
 }
 
 // isFile tells whether the argument names a scenario file rather than a

@@ -3,9 +3,11 @@ package cmd
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +99,16 @@ func TestProbeScenarioFlags(t *testing.T) {
 	// The file's race.mode holds: no flag overrides it.
 	if cfg.Sync.Mode != "" || cfg.Sync.Hold != "" || cfg.Client.Timeout != 0 {
 		t.Errorf("sync %+v, timeout %v: want the file's settings, not fire's defaults", cfg.Sync, cfg.Client.Timeout)
+	}
+}
+
+// A certificate probe does not trust is said to be one, with what to do,
+// as fire and run say it, not taken for a target that is down.
+func TestProbeUntrustedCertificateHint(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	t.Cleanup(srv.Close)
+	code, _, stderr := runApp(t, false, false, nil, "probe", "-n", "2", "--rounds", "1", srv.URL)
+	if code != int(ExitRuntime) || !strings.Contains(stderr, tlsHint) || strings.Contains(stderr, "is the target running") {
+		t.Errorf("exit %d, stderr %q: want %d and the TLS hint", code, stderr, ExitRuntime)
 	}
 }

@@ -69,7 +69,7 @@ func (s *secretRefs) literal(req runner.Request) (runner.Request, error) {
 			// the variable that holds it.
 			continue
 		}
-		if report.IsSecretHeader(name) || report.IsSecretParam(name) {
+		if report.IsSecretHeader(name) {
 			lit.Header[name] = []string{s.take(name, "the "+name+" header"+authScheme(name, v), v)}
 		}
 	}

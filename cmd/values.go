@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/internal/readfile"
 	"github.com/racetest/racetest/runner"
 	"github.com/racetest/racetest/scenarios"
@@ -27,10 +27,6 @@ func addValuesFlag(f *pflag.FlagSet, to *[]string) {
 	f.StringArrayVar(to, "values", nil, valuesHelp)
 }
 
-// valueName is what NAME of --values NAME=FILE must look like, to be
-// written values.NAME.
-var valueName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // readValues reads every --values NAME=FILE: one value per line, as
 // scenarios.SplitValues reads them.
 func readValues(ctx context.Context, flags []string) (map[string][]string, error) {
@@ -43,7 +39,7 @@ func readValues(ctx context.Context, flags []string) (map[string][]string, error
 		switch {
 		case !ok || file == "":
 			return nil, usageErrorf("--values %s: give NAME=FILE, such as --values token=tokens.txt", f)
-		case !valueName.MatchString(name):
+		case !expressions.IsName(name): // written values.NAME
 			return nil, usageErrorf("--values %s: NAME %q must be a name such as token or coupon (letters, digits, _), to be used as {{ values.NAME }}", f, name)
 		case file == "-":
 			// stdin may already carry -d @- or --curl -; one reader each.

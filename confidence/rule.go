@@ -84,6 +84,14 @@ func (r Rule) Reached(complete int) bool {
 	return r.Level <= 0 || complete >= r.Needed()
 }
 
+// ShowsRate tells whether a hit rate is worth reporting after rounds
+// rounds: for more than one, and for one under a rule, where the user
+// asked how often the race shows and "1 of 1 (95% CI 21%-100%)" says how
+// little one round tells. racetest's report and probe's verdict both ask.
+func (r Rule) ShowsRate(rounds int) bool {
+	return rounds > 1 || rounds == 1 && r != (Rule{})
+}
+
 // Undetected is the per-round hit rate X that complete rounds without a
 // race leave possible at level: a race caught less than X of the time
 // would have stayed hidden with probability above 1-level, since

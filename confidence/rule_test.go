@@ -123,3 +123,23 @@ func TestStopRoundTrip(t *testing.T) {
 		t.Errorf("Stop %+v, Rule %+v", s, s.Rule())
 	}
 }
+
+func TestShowsRate(t *testing.T) {
+	tests := []struct {
+		r      Rule
+		rounds int
+		want   bool
+	}{
+		{Rule{}, 0, false},
+		{Rule{}, 1, false},
+		{Rule{}, 2, true},
+		{Rule{UntilFound: true}, 0, false},
+		{Rule{UntilFound: true}, 1, true},
+		{Rule{Level: 0.95, MinRate: 0.3}, 1, true},
+	}
+	for _, tt := range tests {
+		if got := tt.r.ShowsRate(tt.rounds); got != tt.want {
+			t.Errorf("%+v.ShowsRate(%d) = %v, want %v", tt.r, tt.rounds, got, tt.want)
+		}
+	}
+}

@@ -149,3 +149,11 @@ func TestEscapeTemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestIsName(t *testing.T) {
+	for s, want := range map[string]bool{"token": true, "_a1": true, "user_id": true, "": false, "1a": false, "a-b": false, "a.b": false, "é": false} {
+		if got := IsName(s); got != want {
+			t.Errorf("IsName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/racetest/racetest/expressions"
 	"github.com/racetest/racetest/runner"
 )
 
@@ -85,12 +86,9 @@ func flatten(path string, v any, vals, shape map[string]string) {
 // indexRE finds array indices in a path.
 var indexRE = regexp.MustCompile(`\[\d+\]`)
 
-// identRE is a key that an expression can write after a dot.
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // key is how an expression reaches the member k: .k or ["k"].
 func key(k string) string {
-	if identRE.MatchString(k) {
+	if expressions.IsName(k) {
 		return "." + k
 	}
 	return "[" + strconv.Quote(k) + "]"

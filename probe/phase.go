@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/racetest/racetest/runner"
@@ -151,30 +152,21 @@ func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
 	if err != nil {
 		return nil, err
 	}
-	pr := &ParRound{Number: n, Complete: true, Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().Round(time.Microsecond).String()}
+	// The round counts as racetest run counts it (Round.Complete), so
+	// that probe and run never disagree on which bursts happened.
+	pr := &ParRound{Number: n, Complete: rd.Complete(), Mode: rd.Burst.Mode, Spread: rd.Burst.ReleaseSpread().Round(time.Microsecond).String()}
 	for i := range rd.Burst.Results {
-		r := &rd.Burst.Results[i]
-		pr.Responses = append(pr.Responses, observe(r))
-		if pr.Complete && (r.Err != nil || r.Status == 0 || r.Early) {
-			pr.Complete = false
-			pr.Cause = fmt.Sprintf("request #%d: %s", i+1, cause(r))
-		}
+		pr.Responses = append(pr.Responses, observe(&rd.Burst.Results[i]))
 	}
+	causes := make([]string, len(rd.Incomplete))
+	for i, c := range rd.Incomplete {
+		causes[i] = c.String()
+	}
+	pr.Cause = strings.Join(causes, "; ")
 	for _, s := range rd.After {
 		pr.State = append(pr.State, observe(&s.Response))
 	}
 	return pr, nil
-}
-
-// cause says why a request of the burst does not count.
-func cause(r *runner.Result) string {
-	switch {
-	case r.Early:
-		return "answered before the release"
-	case r.Err != nil:
-		return r.Err.Error()
-	}
-	return "no response"
 }
 
 // buildScenario is the parallel phase as a scenario: the reset requests

@@ -176,14 +176,14 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	}
 	v.Interval = confidence.Wilson(v.Hits, v.Complete)
 	v.Checks = m.checks(v)
+	unsure := scenarios.Unsure(cfg.Stop, v.Hits, v.Complete, len(v.Rounds))
 	switch {
 	case v.Complete == 0:
 		v.Outcome, v.Reason = Inconclusive, "no parallel round was complete: "+v.Rounds[0].Cause
 	case v.Hits > 0:
 		v.Outcome = RaceFound
-	case !cfg.Stop.Reached(v.Complete):
-		e := &scenarios.UnsureError{Stop: cfg.Stop, Needed: cfg.Stop.Needed(), Complete: v.Complete, Rounds: len(v.Rounds)}
-		v.Outcome, v.Reason = Inconclusive, e.Error()
+	case unsure != nil:
+		v.Outcome, v.Reason = Inconclusive, unsure.Error()
 	default:
 		v.Outcome = NoRace
 	}

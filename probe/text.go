@@ -34,12 +34,12 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 	}
 	b.WriteString("\n")
 	if len(v.Rounds) > 0 {
-		fmt.Fprintf(&b, "parallel: %s, %d complete (%s)\n", count(len(v.Rounds), "round"), v.Complete, roundsNote(v))
+		fmt.Fprintf(&b, "parallel: %s, %d complete (%s)\n", count(len(v.Rounds), "round"), v.Complete, roundsNote(v, red))
 	}
 	b.WriteString("\n")
 	// As in racetest's report: with a stop rule even one round has a hit
 	// rate, whose interval says how little one round tells.
-	if len(v.Rounds) > 1 || len(v.Rounds) == 1 && (c.Stop.UntilFound || c.Stop.Level > 0) {
+	if c.Stop.ShowsRate(len(v.Rounds)) {
 		fmt.Fprintf(&b, "hit rate %s\n", confidence.HitRate(v.Hits, v.Complete))
 	}
 	switch v.Outcome {
@@ -60,11 +60,12 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 	return err
 }
 
-// roundsNote says how the bursts went, or why one did not count.
-func roundsNote(v *Verdict) string {
+// roundsNote says how the bursts went, or why one did not count; red
+// masks secrets in the cause, an error message that may hold a URL.
+func roundsNote(v *Verdict, red func(string) string) string {
 	for _, rd := range v.Rounds {
 		if !rd.Complete {
-			return "round " + fmt.Sprint(rd.Number) + " incomplete: " + rd.Cause
+			return "round " + fmt.Sprint(rd.Number) + " incomplete: " + red(rd.Cause)
 		}
 	}
 	return fmt.Sprintf("%s, release spread %s in round 1", v.Rounds[0].Mode, v.Rounds[0].Spread)

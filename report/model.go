@@ -70,12 +70,11 @@ type HitRate struct {
 	confidence.Interval
 }
 
-// newHitRate is the hit rate of a run's rounds, or nil for a run of one
-// round. A run under --until-found or --confidence has one even when it
-// stopped after its first round: the user asked how often the race shows,
-// and "1 of 1 (95% CI 21%-100%)" says how little one round tells.
+// newHitRate is the hit rate of a run's rounds, or nil when it is not
+// worth showing (confidence.Rule.ShowsRate): a run of one round, unless
+// under --until-found or --confidence.
 func newHitRate(r *Run) *HitRate {
-	if len(r.Rounds) == 0 || len(r.Rounds) < 2 && r.Stop == nil {
+	if !r.Stop.Rule().ShowsRate(len(r.Rounds)) {
 		return nil
 	}
 	h := &HitRate{Hits: r.FailedRounds(), Complete: r.CompleteRounds()}
@@ -260,11 +259,10 @@ func (r *Run) Verdict() (state, text string) {
 		return "fail", fmt.Sprintf("race found: a check failed in %d of %d rounds%s%s", failed, complete, cut, early)
 	}
 	rule := r.Stop.Rule()
-	switch {
-	case !rule.Reached(complete):
-		e := &scenarios.UnsureError{Stop: rule, Needed: rule.Needed(), Complete: complete, Rounds: total}
+	if e := scenarios.Unsure(rule, failed, complete, total); e != nil {
 		return "inconclusive", "inconclusive: " + e.Error()
-	case rule.Level > 0:
+	}
+	if rule.Level > 0 {
 		return "pass", "passed: " + confidence.Possible(complete, rule.Level) + cut
 	}
 	return "pass", fmt.Sprintf("passed: every check held in %d of %d rounds%s", complete, complete, cut)

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,20 +15,31 @@ import (
 const Mask = "REDACTED"
 
 // IsSecretHeader reports whether a header carries credentials in requests
-// or responses.
+// or responses: Authorization, cookies, and a name that IsSecretParam
+// would mask (X-Api-Key, X-Auth-Token), which racetest import also
+// writes as a secret, so that reports and scenario files keep one rule.
+// The challenges (WWW-Authenticate) hold no credential.
 func IsSecretHeader(name string) bool {
-	switch http.CanonicalHeaderKey(name) {
+	switch k := http.CanonicalHeaderKey(name); k {
 	case "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
 		return true
+	case "Www-Authenticate", "Proxy-Authenticate":
+		return false
+	default:
+		return IsSecretParam(k)
 	}
-	return false
+}
+
+// secretWords are what a name that looks secret contains.
+func secretWords() []string {
+	return []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"}
 }
 
 // IsSecretParam reports whether a query parameter name usually carries a
 // credential.
 func IsSecretParam(name string) bool {
 	n := strings.ToLower(name)
-	for _, w := range []string{"token", "key", "secret", "password", "passwd", "auth", "session", "sig"} {
+	for _, w := range secretWords() {
 		if strings.Contains(n, w) {
 			return true
 		}
@@ -134,27 +146,68 @@ const minSecretLen = 4
 // URL-escaped, and in any letter case, and masks a value cut short at the
 // end of a truncated text.
 type Scrubber struct {
-	secrets []string // as sent, longest first
-	forms   []string // secrets and their escaped forms, longest first
-	seen    map[string]bool
+	secrets []string        // as sent, longest first
+	forms   []form          // secrets and their escaped forms, longest first
+	seen    map[string]bool // secrets collected so far
+	known   map[string]bool // forms collected so far
 }
+
+// form is one way a secret may appear, with its lower case for matching
+// in any letter case.
+type form struct{ text, lower string }
 
 // NewScrubber collects the secret values of reqs: Authorization and
 // Proxy-Authorization values and their tokens, cookie values, and the
 // values of secret-looking query parameters and URL passwords.
 func NewScrubber(reqs []runner.Request) *Scrubber {
-	sc := &Scrubber{seen: map[string]bool{}}
+	sc := &Scrubber{seen: map[string]bool{}, known: map[string]bool{}}
 	sc.AddRequests(reqs)
 	return sc
 }
 
-// AddRequests collects the secret values of more requests.
+// AddRequests collects the secret values of more requests: their secret
+// headers, the URL's, and the secret-looking fields of their bodies, the
+// ones WriteSent masks and racetest import writes as references.
 func (sc *Scrubber) AddRequests(reqs []runner.Request) {
+	var last []byte
 	for i := range reqs {
 		sc.addHeader(reqs[i].Header)
 		addURLSecrets(reqs[i].URL, sc.add)
+		// A burst is mostly N copies of one body: scan each once.
+		if b := reqs[i].Body; len(b) > 0 && (last == nil || !bytes.Equal(b, last)) {
+			addBodySecrets(b, sc.add)
+			last = b
+		}
 	}
 	sc.sort()
+}
+
+// bodyScanSize bounds the part of a body addBodySecrets reads: the field
+// pattern runs at a few MB/s, and a burst may carry N distinct bodies of
+// up to 16 MiB. Credential fields sit near the start of real bodies.
+const bodyScanSize = 64 << 10
+
+// addBodySecrets adds the values of a form or JSON body's secret-looking
+// fields (password=..., "api_key": "..."), as sent and percent-decoded,
+// since a server may echo either.
+func addBodySecrets(b []byte, add func(string)) {
+	body := string(b[:min(len(b), bodyScanSize)])
+	// A body with none of the words has no secret field: most bodies
+	// are done here, at the speed of a byte search.
+	lower := strings.ToLower(body)
+	if !slices.ContainsFunc(secretWords(), func(w string) bool { return strings.Contains(lower, w) }) {
+		return
+	}
+	for _, p := range secretField.FindAllStringSubmatch(body, -1) {
+		name, _ := url.QueryUnescape(p[2])
+		if p[4] == "" || !IsSecretParam(name) {
+			continue
+		}
+		add(p[4])
+		if v, err := url.QueryUnescape(p[4]); err == nil {
+			add(v)
+		}
+	}
 }
 
 // AddSecrets collects values that are secrets wherever they were sent,
@@ -202,8 +255,10 @@ func (sc *Scrubber) add(v string) {
 	sc.secrets = append(sc.secrets, v)
 	quoted, _ := json.Marshal(v)
 	for _, f := range []string{v, string(quoted[1 : len(quoted)-1]), strings.ReplaceAll(v, "/", `\/`), url.QueryEscape(v)} {
-		if !slices.Contains(sc.forms, f) {
-			sc.forms = append(sc.forms, f)
+		// A map, not a scan of forms: --values may bring 10,000 secrets.
+		if !sc.known[f] {
+			sc.known[f] = true
+			sc.forms = append(sc.forms, form{f, strings.ToLower(f)})
 		}
 	}
 }
@@ -213,7 +268,7 @@ func (sc *Scrubber) add(v string) {
 func (sc *Scrubber) sort() {
 	longest := func(a, b string) int { return len(b) - len(a) }
 	slices.SortFunc(sc.secrets, longest)
-	slices.SortFunc(sc.forms, longest)
+	slices.SortFunc(sc.forms, func(a, b form) int { return longest(a.text, b.text) })
 }
 
 func addURLSecrets(raw string, add func(string)) {
@@ -239,8 +294,16 @@ func (sc *Scrubber) Scrub(s string) string {
 	if sc == nil || s == "" {
 		return s
 	}
-	for _, v := range sc.forms {
-		s = replaceFold(s, v)
+	// Most texts hold no secret: one lower-cased copy and a search per
+	// form, rather than a lower-cased copy per form, keeps a run with
+	// thousands of per-request values from scrubbing for minutes.
+	ls := strings.ToLower(s)
+	for _, f := range sc.forms {
+		if !strings.Contains(ls, f.lower) && !strings.Contains(s, f.text) {
+			continue
+		}
+		s = replaceFold(s, f.text)
+		ls = strings.ToLower(s)
 	}
 	return sc.scrubCut(s)
 }

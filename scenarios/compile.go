@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/racetest/racetest/expressions"
@@ -70,9 +69,6 @@ func compileSteps(p *problems, sc *scope, phase string, raws []rawStep) []*Step 
 	return steps
 }
 
-// identRE is what a capture name must look like to be written vars.name.
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // compileStep compiles a step. Its captures see the vars before the step;
 // its checks see its captures too, as they are taken first.
 func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step {
@@ -89,7 +85,7 @@ func compileStep(p *problems, sc *scope, path, phase string, rs *rawStep) *Step 
 	}
 	for _, name := range sortedKeys(rs.Capture) {
 		cpath := path + ".capture." + name
-		if !identRE.MatchString(name) {
+		if !expressions.IsName(name) {
 			p.at(cpath, "capture name %q must be a name such as before or user_id, to be used as vars.%s", name, name)
 			continue
 		}

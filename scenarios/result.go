@@ -214,14 +214,23 @@ func (e *UnsureError) Error() string {
 
 func (e *UnsureError) Unwrap() error { return ErrInconclusive }
 
+// Unsure judges rounds fired under stop, hits of them finding a race:
+// an *UnsureError when none did and fewer were complete than the rule
+// needs, else nil. racetest run, probe and the report judge by it.
+func Unsure(stop confidence.Rule, hits, complete, rounds int) *UnsureError {
+	if hits > 0 || stop.Reached(complete) {
+		return nil
+	}
+	return &UnsureError{Stop: stop, Needed: stop.Needed(), Complete: complete, Rounds: rounds}
+}
+
 // unsure is the error of a run under --confidence that found no race in
 // too few complete rounds, or nil.
 func (r *Result) unsure() error {
-	complete := r.CompleteRounds()
-	if r.FailedRounds() > 0 || r.Stop.Reached(complete) {
-		return nil
+	if e := Unsure(r.Stop, r.FailedRounds(), r.CompleteRounds(), len(r.Rounds)); e != nil {
+		return e
 	}
-	return &UnsureError{Stop: r.Stop, Needed: r.Stop.Needed(), Complete: complete, Rounds: len(r.Rounds)}
+	return nil
 }
 
 // ErrUnreachable is wrapped when no request of a burst reached the target.

@@ -72,9 +72,10 @@ type run struct {
 // first round only), the race, its checks and the after steps with
 // theirs; then the teardown steps, even after an error. Failed checks are
 // results, not errors: Run returns an error only when the run could not
-// be judged (a *StepError, ErrUnreachable, ErrUntrusted, runner.ErrSyncUnavailable, a
-// cancelled ctx) or the options do not fit the file (a *LoadError). The
-// Result holds what was done until then.
+// be judged (a *StepError, ErrUnreachable, ErrUntrusted,
+// runner.ErrSyncUnavailable, ErrInconclusive when too few rounds were
+// complete, a cancelled ctx) or the options do not fit the file (a
+// *LoadError). The Result holds what was done until then.
 func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	r, err := s.start(o)
 	if err != nil {

@@ -87,3 +87,18 @@ func TestRunStopRule(t *testing.T) {
 		})
 	}
 }
+
+func TestUnsure(t *testing.T) {
+	rule := confidence.Rule{Level: 0.95, MinRate: 0.3} // 9 complete rounds
+	if e := Unsure(rule, 0, 8, 10); e == nil || e.Needed != 9 || e.Complete != 8 || e.Rounds != 10 {
+		t.Errorf("8 of 9 complete rounds, no race: %+v, want an UnsureError", e)
+	}
+	for _, c := range []struct {
+		rule           confidence.Rule
+		hits, complete int
+	}{{rule, 1, 1}, {rule, 0, 9}, {confidence.Rule{}, 0, 0}, {confidence.Rule{UntilFound: true}, 0, 1}} {
+		if e := Unsure(c.rule, c.hits, c.complete, 10); e != nil {
+			t.Errorf("%+v, %d hits in %d complete rounds: %v, want nil", c.rule, c.hits, c.complete, e)
+		}
+	}
+}

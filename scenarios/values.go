@@ -21,7 +21,7 @@ func compileValues(p *problems, raw map[string]any) (map[string][]string, map[st
 	out, fromEnv := map[string][]string{}, map[string]string{}
 	for _, name := range sortedKeys(raw) {
 		path := "values." + name
-		if !identRE.MatchString(name) {
+		if !expressions.IsName(name) {
 			p.at(path, "values name %q must be a name such as token or coupon, to be used as values.%s", name, name)
 			continue
 		}
@@ -57,7 +57,7 @@ func envList(v any) string {
 	s, _ := v.(string)
 	env, ok := strings.CutPrefix(s, "${")
 	env, closed := strings.CutSuffix(env, "}")
-	if !ok || !closed || !identRE.MatchString(env) {
+	if !ok || !closed || !expressions.IsName(env) {
 		return ""
 	}
 	return env

@@ -15,9 +15,9 @@ import subprocess
 import pytest
 
 from .client import Racetest, RacetestError, find_binary
-from .result import Count, FireResult, Response, Result, RunResult
+from .result import Count, FireResult, IncompleteBurst, Response, Result, RunResult
 
-__all__ = ["Racetest", "RacetestError", "FireResult", "RunResult", "Result", "Response"]
+__all__ = ["Racetest", "RacetestError", "IncompleteBurst", "FireResult", "RunResult", "Result", "Response"]
 
 
 def pytest_addoption(parser):

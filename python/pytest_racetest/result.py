@@ -20,6 +20,15 @@ EXIT_CODES = {
 }
 
 
+class IncompleteBurst(Exception):
+    """The burst did not happen as asked: a request was not released, or
+    not answered after the release (racetest's incomplete round). Its
+    statuses prove nothing either way, so ``result.statuses`` and
+    ``result.count()`` raise this instead of handing them out; the raw
+    tally stays in ``result.rounds[0]``. Not an AssertionError, so that an
+    ``xfail(raises=AssertionError)`` cannot take it for a found race."""
+
+
 class Count(int):
     """An int that remembers the burst it counted, so that a failed
     ``assert result.count(200) == 1`` shows racetest's report (the plugin's
@@ -291,12 +300,25 @@ class FireResult(Result):
     def responses(self):
         return self._one_round().responses
 
+    def _judged_round(self):
+        r = self._one_round()
+        if not r.complete:
+            raise IncompleteBurst(
+                "the burst was incomplete (%s), so its statuses prove nothing: see result.report(); "
+                "result.rounds[0] has the raw tally"
+                % "; ".join("%s x%s" % (c.get("kind", "?"), c.get("count", "?")) for c in r.incomplete))
+        return r
+
     @property
     def statuses(self):
-        return self._one_round().statuses
+        """The statuses of the one round, in request order; raises
+        IncompleteBurst when that round was incomplete."""
+        return self._judged_round().statuses
 
     def count(self, status):
-        return self._one_round().count(status)
+        """How many requests of the one round got status; raises
+        IncompleteBurst when that round was incomplete."""
+        return self._judged_round().count(status)
 
     @property
     def tally(self):
@@ -320,13 +342,19 @@ class FireResult(Result):
 
     def assert_one(self, status=200):
         """Fails with racetest's report unless exactly one request of every
-        round got this status: the classic "paid once" check."""
-        counts = [r.count(status) for r in self.rounds]
-        if not counts or any(c != 1 for c in counts):
-            raise AssertionError(
-                "racetest: want exactly one %d per round, got %s\n\n%s"
-                % (status, ", ".join(str(c) for c in counts) or "no round", self.report())
-            )
+        complete round got this status: the classic "paid once" check. An
+        incomplete round (a request not released, or not answered after the
+        release) is not judged, as racetest judges none; with no complete
+        round at all, nothing was raced, and that fails too."""
+        complete = [r for r in self.rounds if r.complete]
+        counts = [r.count(status) for r in complete]
+        if counts and all(c == 1 for c in counts):
+            return
+        cut = len(self.rounds) - len(complete)
+        got = ", ".join(str(c) for c in counts) or "no complete round"
+        if cut:
+            got += " (%d incomplete %s not judged)" % (cut, "round" if cut == 1 else "rounds")
+        raise AssertionError("racetest: want exactly one %d per round, got %s\n\n%s" % (status, got, self.report()))
 
     def __repr__(self):
         return "<FireResult %s: %s, %s>" % (self.run.name, self.verdict, rounds_text(self.rounds))

@@ -1,10 +1,13 @@
 """racetest.fire against the demo target: what comes back, and how it fails."""
+import http.server
 import json
+import socket
+import threading
 import urllib.request
 
 import pytest
 
-from pytest_racetest import RacetestError
+from pytest_racetest import IncompleteBurst, RacetestError
 
 
 def complete(racetest, demo, user, variant, **kw):
@@ -124,3 +127,45 @@ def test_secrets_are_masked_unless_asked_for(racetest, demo):
     assert "s3cr3t" not in masked.report()
     shown = racetest.fire(url, n=2, show_secrets=True)
     assert shown.responses[0].url == url
+
+
+class OneAnswerHandler(http.server.BaseHTTPRequestHandler):
+    """Answers the first request 200 and closes the connection of every
+    other one without a response: a burst that did not happen."""
+
+    answered = False
+    lock = threading.Lock()
+
+    def do_POST(self):
+        with self.lock:
+            first, OneAnswerHandler.answered = not OneAnswerHandler.answered, True
+        if first:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_assert_one_does_not_pass_an_incomplete_burst(racetest):
+    # One 200 and two connections closed unanswered: count(200) is 1, but
+    # the burst did not happen as asked, so "paid once" is not shown.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OneAnswerHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = racetest.fire("http://127.0.0.1:%d/pay" % server.server_port, n=3, method="POST", data="x")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.rounds[0].count(200) == 1 and not result.rounds[0].complete, result.report()
+    # The headline habit, status_codes.count(200) == 1, cannot pass on it.
+    with pytest.raises(IncompleteBurst, match="the burst was incomplete"):
+        result.statuses
+    with pytest.raises(IncompleteBurst):
+        result.count(200)
+    with pytest.raises(AssertionError, match=r"got no complete round \(1 incomplete round not judged\)"):
+        result.assert_one(200)
