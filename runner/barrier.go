@@ -1,13 +1,11 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,20 +150,10 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 		s.close()
 		return barrierSlot{}, fmt.Errorf("warm-up: %w", err)
 	}
-	hr, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
-	if err != nil {
+	if s.req, err = newHTTPRequest(ctx, req, r); err != nil {
 		s.close()
 		return barrierSlot{}, err
 	}
-	hr.Header = req.Header.Clone()
-	if hr.Header == nil {
-		hr.Header = http.Header{}
-	}
-	if h := hr.Header.Get("Host"); h != "" {
-		hr.Host = h
-	}
-	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { r.FirstByte = time.Now() }}
-	s.req = hr.WithContext(httptrace.WithClientTrace(ctx, trace))
 	return s, nil
 }
 
@@ -173,12 +161,12 @@ func prepareBarrier(ctx context.Context, p *Plan, r *Result, released *atomic.Bo
 // each bounded by the timeout, so that a server that never answers one
 // cannot hold the burst.
 func warmHTTP1(ctx context.Context, tr *http.Transport, t target, req *Request, o *Options) error {
-	u, err := lbWarmupURL(t.url, o.WarmupURL)
+	u, err := warmupURL(t.url, o.WarmupURL)
 	if err != nil {
 		return err
 	}
 	for range o.Warmup {
-		if err := warmOnce(ctx, tr, u, req, o); err != nil {
+		if err := warmOnce(ctx, tr, u.String(), req, o); err != nil {
 			return err
 		}
 	}

@@ -56,10 +56,13 @@ func tlsConfig(o *Options, host string, alpn []string) (*tls.Config, *certReques
 }
 
 // dial opens a connection to t and, for https, completes the TLS handshake
-// offering alpn, all bounded by the plan's timeout. Errors name the address:
-// net's dial errors already do ("dial tcp 127.0.0.1:8080: ..."), so they are
-// returned as they are.
+// offering alpn, all within one ConnectTimeout: as curl's --connect-timeout,
+// it bounds the whole connection phase (dial, proxy tunnel, TLS), not each
+// step. Errors name the address: net's dial errors already do ("dial tcp
+// 127.0.0.1:8080: ..."), so they are returned as they are.
 func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, error) {
+	ctx, cancel := o.connecting(ctx)
+	defer cancel()
 	nc, err := dialTCP(ctx, o, t.url.Scheme, t.addr)
 	if err != nil {
 		return nil, &connectError{err}
@@ -76,13 +79,20 @@ func dial(ctx context.Context, t target, o *Options, alpn []string) (net.Conn, e
 	// receipt showed.
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(c, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
-	defer cancel()
-	if err := tc.HandshakeContext(hctx); err != nil {
+	if err := tc.HandshakeContext(ctx); err != nil {
 		c.Close()
 		return nil, &connectError{fmt.Errorf("tls handshake with %s: %w", t.addr, cr.explain(err))}
 	}
 	return tc, nil
+}
+
+// connecting bounds the connection phase by ConnectTimeout; zero, as in
+// a net.Dialer, bounds it only by ctx.
+func (o *Options) connecting(ctx context.Context) (context.Context, context.CancelFunc) {
+	if o.ConnectTimeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, o.ConnectTimeout)
 }
 
 // connectError marks a failure to open a connection (the dial or the TLS

@@ -126,6 +126,9 @@ func singleTransport(o *Options) *http.Transport {
 // transport would, and puts a head guard on the decrypted connection.
 // Handshake errors are returned as they are: roundTripError names the host.
 func dialTLSGuarded(ctx context.Context, addr string, o *Options) (net.Conn, error) {
+	// One ConnectTimeout for the dial and the handshake, as in dial.
+	ctx, cancel := o.connecting(ctx)
+	defer cancel()
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err

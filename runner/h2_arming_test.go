@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 
 	"golang.org/x/net/http2"
@@ -83,22 +84,32 @@ func TestSinglePacketArmOrder(t *testing.T) {
 	}
 }
 
-// TestSinglePacketConnections spreads 10 streams over the 3 connections
-// asked for, 4, 4 and 2, each released in one write.
+// TestSinglePacketConnections spreads 10 streams evenly over the
+// connections asked for, each released in one write: 3, 3 and 4 over 3,
+// and over 6 six connections, not the 5 that splitting in chunks of
+// ceil(10/6) = 2 would give.
 func TestSinglePacketConnections(t *testing.T) {
 	srv := h2Server(t, &arrivals{}, false, 0)
-	b := singlePacket(t, burstOf(10, http.MethodGet, srv.URL, nil), Options{Sync: Sync{Connections: 3}})
-	if b.Connections != 3 || b.Receipt.Writes != 3 {
-		t.Fatalf("connections %d, release writes %d, want 3 and 3", b.Connections, b.Receipt.Writes)
-	}
-	per := map[int]int{}
-	for _, r := range b.Results {
-		if r.Status != 200 {
-			t.Errorf("request %d: status %d err %v", r.Index, r.Status, r.Err)
+	for _, tc := range []struct {
+		k    int
+		want []int
+	}{
+		{3, []int{3, 3, 4}},
+		{6, []int{1, 2, 2, 1, 2, 2}},
+	} {
+		b := singlePacket(t, burstOf(10, http.MethodGet, srv.URL, nil), Options{Sync: Sync{Connections: tc.k}})
+		if b.Connections != tc.k || b.Receipt.Writes != tc.k {
+			t.Fatalf("K=%d: connections %d, release writes %d, want %d and %d", tc.k, b.Connections, b.Receipt.Writes, tc.k, tc.k)
 		}
-		per[r.Conn]++
-	}
-	if per[0] != 4 || per[1] != 4 || per[2] != 2 {
-		t.Errorf("streams per connection %v, want 4, 4, 2", per)
+		per := make([]int, tc.k)
+		for _, r := range b.Results {
+			if r.Status != 200 {
+				t.Errorf("K=%d: request %d: status %d err %v", tc.k, r.Index, r.Status, r.Err)
+			}
+			per[r.Conn]++
+		}
+		if !slices.Equal(per, tc.want) {
+			t.Errorf("K=%d: streams per connection %v, want %v", tc.k, per, tc.want)
+		}
 	}
 }

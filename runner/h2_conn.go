@@ -136,6 +136,9 @@ func aLongTimeAgo() time.Time { return time.Unix(1, 0) }
 // records of growing size, one syscall each, and the final frames of a
 // large burst would leave in several packets instead of one.
 func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
+	// One ConnectTimeout for the dial and the handshake, as in dial.
+	ctx, cancel := o.connecting(ctx)
+	defer cancel()
 	plain := t
 	plain.tls = false
 	nc, err := dial(ctx, plain, o, nil)
@@ -148,9 +151,7 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 	cfg, cr := tlsConfig(o, t.url.Hostname(), []string{"h2"})
 	cfg.DynamicRecordSizingDisabled = true
 	tc := tls.Client(nc, cfg)
-	hctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
-	defer cancel()
-	if err := tc.HandshakeContext(hctx); err != nil {
+	if err := tc.HandshakeContext(ctx); err != nil {
 		nc.Close()
 		// A server without h2 refuses a client that offers nothing else
 		// with the no_application_protocol alert, which has no exported

@@ -147,17 +147,13 @@ func (c *h2conn) warm(p *Plan) error {
 		return nil
 	}
 	req := &p.Requests[0]
-	u, err := url.Parse(req.URL)
+	base, err := url.Parse(req.URL)
 	if err != nil {
 		return err
 	}
-	if p.WarmupURL != "" {
-		// Only the path is used: the warm-up travels on this connection.
-		w, err := u.Parse(p.WarmupURL)
-		if err != nil {
-			return fmt.Errorf("warm-up URL: %w", err)
-		}
-		u.Path, u.RawPath, u.RawQuery = w.Path, w.RawPath, w.RawQuery
+	u, err := warmupURL(base, p.WarmupURL)
+	if err != nil {
+		return err
 	}
 	for range p.Warmup {
 		id := c.nextID

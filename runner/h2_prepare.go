@@ -31,8 +31,7 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 		return nil, &SyncError{Mode: ModeSinglePacket, Reason: fmt.Sprintf(
 			"%s allows no concurrent HTTP/2 streams (SETTINGS_MAX_CONCURRENT_STREAMS 0); use --mode last-byte", t.url.Host)}
 	}
-	per, why := streamsPerConn(first, p)
-	k := (n + per - 1) / per
+	k, why := h2ConnCount(first, p)
 	if k > 1 {
 		b.Notes = append(b.Notes, fmt.Sprintf("%d streams over %d connections: %s", n, k, why))
 	}
@@ -50,7 +49,10 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 	_ = g.Wait() // per-connection errors are in errs
 	conns := make([]*h2conn, 0, k)
 	for i, c := range opened {
-		rs := b.Results[i*per : min(n, (i+1)*per)]
+		// An even split: connection sizes differ by one at most, and
+		// none carries more than the server's limits allow, since k is
+		// at least what those limits need.
+		rs := b.Results[i*n/k : (i+1)*n/k]
 		for j := range rs {
 			rs[j].Conn = i
 			if c == nil {
@@ -78,17 +80,14 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 	return conns, nil
 }
 
-// streamsPerConn is how many streams one connection carries: all of them
-// unless Connections asks for more connections, or the server's
+// h2ConnCount is how many connections carry the streams: one, unless
+// Connections asks for more (at most one a stream), or the server's
 // SETTINGS_MAX_CONCURRENT_STREAMS, or its connection flow-control window
-// divided by the largest body, allow fewer. why says which limit applied,
-// for the burst's notes.
-func streamsPerConn(c *h2conn, p *Plan) (per int, why string) {
-	per = len(p.Requests)
-	if k := p.Connections; k > 1 {
-		per = ceilDiv(per, min(k, per))
-		why = fmt.Sprintf("%d connections were asked for", k)
-	}
+// divided by the largest body, allow fewer streams on one. why says which
+// applied, for the burst's notes.
+func h2ConnCount(c *h2conn, p *Plan) (k int, why string) {
+	n := len(p.Requests)
+	per := n
 	if m := int64(c.peer.maxStreams); m < int64(per) {
 		// prepareH2 has turned a server that allows none away.
 		per = int(max(m, 1))
@@ -105,5 +104,10 @@ func streamsPerConn(c *h2conn, p *Plan) (per int, why string) {
 			why = fmt.Sprintf("the server's connection window of %d bytes holds %d bodies", c.sendWin, fit)
 		}
 	}
-	return per, why
+	k = ceilDiv(n, per)
+	if asked := min(p.Connections, n); asked > k {
+		k = asked
+		why = fmt.Sprintf("%d connections were asked for", p.Connections)
+	}
+	return k, why
 }

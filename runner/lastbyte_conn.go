@@ -58,11 +58,11 @@ func (s *lbSlot) prepare(ctx context.Context, p *Plan) error {
 		return fmt.Errorf("encode request: %w", err)
 	}
 	if p.Warmup > 0 {
-		wu, err := lbWarmupURL(s.t.url, p.WarmupURL)
+		wu, err := warmupURL(s.t.url, p.WarmupURL)
 		if err != nil {
 			return err
 		}
-		if s.warm, err = lbEncode(http.MethodHead, wu, rq.Header, nil); err != nil {
+		if s.warm, err = lbEncode(http.MethodHead, wu.String(), rq.Header, nil); err != nil {
 			return fmt.Errorf("encode warm-up request: %w", err)
 		}
 	}

@@ -94,15 +94,21 @@ func (e *lbEncoded) cut(h Hold) int {
 	return e.head - 1
 }
 
-// lbWarmupURL is the URL of the warm-up HEAD requests for a request to
-// base: Options.WarmupURL resolved against it (so "/health" works), or base.
-func lbWarmupURL(base *url.URL, raw string) (string, error) {
+// warmupURL is the URL of the warm-up HEAD requests on a connection to
+// base, the same in every engine: Options.WarmupURL resolved against base
+// (so "/health" and "health" both work), or base. Its scheme and host stay
+// base's whatever WarmupURL names, since the warm-up goes on the
+// connection to base and its Host (or :authority) must say so.
+func warmupURL(base *url.URL, raw string) (*url.URL, error) {
 	if raw == "" {
-		return base.String(), nil
+		return base, nil
 	}
-	u, err := url.Parse(raw)
+	ref, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("warm-up URL: %w", err)
+		return nil, fmt.Errorf("warm-up URL: %w", err)
 	}
-	return base.ResolveReference(u).String(), nil
+	r := base.ResolveReference(ref)
+	u := *base
+	u.Path, u.RawPath, u.RawQuery, u.Fragment, u.RawFragment = r.Path, r.RawPath, r.RawQuery, "", ""
+	return &u, nil
 }

@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -183,5 +184,48 @@ func TestLastByteWarmupRedialsClosedConnections(t *testing.T) {
 	defer m.mu.Unlock()
 	if len(m.seen) != 3*n {
 		t.Errorf("server saw %d connections, want %d (two warm-ups and the burst each on its own)", len(m.seen), 3*n)
+	}
+}
+
+// Every engine sends its warm-ups to the same place: WarmupURL resolved
+// against the race's URL, on the target's host, since the warm-up goes on
+// the connection to it, even when WarmupURL names another host.
+func TestWarmupURLSameInEveryEngine(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	srv := h2Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			mu.Lock()
+			seen = append(seen, r.Host+" "+r.URL.RequestURI())
+			mu.Unlock()
+		}
+	}), false, 0)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	for _, mode := range []Mode{ModeSinglePacket, ModeLastByte, ModeBarrier} {
+		for warm, want := range map[string]string{
+			"health?x=1":                      host + " /api/health?x=1",
+			"/health":                         host + " /health",
+			"https://elsewhere.invalid/h#top": host + " /h",
+		} {
+			seen = nil
+			o := Options{Client: Client{Insecure: true}, Sync: Sync{Mode: mode, Warmup: 1, WarmupURL: warm}}
+			b, err := Run(context.Background(), Plan{Requests: burstOf(2, http.MethodGet, srv.URL+"/api/buy", nil), Options: o})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !b.Complete() {
+				t.Errorf("%s %q: incomplete %v", mode, warm, b.Incomplete())
+			}
+			mu.Lock()
+			if len(seen) == 0 {
+				t.Errorf("%s %q: no warm-up seen", mode, warm)
+			}
+			for _, s := range seen {
+				if s != want {
+					t.Errorf("%s %q: warm-up went to %q, want %q", mode, warm, s, want)
+				}
+			}
+			mu.Unlock()
+		}
 	}
 }

@@ -212,14 +212,10 @@ func (p *Plan) validate() error {
 	if len(p.Requests) == 0 {
 		return fmt.Errorf("%w: no requests", ErrInvalidPlan)
 	}
-	switch p.Mode {
-	case ModeAuto, ModeSinglePacket, ModeLastByte, ModeBarrier:
-	default:
+	if !slices.Contains(Modes(), p.Mode) {
 		return fmt.Errorf("%w: unknown mode %q", ErrInvalidPlan, p.Mode)
 	}
-	switch p.Hold {
-	case HoldAuto, HoldLastByte, HoldHeaders:
-	default:
+	if !slices.Contains(Holds(), p.Hold) {
 		return fmt.Errorf("%w: unknown hold %q", ErrInvalidPlan, p.Hold)
 	}
 	if p.Connections < 0 {

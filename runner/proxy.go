@@ -137,7 +137,12 @@ func noProxy(list []string, host string) bool {
 // TCP connection to the proxy, so that the receipt still reads TCP_INFO:
 // what it counts is what reached the proxy.
 func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, error) {
-	d := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: -1}
+	// The dial and the tunnel share one connect timeout (callers that
+	// go on to TLS set theirs, earlier, over all of it), and a cancelled
+	// ctx interrupts the tunnel as it would a dial.
+	ctx, cancel := o.connecting(ctx)
+	defer cancel()
+	d := &net.Dialer{KeepAlive: -1}
 	host, _, _ := net.SplitHostPort(addr)
 	px := o.Proxy.For(scheme, host)
 	if px == nil {
@@ -147,10 +152,6 @@ func dialTCP(ctx context.Context, o *Options, scheme, addr string) (net.Conn, er
 	if err != nil {
 		return nil, &ProxyError{Proxy: ProxyName(px), Err: err}
 	}
-	// The tunnel is set up within the connect timeout, and a cancelled
-	// ctx interrupts it as it would a dial.
-	ctx, cancel := context.WithTimeout(ctx, o.ConnectTimeout)
-	defer cancel()
 	if dl, ok := ctx.Deadline(); ok {
 		_ = c.SetDeadline(dl)
 	}

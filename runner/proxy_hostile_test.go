@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +125,49 @@ func TestHostileSOCKSProxy(t *testing.T) {
 				t.Errorf("%v, want a ProxyError with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// slowRelay is a CONNECT proxy to target that takes pause to answer
+// CONNECT and pause again before it relays target's first bytes: each
+// step of the connection phase stays within a connect timeout above
+// pause, the two together do not.
+func slowRelay(t *testing.T, target string, pause time.Duration) string {
+	return hostileProxy(t, func(c net.Conn) {
+		time.Sleep(pause)
+		tc, err := net.Dial("tcp", target)
+		if err != nil {
+			return
+		}
+		defer tc.Close()
+		c.Write([]byte("HTTP/1.1 200 OK\r\n\r\n"))
+		// Either side ending ends both, so that the handler returns.
+		go func() { _, _ = io.Copy(tc, c); tc.Close() }()
+		time.Sleep(pause)
+		_, _ = io.Copy(c, tc)
+	})
+}
+
+// The connect timeout bounds the whole connection phase, as curl's
+// --connect-timeout does: a tunnel and a TLS handshake that each take
+// less than it but together more fail the connect, in every engine and
+// in Do, rather than each step getting a timeout of its own.
+func TestConnectTimeoutCoversTunnelAndTLS(t *testing.T) {
+	srv := h2Server(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), false, 0)
+	const ct, pause = time.Second, 600 * time.Millisecond
+	px, err := ParseProxy(slowRelay(t, strings.TrimPrefix(srv.URL, "https://"), pause))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Client{Insecure: true, Proxy: Proxies{HTTPS: px, Loopback: true}, ConnectTimeout: ct, Timeout: 5 * time.Second}
+	for _, mode := range allModes {
+		t.Run(string(mode), func(t *testing.T) {
+			b, err := runAny(t, mode, srv.URL, Options{Client: c})
+			wantIncomplete(t, b, err, CauseConnect)
+		})
+	}
+	r := Do(context.Background(), Request{Method: http.MethodGet, URL: srv.URL}, c)
+	if r.Err == nil || r.Status != 0 {
+		t.Errorf("Do: status %d err %v, want a connect timeout", r.Status, r.Err)
 	}
 }

@@ -115,43 +115,48 @@ func New(t testing.TB, require bool, p Path) *Lab {
 }
 
 // Start builds a lab; the caller must Close it, also when it fails later.
-func Start(p Path) (l *Lab, err error) {
+// When Start itself fails it removes what it had built.
+func Start(p Path) (*Lab, error) {
 	var id [4]byte
 	_, _ = rand.Read(id[:])
 	prefix := "racetest-" + hex.EncodeToString(id[:])
-	l = &Lab{
+	l := &Lab{
 		Client: &NS{Name: prefix + "-c", IP: clientIP()},
 		Server: &NS{Name: prefix + "-s", IP: serverIP()},
 		Router: &NS{Name: prefix + "-r"},
 	}
-	defer func() {
-		if err != nil {
-			_ = l.Close()
-			l = nil
-		}
-	}()
+	if err := l.build(p); err != nil {
+		_ = l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// build creates the namespaces, links, forwarder and routes, noting in
+// l.closers how to remove each.
+func (l *Lab) build(p Path) error {
 	for _, ns := range []*NS{l.Client, l.Server, l.Router} {
 		if err := run("ip", "netns", "add", ns.Name); err != nil {
-			return nil, err
+			return err
 		}
 		l.closers = append(l.closers, func() error { return run("ip", "netns", "del", ns.Name) })
 		if err := ns.run("ip", "link", "set", "lo", "up"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := l.link(l.Client, "rc", "10.201.1.2"); err != nil {
-		return nil, err
+		return err
 	}
 	if err := l.link(l.Server, "rs", "10.201.2.2"); err != nil {
-		return nil, err
+		return err
 	}
 	f, err := startForwarder(l.Router, p)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	l.Forwarder = f
 	l.closers = append(l.closers, f.close)
-	return l, l.route()
+	return l.route()
 }
 
 // link joins ns to the router with a veth pair named eth0 in ns and
