@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -24,7 +25,13 @@ func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, er
 		// The reason ends with advice for --mode single-packet users
 		// ("; use --mode last-byte"), which auto has just followed.
 		why, _, _ := strings.Cut(serr.Reason, "; use ")
-		lb.Notes = append([]string{"auto: raced with last-byte because single-packet cannot be used here: " + why}, lb.Notes...)
+		notes := []string{"auto: raced with last-byte because single-packet cannot be used here: " + why}
+		if p.Connections > 0 {
+			// Connections spreads HTTP/2 streams; last-byte has none to
+			// spread, and the user asked for a number that was not kept.
+			notes = append(notes, fmt.Sprintf("auto: the %d connections asked for were not used: last-byte opens one connection per request (%d here)", p.Connections, len(p.Requests)))
+		}
+		lb.Notes = append(notes, lb.Notes...)
 	}
 	return lb, lerr
 }
