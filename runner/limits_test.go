@@ -100,8 +100,15 @@ func TestAutoFallsBackToLastByte(t *testing.T) {
 			}
 			p.Connections = 0
 			p.Mode = ModeSinglePacket
-			if _, err := Run(context.Background(), p); !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), c.want) {
+			_, err = Run(context.Background(), p)
+			if !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("single-packet: err %v, want ErrSyncUnavailable saying %q", err, c.want)
+			}
+			// The way out is data, worded by the caller: the runner
+			// names no command-line flag.
+			var se *SyncError
+			if !errors.As(err, &se) || se.Instead != ModeLastByte || strings.Contains(err.Error(), "--") {
+				t.Errorf("single-packet: %#v, want Instead %s and no flag named", se, ModeLastByte)
 			}
 		})
 	}
