@@ -145,6 +145,14 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case ExitCheckFailed:
 		return errChecksFailed
 	case ExitInconclusive:
+		if v.Incomplete != nil {
+			// The message racetest run gives, with a hint per cause.
+			err := incompleteError(v.Incomplete)
+			if !o.ShowSecrets {
+				err = &codedError{code: code, err: errors.New(probeScrubber(v).Scrub(err.Error()))}
+			}
+			return err
+		}
 		msg := "probe inconclusive: " + v.Reason
 		if v.Complete > 0 {
 			msg += "; " + unsureHint
