@@ -19,7 +19,11 @@ type FireOptions struct {
 	Import ImportFlags
 	// flags is the command's flag set, into which --curl adds the
 	// options of the copied command.
-	flags      *pflag.FlagSet
+	flags *pflag.FlagSet
+	// binary names the body option that first put bytes that are not
+	// UTF-8 into the body (-F "f=@file", --data-binary @file), for
+	// racetest import, whose scenario body is text.
+	binary     string
 	N          int
 	AllowLarge bool // lets N go past scenarios.DefaultMaxN
 	RoundsOptions
