@@ -111,11 +111,11 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 	}
 	req, err := fo.request(ctx)
 	if err != nil {
-		return err
+		return fo.curl.locate(err)
 	}
 	yaml, secrets, err := importScenario(req, fo, o.N)
 	if err != nil {
-		return err
+		return fo.curl.locate(err)
 	}
 	if _, err := fmt.Fprint(o.App.Stdout, yaml); err != nil {
 		return err

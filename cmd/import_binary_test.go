@@ -41,7 +41,7 @@ func TestImportBinaryBody(t *testing.T) {
 	}
 	cases := []struct{ name, command, want string }{
 		{"form upload", "curl -F 'file=@" + bin + "' " + srv.URL + "/up",
-			`--form "file=@` + bin + `": the file ` + bin + `, of the form field file, is binary (not UTF-8)`},
+			`import curl ` + filepath.Join(dir, "req.sh") + `:1:6: --form "file=@` + bin + `": the file ` + bin + `, of the form field file, is binary (not UTF-8)`},
 		{"data-binary", "curl --data-binary @" + bin + " " + srv.URL + "/up",
 			"--data-binary @" + bin + ": the file " + bin + " is binary (not UTF-8)"},
 	}

@@ -118,7 +118,7 @@ phases could not be compared (the reset did not restore the state).`,
 func probeRun(ctx context.Context, o *ProbeOptions) error {
 	cfg, err := o.config(ctx)
 	if err != nil {
-		return err
+		return o.curl.locate(err)
 	}
 	v, err := probe.Run(ctx, cfg)
 	if err != nil {
