@@ -98,11 +98,13 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	if hold != HoldHeaders {
 		// With whole heads held back no handler has started yet.
 		settle(ctx, h2Settle(len(p.Requests)))
-		if p.ReleaseAt.IsZero() {
-			awaitHeads(ctx, conns, watch, p)
-		}
 	}
 	p.waitRelease(ctx)
+	if hold != HoldHeaders && p.ReleaseAt.IsZero() {
+		// As late before the release as can be: an answer that comes
+		// between this look and the release makes the round two bursts.
+		awaitHeads(ctx, conns, watch, p)
+	}
 	if err := ctx.Err(); err != nil {
 		waitH2(conns)
 		return b, err

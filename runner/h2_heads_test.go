@@ -38,7 +38,9 @@ func TestSinglePacketAnswersOnTheHeads(t *testing.T) {
 // reads the body to its end waits for the release. Both rounds are
 // complete, and only the first is on the heads.
 func TestSinglePacketDefaultOnGoServer(t *testing.T) {
-	const n = 20
+	// At N=100 the arming settle is 10 ms, time enough for every handler
+	// that reads no body to have answered before the release.
+	const n = 100
 	mux := http.NewServeMux()
 	mux.HandleFunc("/head", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
 	mux.Handle("/end", &arrivals{})
