@@ -10,14 +10,30 @@ import "strings"
 // around each argument precisely so that the two passes do not interfere;
 // both are written out here since no maintained Go library parses cmd
 // (shell-words libraries speak POSIX).
-func cmdArgs(text string) ([]string, error) {
-	line, err := cmdUnescape(text)
-	if err != nil {
+func cmdArgs(text string) ([]Arg, error) {
+	var b strings.Builder
+	if err := cmdUnescape(text, func(c byte, _, _ int) { b.WriteByte(c) }); err != nil {
 		return nil, err
 	}
-	args := crtSplit(line)
-	if len(args) > MaxArgs {
+	words, starts := crtSplit(b.String())
+	if len(words) > MaxArgs {
 		return nil, errorf(0, 0, "the command has more than %d words; a copied request has tens: is it the right file?", MaxArgs)
+	}
+	// A second pass finds where in the file each argument starts: the
+	// first pass's output has lost the ^ escapes and continuations, and
+	// keeping a position for every byte of it would take far more memory
+	// than the file.
+	args := make([]Arg, len(words))
+	n, k := 0, 0
+	_ = cmdUnescape(text, func(_ byte, line, col int) {
+		for k < len(starts) && starts[k] == n {
+			args[k].Line, args[k].Col = line, col
+			k++
+		}
+		n++
+	})
+	for i, w := range words {
+		args[i].Value = w
 	}
 	return args, nil
 }
@@ -27,34 +43,36 @@ func cmdArgs(text string) ([]string, error) {
 // literally (which is how Chrome writes a newline inside an argument:
 // ^, newline, newline), and &, |, <, > start another command or a
 // redirection, which racetest refuses.
-func cmdUnescape(text string) (string, error) {
-	var b strings.Builder
+func cmdUnescape(text string, emit func(c byte, line, col int)) error {
 	line, col := 1, 0
 	quoted := false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		col++
+		// A byte is placed where the text that gives it starts: an
+		// escaped one at its ^.
+		atLine, atCol := line, col
 		switch {
 		case c == '\n' && !quoted:
 			if strings.TrimSpace(text[i:]) != "" {
-				return "", errorf(line+1, 1, "a second command; the file must hold one curl command (\"Copy as cURL\", not \"Copy all as cURL\")")
+				return errorf(line+1, 1, "a second command; the file must hold one curl command (\"Copy as cURL\", not \"Copy all as cURL\")")
 			}
-			return b.String(), nil
+			return nil
 		case c == '\n':
 			line, col = line+1, 0
-			b.WriteByte(c)
+			emit(c, atLine, atCol)
 		case c == '"':
 			quoted = !quoted
-			b.WriteByte(c)
+			emit(c, atLine, atCol)
 		case c == '%' && cmdVariable(text[i+1:]):
 			// cmd expands %NAME% inside its quotes too.
-			return "", errorf(line, col, "%%%s%% is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
+			return errorf(line, col, "%%%s%% is expanded by cmd, which racetest does not run; write its value instead", text[i+1:i+1+strings.IndexByte(text[i+1:], '%')])
 		case quoted:
-			b.WriteByte(c)
+			emit(c, atLine, atCol)
 		case c == '^' && strings.TrimRight(text[i+1:], "\r\n") == "":
 			// cmd would ask for More?: the copy was cut after a
 			// continuation.
-			return "", errorf(line, col, "the command ends with ^, which continues it on a line that is not there; copy the whole command again")
+			return errorf(line, col, "the command ends with ^, which continues it on a line that is not there; copy the whole command again")
 		case c == '^':
 			i++
 			col++
@@ -68,18 +86,18 @@ func cmdUnescape(text string) (string, error) {
 					if text[i] == '\n' {
 						line, col = line+1, 0
 					}
-					b.WriteByte(text[i])
+					emit(text[i], atLine, atCol)
 				}
 				continue
 			}
-			b.WriteByte(text[i])
+			emit(text[i], atLine, atCol)
 		case c == '&' || c == '|' || c == '<' || c == '>':
-			return "", errorf(line, col, "%q starts another command or a redirection in cmd; the file must hold one curl command as \"Copy as cURL\" writes it", string(c))
+			return errorf(line, col, "%q starts another command or a redirection in cmd; the file must hold one curl command as \"Copy as cURL\" writes it", string(c))
 		default:
-			b.WriteByte(c)
+			emit(c, atLine, atCol)
 		}
 	}
-	return b.String(), nil
+	return nil
 }
 
 // cmdVariable tells whether rest (after a %) is NAME% as cmd expands it.
@@ -100,9 +118,9 @@ func cmdVariable(rest string) bool {
 // spaces and tabs outside quotes separate arguments, " toggles quoting,
 // 2n backslashes before a " are n backslashes and the " quotes, 2n+1 are
 // n backslashes and a literal ", other backslashes are literal, and ""
-// inside quotes is a literal ".
-func crtSplit(line string) []string {
-	var args []string
+// inside quotes is a literal ". starts holds where each argument starts
+// in line.
+func crtSplit(line string) (args []string, starts []int) {
 	var b strings.Builder
 	inArg, quoted := false, false
 	for i := 0; i < len(line); i++ {
@@ -111,7 +129,7 @@ func crtSplit(line string) []string {
 		case (c == ' ' || c == '\t' || c == '\n') && !quoted:
 			if len(args) > MaxArgs {
 				// Enough to refuse the command; the rest is not kept.
-				return args
+				return args, starts
 			}
 			if inArg {
 				args = append(args, b.String())
@@ -119,6 +137,10 @@ func crtSplit(line string) []string {
 				inArg = false
 			}
 			continue
+		case !inArg:
+			starts = append(starts, i)
+		}
+		switch {
 		case c == '\\':
 			n := 0
 			for i < len(line) && line[i] == '\\' {
@@ -149,5 +171,5 @@ func crtSplit(line string) []string {
 	if inArg {
 		args = append(args, b.String())
 	}
-	return args
+	return args, starts
 }

@@ -8,6 +8,13 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
+// Arg is one argument of a copied command and where it starts in the
+// text: Line and Col count from 1 (Col in bytes).
+type Arg struct {
+	Value     string
+	Line, Col int
+}
+
 // CurlArgs splits a copied curl command into its arguments, "curl" first.
 // It reads the two flavours browsers write: bash ('...', "...", $'...'
 // with \uXXXX and \xHH escapes, backslash-newline continuations), and
@@ -16,11 +23,11 @@ import (
 // ($VAR, $(...), a pipe, a second command) is an error that says where,
 // since racetest does not run a shell and a guess would send something
 // else than the copied request.
-func CurlArgs(text string) ([]string, error) {
+func CurlArgs(text string) ([]Arg, error) {
 	// A command saved on Windows has CRLF line ends; neither flavour gives
 	// a raw CR any meaning (browsers write it as \r or ^ escapes).
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	var args []string
+	var args []Arg
 	var err error
 	if strings.Contains(text, `^"`) {
 		args, err = cmdArgs(text)
@@ -33,16 +40,16 @@ func CurlArgs(text string) ([]string, error) {
 	switch {
 	case len(args) == 0:
 		return nil, errorf(0, 0, "no command in the file; paste the whole command that \"Copy as cURL\" gave, starting with curl")
-	case args[0] != "curl" && args[0] != "curl.exe":
-		return nil, errorf(1, 1, "the command is %q, not curl; paste the whole command that \"Copy as cURL\" gave, starting with curl", args[0])
+	case args[0].Value != "curl" && args[0].Value != "curl.exe":
+		return nil, errorf(args[0].Line, args[0].Col, "the command is %q, not curl; paste the whole command that \"Copy as cURL\" gave, starting with curl", args[0].Value)
 	}
-	args[0] = "curl"
+	args[0].Value = "curl"
 	return args, nil
 }
 
 // bashArgs reads text as one bash simple command with mvdan.cc/sh, which
 // parses quoting exactly as bash does, including $'...'.
-func bashArgs(text string) ([]string, error) {
+func bashArgs(text string) ([]Arg, error) {
 	head, err := boundWords(text)
 	if err != nil {
 		return nil, err
@@ -73,7 +80,7 @@ func bashArgs(text string) ([]string, error) {
 		// shell text, which a copied command does not have.
 		return nil, errorf(0, 0, "shell text follows the command; the file must hold one curl command as \"Copy as cURL\" writes it")
 	}
-	args := make([]string, 0, len(call.Args))
+	args := make([]Arg, 0, len(call.Args))
 	for _, w := range call.Args {
 		if err := literalWord(w); err != nil {
 			return nil, err
@@ -89,8 +96,8 @@ func bashArgs(text string) ([]string, error) {
 			p := w.Pos()
 			return nil, errorf(int(p.Line()), int(p.Col()), "%q is expanded by the shell into %d words; quote it", shellSource(w), len(fs))
 		}
-		f := fs[0]
-		args = append(args, f)
+		p := w.Pos()
+		args = append(args, Arg{Value: fs[0], Line: int(p.Line()), Col: int(p.Col())})
 	}
 	return args, nil
 }

@@ -22,8 +22,8 @@ func TestCurlArgsBash(t *testing.T) {
 		{"curl.exe", `curl.exe h`, []string{"curl", "h"}},
 		{"no globbing", `curl h -H Accept:*/* -d ''`, []string{"curl", "h", "-H", "Accept:*/*", "-d", ""}},
 	} {
-		got, err := CurlArgs(tc.text)
-		if err != nil || !slices.Equal(got, tc.want) {
+		args, err := CurlArgs(tc.text)
+		if got := values(args); err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q, %v; want %q", tc.name, got, err, tc.want)
 		}
 	}
@@ -64,11 +64,11 @@ func TestCurlArgsCmd(t *testing.T) {
 		"  --data-raw ^\"^{^\\^\"a^\\^\":^\\^\"100^% x%^PATH%^! ^\\^\\^\\^\"q^\\^\\^\\^\" ^<^>^|^^^\\^\"^\n\nline2^\" ^\n  --compressed\r\n"
 	want := []string{"curl", "http://h/a?b=1&c=2", "-H", `sec-ch-ua: "Chromium";v="131"`,
 		"--data-raw", "{\"a\":\"100% x%PATH%! \\\"q\\\" <>|^\"\nline2", "--compressed"}
-	got, err := CurlArgs(text)
-	if err != nil || !slices.Equal(got, want) {
+	args, err := CurlArgs(text)
+	if got := values(args); err != nil || !slices.Equal(got, want) {
 		t.Errorf("%q, %v\nwant %q", got, err, want)
 	}
-	if got := crtSplit(`a\\\"b "c d" e\\f "g""h" \\"i j"`); !slices.Equal(got, []string{`a\"b`, "c d", `e\\f`, `g"h`, `\i j`}) {
+	if got, _ := crtSplit(`a\\\"b "c d" e\\f "g""h" \\"i j"`); !slices.Equal(got, []string{`a\"b`, "c d", `e\\f`, `g"h`, `\i j`}) {
 		t.Errorf("crtSplit: %q", got)
 	}
 }
@@ -83,10 +83,11 @@ func TestCurlArgsBrowserCopies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		args, err := CurlArgs(string(data))
+		words, err := CurlArgs(string(data))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
+		args := values(words)
 		if args[1] != "http://127.0.0.1:8080/missions/naive/complete" {
 			t.Errorf("%s: URL %q", f, args[1])
 		}
@@ -111,8 +112,8 @@ func FuzzCurlArgs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		args, err := CurlArgs(text)
-		if err == nil && (len(args) == 0 || args[0] != "curl") {
-			t.Fatalf("%q gave %q without an error", text, args)
+		if err == nil && (len(args) == 0 || args[0].Value != "curl") {
+			t.Fatalf("%q gave %q without an error", text, values(args))
 		}
 	})
 }
@@ -142,5 +143,33 @@ func TestCurlArgsBounded(t *testing.T) {
 	args, err := CurlArgs("curl h " + strings.Repeat("-H a:b ", MaxArgs/2-1))
 	if err != nil || len(args) != MaxArgs {
 		t.Errorf("%d args, %v", len(args), err)
+	}
+}
+
+// values is the arguments without their places.
+func values(args []Arg) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a.Value
+	}
+	return out
+}
+
+// TestCurlArgsPlaces: each argument says where it starts in the file, in
+// both flavours, so that an error about an option can point at it.
+func TestCurlArgsPlaces(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       []Arg
+	}{
+		{"bash", "curl 'http://h/' \\\n  -H 'A: 1' \\\n  --data-raw x\n", []Arg{
+			{"curl", 1, 1}, {"http://h/", 1, 6}, {"-H", 2, 3}, {"A: 1", 2, 6}, {"--data-raw", 3, 3}, {"x", 3, 14}}},
+		{"cmd", "curl ^\"http://h/^\" ^\n  -H ^\"A: ^\\^\"1^\\^\"^\" ^\n  --data-raw ^\"^{^}^\"\r\n", []Arg{
+			{"curl", 1, 1}, {"http://h/", 1, 6}, {"-H", 2, 3}, {`A: "1"`, 2, 6}, {"--data-raw", 3, 3}, {"{}", 3, 14}}},
+	} {
+		got, err := CurlArgs(tc.text)
+		if err != nil || !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, %v\nwant %v", tc.name, got, err, tc.want)
+		}
 	}
 }

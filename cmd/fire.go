@@ -19,7 +19,13 @@ type FireOptions struct {
 	Import ImportFlags
 	// flags is the command's flag set, into which --curl adds the
 	// options of the copied command.
-	flags      *pflag.FlagSet
+	flags *pflag.FlagSet
+	// binary names the body option that first put bytes that are not
+	// UTF-8 into the body (-F "f=@file", --data-binary @file), for
+	// racetest import, whose scenario body is text.
+	binary string
+	// curl is where the options of a --curl file are, for messages.
+	curl       *curlFile
 	N          int
 	AllowLarge bool // lets N go past scenarios.DefaultMaxN
 	RoundsOptions
@@ -141,7 +147,7 @@ probability C (exit 4 when --max-rounds ran out first).`,
 func fireRun(ctx context.Context, o *FireOptions) error {
 	s, ro, err := o.scenario(ctx)
 	if err != nil {
-		return err
+		return o.curl.locate(err)
 	}
 	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
 }

@@ -111,11 +111,11 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 	}
 	req, err := fo.request(ctx)
 	if err != nil {
-		return err
+		return fo.curl.locate(err)
 	}
 	yaml, secrets, err := importScenario(req, fo, o.N)
 	if err != nil {
-		return err
+		return fo.curl.locate(err)
 	}
 	if _, err := fmt.Fprint(o.App.Stdout, yaml); err != nil {
 		return err
@@ -131,7 +131,7 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 // references, and returns those.
 func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secret, error) {
 	if !utf8.Valid(req.Body) {
-		return "", nil, usageErrorf("the request body is binary (not UTF-8), which a scenario file cannot hold; race it with racetest fire instead")
+		return "", nil, binaryBodyError(fo)
 	}
 	refs := newSecretRefs(false)
 	lit, err := refs.literal(req)
@@ -161,6 +161,26 @@ func importScenario(req runner.Request, fo *FireOptions, n int) (string, []secre
 	b.WriteString("  expect:\n")
 	b.WriteString("    - count(status >= 200 && status < 300) <= 1\n")
 	return b.String(), refs.list, nil
+}
+
+// binaryBodyError says which option made the body binary and what to do:
+// a scenario's body is a YAML string, which holds text only, so the
+// request is raced with fire, which sends the file's bytes as they are.
+func binaryBodyError(fo *FireOptions) error {
+	kind, file, extra := "curl", fo.Import.Curl, ""
+	switch {
+	case fo.Import.Raw != "":
+		kind, file, extra = "raw", fo.Import.Raw, " --target "+fo.Import.Target
+	case fo.Import.HAR != "":
+		kind, file = "har", fo.Import.HAR
+	}
+	where := fo.binary
+	if where == "" {
+		// A raw or HAR request's body, or a curl option's literal.
+		where = fo.Import.flag(kind) + " " + file + ": the request body"
+	}
+	return usageErrorf("%s is binary (not UTF-8), and a scenario's body is text; race the request with racetest fire --%s %s%s, which sends the bytes as they are, or give a text body (for a form, upload a text file)",
+		where, kind, file, extra)
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -209,33 +209,46 @@ func (o *FireOptions) useCaptured(src string, req capture.Request) error {
 	return nil
 }
 
-// completeCurl parses the copied command with fire's curl flags.
+// completeCurl parses the copied command with fire's curl flags, noting
+// where each option is in the file (o.curl) for the errors found when the
+// request is built.
 func (o *FireOptions) completeCurl(ctx context.Context) error {
 	file := o.Import.Curl
 	data, err := readCapture(ctx, o.Import.flag("curl"), file, o.App)
 	if err != nil {
 		return err
 	}
+	name := file
+	if file == "-" {
+		name = "<stdin>"
+	}
 	args, err := capture.CurlArgs(string(data))
 	if err != nil {
-		return captureError(o.Import.flag("curl"), file, err)
+		return captureError(o.Import.flag("curl"), name, err)
 	}
 	copied := &FireOptions{App: o.App}
 	fs := pflag.NewFlagSet("curl", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	copied.addCurlFlags(fs)
-	if err := fs.Parse(args[1:]); err != nil {
-		return curlOptionError(o.Import.flag("curl")+" "+file, err)
+	o.curl = newCurlFile(o.Import.flag("curl") + " " + name)
+	if err := o.curl.parse(fs, args[1:]); err != nil {
+		return err
 	}
 	switch fs.NArg() {
 	case 0:
-		return usageErrorf("%s %s: the command has no URL", o.Import.flag("curl"), file)
+		return usageErrorf("%s: the command has no URL", o.curl.where)
 	case 1:
 		o.URL = fs.Arg(0)
 	default:
-		return usageErrorf("%s %s: the command has %d URLs (%s); racetest races one request", o.Import.flag("curl"), file, fs.NArg(), strings.Join(fs.Args(), ", "))
+		return usageErrorf("%s: the command has %d URLs (%s); racetest races one request", o.curl.where, fs.NArg(), strings.Join(fs.Args(), ", "))
 	}
-	return mergeFlags(fs, o.flagSet())
+	to := o.flagSet()
+	fs.Visit(func(f *pflag.Flag) {
+		if t := to.Lookup(f.Name); t != nil && t.Changed {
+			o.curl.cmdline[f.Name] = true
+		}
+	})
+	return mergeFlags(fs, to)
 }
 
 // curlOptionError words a copied option racetest cannot honour.

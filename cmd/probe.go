@@ -118,7 +118,7 @@ phases could not be compared (the reset did not restore the state).`,
 func probeRun(ctx context.Context, o *ProbeOptions) error {
 	cfg, err := o.config(ctx)
 	if err != nil {
-		return err
+		return o.curl.locate(err)
 	}
 	v, err := probe.Run(ctx, cfg)
 	if err != nil {
@@ -145,6 +145,14 @@ func probeRun(ctx context.Context, o *ProbeOptions) error {
 	case ExitCheckFailed:
 		return errChecksFailed
 	case ExitInconclusive:
+		if v.Incomplete != nil {
+			// The message racetest run gives, with a hint per cause.
+			err := incompleteError(v.Incomplete)
+			if !o.ShowSecrets {
+				err = &codedError{code: code, err: errors.New(probeScrubber(v).Scrub(err.Error()))}
+			}
+			return err
+		}
 		msg := "probe inconclusive: " + v.Reason
 		if v.Complete > 0 {
 			msg += "; " + unsureHint

@@ -45,6 +45,12 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err := unusedValues(cfg.Values, req); err != nil {
 		return cfg, err
 	}
+	if o.Emit != "" {
+		// Refused before anything is sent, not when the file is written.
+		if err := probe.CheckValuesNames(cfg.Values); err != nil {
+			return cfg, usageErrorf("--values with --emit: %w", err)
+		}
+	}
 	for _, v := range o.Reset {
 		m, u, err := parseReset(v)
 		if err != nil {

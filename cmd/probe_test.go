@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/racetest/racetest/runner"
 )
 
 // TestProbeFlags is the parsing layer: the flags reach ProbeOptions, and
@@ -110,5 +113,28 @@ func TestProbeUntrustedCertificateHint(t *testing.T) {
 	code, _, stderr := runApp(t, false, false, nil, "probe", "-n", "2", "--rounds", "1", srv.URL)
 	if code != int(ExitRuntime) || !strings.Contains(stderr, tlsHint) || strings.Contains(stderr, "is the target running") {
 		t.Errorf("exit %d, stderr %q: want %d and the TLS hint", code, stderr, ExitRuntime)
+	}
+}
+
+// When no parallel round was complete, probe says so as racetest run
+// does: the rounds cut short and a line per cause with what to do.
+func TestProbeIncompleteMessage(t *testing.T) {
+	const n = 2
+	var served atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The two sequential phases are answered; every burst request
+		// has its connection closed.
+		if r.URL.Path == "/reset" || served.Add(1) <= 2*n {
+			return
+		}
+		if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			_ = c.Close()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	code, _, stderr := runApp(t, false, false, nil, "probe", "-n", "2", "--rounds", "2", "--reset", "/reset", srv.URL+"/x")
+	want := "inconclusive: no round was complete (2 cut short)"
+	if code != int(ExitInconclusive) || !strings.Contains(stderr, want) || !strings.Contains(stderr, causeHint(runner.CauseReset)) {
+		t.Errorf("exit %d, stderr %q: want %d, %q and the reset hint", code, stderr, ExitInconclusive, want)
 	}
 }

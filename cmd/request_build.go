@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/racetest/racetest/capture"
 	"github.com/racetest/racetest/expressions"
@@ -185,6 +186,9 @@ func (o *FireOptions) body(ctx context.Context, h http.Header) ([]byte, error) {
 		b, err := o.bodyPart(ctx, p)
 		if err != nil {
 			return nil, err
+		}
+		if o.binary == "" && strings.HasPrefix(p.value, "@") && !utf8.Valid(b) {
+			o.binary = p.flag + " " + p.value + ": " + formFile(p.value[1:])
 		}
 		parts = append(parts, b)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/racetest/racetest/scenarios"
 )
@@ -171,6 +172,9 @@ func (o *FireOptions) writeFormPart(ctx context.Context, w *multipart.Writer, p 
 			return err
 		}
 		content = b
+		if o.binary == "" && !utf8.Valid(b) {
+			o.binary = fmt.Sprintf("%s %q: %s, of the form field %s,", p.flag, p.value, formFile(f.value), f.name)
+		}
 		if f.source == '@' && f.filename == "" && f.value != "-" {
 			f.filename = filepath.Base(f.value)
 		}
@@ -229,4 +233,12 @@ func curlContentType(filename string) string {
 		return "application/xml"
 	}
 	return "application/octet-stream"
+}
+
+// formFile names the file a part reads, standard input for -.
+func formFile(path string) string {
+	if path == "-" {
+		return "standard input"
+	}
+	return "the file " + path
 }

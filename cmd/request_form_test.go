@@ -178,7 +178,7 @@ func TestFireFormErrors(t *testing.T) {
 		{name: "curl option to probe", args: []string{"probe", "--limit-rate", "1k", u}, code: 2,
 			stderrs: []string{"the curl option --limit-rate is not one racetest supports"}},
 		{name: "curl -T copied", args: []string{"fire", "--curl", copied}, code: 2,
-			stderrs: []string{"--curl " + copied + ": the curl option -T (--upload-file) is not one racetest supports"}},
+			stderrs: []string{"--curl " + copied + ":1:6: the curl option -T (--upload-file) is not one racetest supports"}},
 		{name: "a typo is still a typo", args: []string{"fire", "--rouds", "3", u}, code: 2, stderrs: []string{"unknown flag: --rouds; did you mean --rounds?"}},
 	})
 }

@@ -44,6 +44,9 @@ func WriteScenario(w io.Writer, v *Verdict, o EmitOptions) error {
 		_, err = w.Write(data)
 		return err
 	}
+	if err := CheckValuesNames(c.Values); err != nil {
+		return err
+	}
 	resets, burst, afters, err := literals(c, o.Literal)
 	if err != nil {
 		return err
@@ -127,6 +130,23 @@ func writeValues(b *strings.Builder, values map[string][]string) {
 // valuesEnv is the environment variable that an emitted scenario reads
 // the per-request values NAME from.
 func valuesEnv(name string) string { return "RACETEST_VALUES_" + strings.ToUpper(name) }
+
+// CheckValuesNames refuses per-request values names that an emitted
+// scenario would read from one environment variable: valuesEnv folds
+// case, as environment variables are written, and Windows would not tell
+// RACETEST_VALUES_tok from RACETEST_VALUES_TOK either, so the file would
+// give both lists the same values.
+func CheckValuesNames(values map[string][]string) error {
+	seen := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		env := valuesEnv(name)
+		if other, ok := seen[env]; ok {
+			return fmt.Errorf("values %s and %s differ only in case, and the emitted scenario would read both from %s; rename one", other, name, env)
+		}
+		seen[env] = name
+	}
+	return nil
+}
 
 func writeStep(b *strings.Builder, r runner.Request, target string, order, expect []string) {
 	b.WriteString("  - request:\n")

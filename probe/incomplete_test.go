@@ -13,9 +13,9 @@ import (
 )
 
 // TestProbeIncompleteRounds: a server that answers the sequential phases
-// and closes the connection on every request of the bursts gets no
-// verdict: the rounds are incomplete, as racetest run counts them, and
-// the reason names the cause.
+// and breaks every request of the bursts gets no verdict: the rounds are
+// incomplete, as racetest run counts them, and the reason names the
+// causes of every round, summed by kind as racetest run sums them.
 func TestProbeIncompleteRounds(t *testing.T) {
 	const n = 3
 	var served atomic.Int32
@@ -23,15 +23,22 @@ func TestProbeIncompleteRounds(t *testing.T) {
 		if r.URL.Path == "/reset" {
 			return
 		}
-		// The two sequential phases send n requests each.
-		if served.Add(1) <= 2*n {
+		// The two sequential phases send n requests each; then round 1
+		// sends n, which are reset, and round 2 n, which get an answer
+		// that is not HTTP.
+		k := served.Add(1)
+		if k <= 2*n {
 			_, _ = w.Write([]byte(`{"ok":true}`))
 			return
 		}
 		c, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			_ = c.Close()
+		if err != nil {
+			return
 		}
+		if k > 3*n {
+			_, _ = c.Write([]byte("not http\r\n\r\n"))
+		}
+		_ = c.Close()
 	}))
 	defer srv.Close()
 	v, err := Run(context.Background(), Config{
@@ -49,8 +56,20 @@ func TestProbeIncompleteRounds(t *testing.T) {
 			t.Errorf("round %d: complete %v, cause %q; want incomplete after the release", rd.Number, rd.Complete, rd.Cause)
 		}
 	}
-	if !strings.HasPrefix(v.Reason, "no parallel round was complete: ") {
-		t.Errorf("reason %q", v.Reason)
+	ie := v.Incomplete
+	if ie == nil || ie.Rounds != 2 {
+		t.Fatalf("incomplete %+v; want the causes of 2 rounds", ie)
+	}
+	kinds, count := map[runner.CauseKind]bool{}, 0
+	for _, c := range ie.Causes {
+		kinds[c.Kind] = true
+		count += c.Count
+	}
+	if !kinds[runner.CauseReset] || !kinds[runner.CauseProtocol] || count != 2*n {
+		t.Errorf("causes %v; want reset (round 1) and protocol (round 2), %d requests in all", ie.Causes, 2*n)
+	}
+	if v.Reason != ie.Error() {
+		t.Errorf("reason %q; want %q", v.Reason, ie.Error())
 	}
 	// The causes are error messages, which may hold a URL with a token:
 	// every line that shows one goes through the redactor.

@@ -28,8 +28,10 @@ type ParRound struct {
 	// incomplete round is shown, not judged, and Cause says why.
 	Complete bool
 	Cause    string
-	Mode     runner.Mode
-	Spread   string // release spread, to the microsecond as fire prints it
+	// Causes are Cause by kind, which the verdict sums over the rounds.
+	Causes []runner.Cause
+	Mode   runner.Mode
+	Spread string // release spread, to the microsecond as fire prints it
 }
 
 // start opens the session: on the scenario of cfg, or on the one the
@@ -162,7 +164,7 @@ func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
 	for i, c := range rd.Incomplete {
 		causes[i] = c.String()
 	}
-	pr.Cause = strings.Join(causes, "; ")
+	pr.Cause, pr.Causes = strings.Join(causes, "; "), rd.Incomplete
 	for _, s := range rd.After {
 		pr.State = append(pr.State, observe(&s.Response))
 	}

@@ -80,7 +80,10 @@ type Verdict struct {
 	Config  *Config
 	Outcome Outcome
 	// Reason says why the outcome is Inconclusive.
-	Reason     string
+	Reason string
+	// Incomplete is set when no parallel round was complete: the causes
+	// of all of them, by kind.
+	Incomplete *scenarios.IncompleteError
 	Sequential []*SeqPhase
 	Rounds     []*ParRound
 	// Findings are the signals that fired, round by round.
@@ -179,7 +182,13 @@ func Run(ctx context.Context, cfg Config) (_ *Verdict, err error) {
 	unsure := scenarios.Unsure(cfg.Stop, v.Hits, v.Complete, len(v.Rounds))
 	switch {
 	case v.Complete == 0:
-		v.Outcome, v.Reason = Inconclusive, "no parallel round was complete: "+v.Rounds[0].Cause
+		// Summed as racetest run sums them, so that a cause of a
+		// later round is not lost behind the first round's.
+		v.Incomplete = &scenarios.IncompleteError{}
+		for _, rd := range v.Rounds {
+			v.Incomplete.Add(rd.Causes)
+		}
+		v.Outcome, v.Reason = Inconclusive, v.Incomplete.Error()
 	case v.Hits > 0:
 		v.Outcome = RaceFound
 	case unsure != nil:

@@ -125,6 +125,10 @@ type Cause struct {
 // Receipt is the sync receipt of a round: what the release took on the
 // wire. Segments are known on Linux only (segments_known).
 type Receipt struct {
+	// Heads is set when the server answered every request on its HTTP/2
+	// HEADERS, before the release: the arming write, which carried every
+	// stream's HEADERS, was the burst, and the counts are of that write.
+	Heads            bool          `json:"heads,omitempty"`
 	Connections      int           `json:"connections"`
 	Writes           int           `json:"writes"`
 	Bytes            int64         `json:"bytes"`

@@ -11,7 +11,7 @@ import (
 
 func newReceipt(r *runner.Receipt) Receipt {
 	rc := Receipt{
-		Connections: r.Connections, Writes: r.Writes, Bytes: r.Bytes, TLS: r.TLS, TLSRecords: r.TLSRecords,
+		Heads: r.Heads, Connections: r.Connections, Writes: r.Writes, Bytes: r.Bytes, TLS: r.TLS, TLSRecords: r.TLSRecords,
 		Segments: r.Segments, MaxSegments: r.MaxSegments, SegmentsKnown: r.SegmentsKnown,
 		ServerStamps: r.ServerStamps, ServerResolution: r.ServerResolution,
 	}
@@ -45,7 +45,11 @@ func receiptText(r *Receipt) string {
 	if r.Connections == 0 && r.Writes == 0 {
 		return "not recorded"
 	}
-	s := fmt.Sprintf("%d %s, %s in %d %s", r.Connections, plural(r.Connections, "connection"),
+	s := ""
+	if r.Heads {
+		s = "the arming write (the server acted on the heads): "
+	}
+	s += fmt.Sprintf("%d %s, %s in %d %s", r.Connections, plural(r.Connections, "connection"),
 		bytesText(r.Bytes), r.Writes, plural(r.Writes, "write"))
 	if r.SegmentsKnown {
 		s += fmt.Sprintf(", %d TCP %s (at most %d per connection)", r.Segments, plural(r.Segments, "segment"), r.MaxSegments)

@@ -7,69 +7,33 @@ import (
 	"time"
 )
 
-// defaultH2Hold is the hold single-packet uses when Options.Hold is
-// HoldAuto: the whole HEADERS frame of every stream waits for the release,
-// because holding only the last byte (or END_STREAM) leaves most servers
-// free to start, or even finish, a request before it.
+// autoH2Hold is the hold single-packet uses when Options.Hold is
+// HoldAuto: the last byte of every request (an empty DATA frame with
+// END_STREAM for a bodiless one), with the HEADERS of every stream
+// leading the arming write after a warming PING. That is James Kettle's
+// 2024 single-packet attack, and it synchronises both kinds of server:
 //
-// Measured with TestMeasureH2Holds on loopback (2 cores, shared with other
-// work, load 3-6), N=30, 20 rounds per row, warm-up 1; "early" counts
-// requests whose handler started, or whose answer came back, before the
-// release; spread is the server's arrival spread, median (p90):
+//   - one that waits for the end of a request (a handler that reads the
+//     body, nginx and Apache in front of an application) gets every end
+//     in the release, ten bytes a stream, one TCP segment for hundreds of
+//     streams;
+//   - one that acts on a head (Go's server starts a handler per HEADERS,
+//     and a handler that reads no body answers at once; nginx's
+//     `return`) gets every head in the arming write: the arming write is
+//     then the burst, and onHeads says so.
 //
-//	Go net/http, TLS and h2c   last-byte: 557-600 of 600 handlers early
-//	                           (all 600 with 20 ms between arming and
-//	                           release); spread 0.42-1.18 ms (0.8-4.0)
-//	                           headers: 0 early; spread 0.57-1.25 ms (1.1-3.0)
-//	nginx 1.22 `return 200`    last-byte: 600 of 600 answered early
-//	                           headers: 0 early ($msec: same millisecond)
-//	nginx proxy_pass -> Go     both holds: 0 early (nginx buffers the whole
-//	                           request); spread 0.7-1.7 ms either way
-//
-// At N=100 the picture is the same: last-byte starts 84-90% of Go's
-// handlers early (spread 1.9-2.8 ms), headers none (3.5-4.6 ms). Holding
-// the headers costs up to about 1.5x in spread on Go's server, since it
-// decodes every head after the release, and nothing behind nginx; holding
-// the last byte does not synchronise a handler that checks before it reads
-// the body at all. HoldLastByte stays available for servers that only act
-// on complete requests.
-//
-// Behind a proxy the picture turns. Measured side by side with
-// TestMeasureAutoVsLastByte (cmd/realservers_test.go; docs/PERFORMANCE.md),
-// a POST with a JSON body to a read, 1 ms pause, write endpoint behind
-// Caddy 2.6 caught the race in 5-7 of 10 rounds holding the headers and in
-// 9-10 of 10 holding the last byte, as often as last-byte mode; behind
-// Apache and nginx both holds caught it in 10 of 10. A request with a body
-// keeps a handler that needs that body waiting for the release, so
-// autoH2Hold holds only the last byte then, and the whole headers when
-// there is no body to wait for.
-//
-// Since the HEADERS of all streams lead the arming write (after a warming
-// PING, Kettle's 2024 refinement), a handler that starts on the head
-// starts together with the others even though it starts before the
-// release: measured with TestMeasureH2Holds at N=20 (20 rounds, load
-// 11-20), Go's handlers started within 39-63 µs of each other (median)
-// holding the last byte, 325-594 µs holding the headers; the body
-// arrival spread was about the same either way (249-405 µs vs
-// 325-594 µs). Bodiless requests keep the whole HEADERS back all the
-// same: a handler that does not read a body answers at once on HEADERS
-// (Go's server, nginx's `return`), before the release, and the round
-// would be incomplete. Alike heads cost a few bytes each after the first
-// (HPACK), so 20 of them still fit one 1448-byte segment.
-const defaultH2Hold = HoldHeaders
-
-// autoH2Hold is the hold of HoldAuto for reqs: the last byte when every
-// request has a body, else the headers (defaultH2Hold). A server that
-// answers before reading the body shows it as early answers, and the
-// scenario runner then holds the headers in the next rounds.
-func autoH2Hold(reqs []Request) Hold {
-	for i := range reqs {
-		if len(reqs[i].Body) == 0 {
-			return defaultH2Hold
-		}
-	}
-	return HoldLastByte
-}
+// Measured with TestMeasureH2Holds (Go's server, loopback, N=20, 20
+// rounds): handlers started within 39-63 µs of each other on the
+// arming write, against 325-594 µs when the whole HEADERS were held and
+// released (the server decodes every head and starts its handler after
+// the release). Against a handler that waits, the last byte releases the
+// same frames as the reference recipe of 2023 (docs/PERFORMANCE.md);
+// behind Caddy, a POST handler caught the race in 9-10 of 10 rounds with
+// the last byte held and 5-7 with the headers held
+// (TestMeasureAutoVsLastByte). HoldHeaders stays available; a server
+// that answers some requests on their heads and others only after the
+// release makes the round incomplete, and auto then holds the headers.
+func autoH2Hold() Hold { return HoldLastByte }
 
 // h2Ping is the payload of the PING sent at arming; its answer tells that
 // the server has read every arming frame before it.
@@ -94,7 +58,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	hold := p.Hold
 	if hold == HoldAuto {
-		hold = autoH2Hold(p.Requests)
+		hold = autoH2Hold()
 	}
 	b := newBurst(p, ModeSinglePacket)
 	b.Hold, b.Proto = hold, "HTTP/2.0"
@@ -121,19 +85,26 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		return b, err
 	}
 	b.Connections = len(conns)
+	watch := newHeadWatch()
 	for _, c := range conns {
 		// A fresh deadline: preparing many connections may have taken
 		// longer than the one set when this one was opened.
 		c.setDeadline(ctx, time.Now().Add(p.Timeout))
 		c.open = len(c.streams)
+		c.watch = watch
 		go c.collect(ctx, p)
 	}
-	armH2(ctx, conns, p)
+	armMeter := armH2(ctx, conns, p)
 	if hold != HoldHeaders {
 		// With whole heads held back no handler has started yet.
 		settle(ctx, h2Settle(len(p.Requests)))
 	}
 	p.waitRelease(ctx)
+	if hold != HoldHeaders && p.ReleaseAt.IsZero() {
+		// As late before the release as can be: an answer that comes
+		// between this look and the release makes the round two bursts.
+		awaitHeads(ctx, conns, watch, p)
+	}
 	if err := ctx.Err(); err != nil {
 		waitH2(conns)
 		return b, err
@@ -162,6 +133,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	waitH2(conns)
 	meter.settle()
 	h2Receipt(b, conns, meter)
+	onHeads(b, conns, armMeter, hold, p)
 	return b, nil
 }
 
@@ -188,8 +160,12 @@ func releaseH2(conns []*h2conn) {
 // and ends with a PING: when that PING comes back the server has read
 // everything before it, and every byte of it is acknowledged, so the
 // release leaves at once (Kettle's trick). A connection that fails or
-// stays silent is not released; its reader fails its requests.
-func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
+// stays silent is not released; its reader fails its requests. The
+// returned meter has measured the arming writes, from before the first
+// to the last PING's answer (all of it on the wire by then), for a
+// server that acts on the heads (onHeads).
+func armH2(ctx context.Context, conns []*h2conn, p *Plan) *releaseMeter {
+	m := h2Meter(conns)
 	for _, step := range []struct {
 		what  string
 		bytes func(*h2conn) []byte
@@ -198,9 +174,16 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
 		{"warm", func(c *h2conn) []byte { return c.warmFrame }, func(c *h2conn) chan struct{} { return c.warmed }},
 		{"arm", func(c *h2conn) []byte { return c.arm }, func(c *h2conn) chan struct{} { return c.pinged }},
 	} {
+		arming := step.what == "arm"
+		if arming {
+			m.start()
+		}
 		for _, c := range conns {
 			if c.final == nil {
 				continue
+			}
+			if arming {
+				c.armedAt = time.Now()
 			}
 			if _, err := c.nc.Write(step.bytes(c)); err != nil {
 				c.abort(fmt.Errorf("%s connection %d: %w", step.what, c.idx, err))
@@ -214,6 +197,9 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
 			}
 		}
 		timer.Stop()
+		if arming {
+			m.stop()
+		}
 	}
 	now := time.Now()
 	for _, c := range conns {
@@ -224,6 +210,7 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) {
 			c.streams[i].r.Armed = now
 		}
 	}
+	return m
 }
 
 // h2Settle is how long the release waits after the arming PINGs came

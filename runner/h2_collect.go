@@ -153,6 +153,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 	r := s.r
 	if r.FirstByte.IsZero() {
 		r.FirstByte = time.Now()
+		c.settledOne(true)
 	}
 	// The framer stops keeping fields past MaxResponseHead and says so;
 	// a head cut short is not passed on as if whole.
@@ -260,6 +261,9 @@ func (c *h2conn) finish(s *h2stream, err error) {
 	}
 	s.done = true
 	c.open--
+	if s.r.FirstByte.IsZero() {
+		c.settledOne(false)
+	}
 	if err != nil {
 		s.r.fail(err)
 		return

@@ -79,9 +79,19 @@ type h2conn struct {
 	recvUsed              int64
 	released              time.Time
 	releaseErr            error
-	aborted               atomic.Pointer[error]
-	done                  chan struct{} // closed when the reader goroutine returns
-	stopCtx               func() bool
+	// armedAt is when the arming write began, and headsLen how many of
+	// its bytes are HEADERS: the burst, when the server acts on heads
+	// (onHeads).
+	armedAt  time.Time
+	headsLen int
+	// answered counts the streams the server began to answer, settled
+	// those and the ones that ended without an answer, for awaitHeads;
+	// watch is shared by the burst's connections.
+	answered, settled atomic.Int32
+	watch             *headWatch
+	aborted           atomic.Pointer[error]
+	done              chan struct{} // closed when the reader goroutine returns
+	stopCtx           func() bool
 }
 
 // openH2 dials t, speaks the HTTP/2 connection preface and exchanges

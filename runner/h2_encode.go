@@ -130,7 +130,7 @@ func writeData(fr *http2.Framer, id uint32, data []byte, endStream bool, maxFram
 // sees all of them at once (James Kettle's 2024 refinement of the
 // single-packet attack), then every body but its last byte. final holds
 // the last fragment of every stream, sent at the release in one write.
-// Which part is held back depends on hold; see defaultH2Hold.
+// Which part is held back depends on hold; see autoH2Hold.
 func (c *h2conn) encode(p *Plan, hold Hold) error {
 	var heads, bodies, final bytes.Buffer
 	hfr, bfr, ffr := http2.NewFramer(&heads, nil), http2.NewFramer(&bodies, nil), http2.NewFramer(&final, nil)
@@ -179,6 +179,7 @@ func (c *h2conn) encode(p *Plan, hold Hold) error {
 	if err := http2.NewFramer(&warm, nil).WritePing(false, h2WarmPing()); err != nil {
 		return err
 	}
+	c.headsLen = heads.Len()
 	heads.Write(bodies.Bytes())
 	if err := hfr.WritePing(false, c.ping); err != nil {
 		return err

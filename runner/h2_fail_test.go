@@ -64,17 +64,6 @@ func TestSinglePacketGoAwayFailsOnlyUnprocessedStreams(t *testing.T) {
 	}
 }
 
-// TestSinglePacketNotesEarlyAnswers: a server that answers on the request
-// head (nginx's return does) defeats HoldLastByte, and the burst says so.
-func TestSinglePacketNotesEarlyAnswers(t *testing.T) {
-	url := rawH2Server(t, rawSettings, 0, func(rc *rawConn, ids []uint32) { rc.headers(ids[0], "200", true) })
-	b := runRaw(t, context.Background(), url, 3, Options{Sync: Sync{Hold: HoldLastByte}})
-	wantKinds(t, b, KindNone, KindNone, KindNone)
-	if len(b.Notes) != 1 || !strings.HasPrefix(b.Notes[0], "3 of 3 responses arrived before the release") {
-		t.Errorf("notes %q", b.Notes)
-	}
-}
-
 func TestSinglePacketSilentServerTimesOut(t *testing.T) {
 	url := rawH2Server(t, rawSettings, 3, func(*rawConn, []uint32) {})
 	const timeout = 300 * time.Millisecond

@@ -91,12 +91,11 @@ func TestSinglePacketOnePacketInLab(t *testing.T) {
 			if segs != rc.Segments {
 				t.Errorf("%s: %d segments on the wire, the receipt says %d", name, segs, rc.Segments)
 			}
-			// The default: the last byte of each body; a bodiless request's
-			// whole HEADERS, which hpack's dynamic table makes a few bytes
-			// each after the first when the requests are alike.
-			if want := map[bool]Hold{false: HoldLastByte, true: HoldHeaders}[c.get]; hold == HoldAuto {
-				if got.Hold != want || segs != 1 {
-					t.Errorf("%s: default release (hold %s, want %s) took %d segments, want 1", name, got.Hold, want, segs)
+			// The default: the last byte of each body, and for a bodiless
+			// request an empty DATA frame with END_STREAM.
+			if hold == HoldAuto {
+				if got.Hold != HoldLastByte || segs != 1 {
+					t.Errorf("%s: default release (hold %s, want %s) took %d segments, want 1", name, got.Hold, HoldLastByte, segs)
 				}
 				continue
 			}

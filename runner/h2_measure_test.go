@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// TestMeasureH2Holds is the measurement behind defaultH2Hold. It is opt-in
+// TestMeasureH2Holds is the measurement behind autoH2Hold. It is opt-in
 // because it is about timing, not correctness:
 //
 //	RACETEST_H2_MEASURE=30 go test -run TestMeasureH2Holds -v ./runner/

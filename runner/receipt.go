@@ -7,6 +7,11 @@ import "time"
 // read the counters outside the timed release loop, into memory allocated
 // before it.
 type Receipt struct {
+	// Heads is set when the server answered every request on its HEADERS,
+	// before the release: the arming write, which carried every stream's
+	// HEADERS at its start, was the burst, and the counts below are of
+	// that write (see onHeads).
+	Heads bool
 	// Connections is how many connections took part in the release.
 	Connections int
 	// Writes is how many write calls the release made: one per connection

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -159,7 +160,9 @@ func TestImpossibleStampsAreIgnored(t *testing.T) {
 			if b.Receipt.ServerSpread != 0 || b.Receipt.ServerStamps != 0 {
 				t.Errorf("server spread %v from %d stamps, want none", b.Receipt.ServerSpread, b.Receipt.ServerStamps)
 			}
-			if len(b.Notes) != 1 || !strings.Contains(b.Notes[0], "arrival stamps ignored") {
+			// The handler reads no body: on HTTP/2 the server answers
+			// on the heads, which is a note of its own.
+			if !slices.ContainsFunc(b.Notes, func(n string) bool { return strings.Contains(n, "arrival stamps ignored") }) {
 				t.Errorf("notes %q, want one saying the stamps were ignored", b.Notes)
 			}
 		})

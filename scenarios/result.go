@@ -182,18 +182,26 @@ func (r *Result) incomplete() error {
 	if len(r.Rounds) == 0 || r.CompleteRounds() > 0 {
 		return nil
 	}
-	e := &IncompleteError{Rounds: len(r.Rounds)}
+	e := &IncompleteError{}
 	for i := range r.Rounds {
-		for _, c := range r.Rounds[i].Incomplete {
-			j := slices.IndexFunc(e.Causes, func(x runner.Cause) bool { return x.Kind == c.Kind && x.AfterRelease == c.AfterRelease })
-			if j < 0 {
-				e.Causes = append(e.Causes, runner.Cause{Kind: c.Kind, AfterRelease: c.AfterRelease, First: c.First})
-				j = len(e.Causes) - 1
-			}
-			e.Causes[j].Count += c.Count
-		}
+		e.Add(r.Rounds[i].Incomplete)
 	}
 	return e
+}
+
+// Add counts one more incomplete round, merging its causes into those of
+// the rounds before by kind: a run (and probe's parallel phase) names
+// every round's causes, not only the first round's.
+func (e *IncompleteError) Add(causes []runner.Cause) {
+	e.Rounds++
+	for _, c := range causes {
+		j := slices.IndexFunc(e.Causes, func(x runner.Cause) bool { return x.Kind == c.Kind && x.AfterRelease == c.AfterRelease })
+		if j < 0 {
+			e.Causes = append(e.Causes, runner.Cause{Kind: c.Kind, AfterRelease: c.AfterRelease, First: c.First})
+			j = len(e.Causes) - 1
+		}
+		e.Causes[j].Count += c.Count
+	}
 }
 
 // UnsureError is a run under --confidence that found no race but spent

@@ -83,8 +83,11 @@ func (r *run) serialised(rd *Round) {
 }
 
 // earlyWithLastByte: when auto's hold kept back only the last byte of a
-// single-packet burst and the server answered before the release, it acts
-// before reading the body; the next rounds hold the whole headers.
+// single-packet burst and the server answered some requests before the
+// release and others after it (a server that answers every one on its
+// head has raced them on the arming write, and the round is complete),
+// the next rounds hold the whole headers, which keeps every request back
+// until the release.
 func (r *run) earlyWithLastByte(rd *Round) {
 	b := rd.Burst
 	if r.sync().Hold != runner.HoldAuto || b.Mode != runner.ModeSinglePacket || b.Hold != runner.HoldLastByte {
@@ -93,7 +96,7 @@ func (r *run) earlyWithLastByte(rd *Round) {
 	for _, c := range rd.Incomplete {
 		if c.Kind == runner.CauseEarly {
 			r.adaptedHold = runner.HoldHeaders
-			b.Notes = append(b.Notes, "the server answered before the release while only the last byte was held: it acts before reading the body; auto holds the whole headers from the next round on (--hold headers)")
+			b.Notes = append(b.Notes, "the server answered some requests before the release and others after it while only the last byte was held: it acts on some heads and waits for the end of others; auto holds the whole headers from the next round on (--hold headers)")
 			return
 		}
 	}

@@ -47,7 +47,7 @@ func allTools() []tool {
 	return []tool{
 		racetestTool("racetest single-packet (TLS)", "single-packet", true),
 		racetestTool("racetest single-packet (h2c)", "single-packet", false),
-		racetestTool("racetest single-packet --hold last-byte (TLS)", "single-packet", true, "--hold", "last-byte"),
+		racetestTool("racetest single-packet --hold headers (TLS)", "single-packet", true, "--hold", "headers"),
 		racetestTool("racetest last-byte", "last-byte", false),
 		racetestTool("racetest barrier", "barrier", false),
 		{name: "Kettle 2023 recipe (reference, TLS)", cmd: kettleCmd},

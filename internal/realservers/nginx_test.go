@@ -125,3 +125,34 @@ func TestNginxEarlyAnswersLastByte(t *testing.T) {
 		}
 	}
 }
+
+// TestNginxReturnIsABurstOnTheHeads races nginx's `return 200` with
+// single-packet's default hold: nginx answers each request on its
+// HEADERS, before the release, and every HEADERS frame was in the one
+// arming write, so the round is complete and raced on the heads. The
+// same requests with the whole heads held are answered after the
+// release.
+func TestNginxReturnIsABurstOnTheHeads(t *testing.T) {
+	srv := realservers.StartNginx(t, realservers.NginxOptions{Options: options("")})
+	for _, c := range []struct {
+		url    string
+		client runner.Client
+	}{
+		{srv.H2CURL, runner.Client{H2C: true}},
+		{srv.TLSURL, runner.Client{RootCAs: srv.RootCAs()}},
+	} {
+		for _, hold := range []runner.Hold{runner.HoldAuto, runner.HoldHeaders} {
+			reqs := posts(burstN, c.url+realservers.OKPath)
+			for i := range reqs {
+				reqs[i].Method, reqs[i].Body = http.MethodGet, nil
+			}
+			b := fire(t, reqs, c.client, runner.Sync{Mode: runner.ModeSinglePacket, Hold: hold})
+			if in := b.Incomplete(); len(in) != 0 {
+				t.Errorf("%s hold %s: incomplete %+v; notes %q", c.url, hold, in, b.Notes)
+			}
+			if heads := hold == runner.HoldAuto; b.Receipt.Heads != heads {
+				t.Errorf("%s hold %s: on the heads %v, want %v; notes %q", c.url, hold, b.Receipt.Heads, heads, b.Notes)
+			}
+		}
+	}
+}

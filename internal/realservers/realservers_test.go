@@ -193,3 +193,29 @@ func TestServerAnswersItself(t *testing.T) {
 		})
 	}
 }
+
+// TestGETDefaultBehindEveryServer races bodiless GETs with single-packet's
+// default hold (HEADERS in the arming write, an empty DATA frame with
+// END_STREAM in the release) behind nginx, Apache and Caddy, on a path
+// each answers itself and on one each proxies to a Go backend. Whether a
+// server answers on the heads (the arming write was the burst) or waits
+// for the ends (the release was), the round is complete: never half of
+// each.
+func TestGETDefaultBehindEveryServer(t *testing.T) {
+	be := realservers.StartBackend(t, time.Millisecond)
+	for _, s := range servers() {
+		srv := s.start(t, options(be.URL))
+		for _, path := range []string{realservers.OKPath, "/race"} {
+			reqs := posts(burstN, srv.TLSURL+path)
+			for i := range reqs {
+				reqs[i].Method, reqs[i].Body = http.MethodGet, nil
+			}
+			b := fire(t, reqs, runner.Client{RootCAs: srv.RootCAs()}, runner.Sync{Mode: runner.ModeSinglePacket})
+			if in := b.Incomplete(); len(in) != 0 || b.Hold != runner.HoldLastByte {
+				t.Errorf("%s %s: hold %s, incomplete %+v; notes %q", s.name, path, b.Hold, in, b.Notes)
+			}
+			t.Logf("%s %s: on the heads %v", s.name, path, b.Receipt.Heads)
+			be.Reset()
+		}
+	}
+}
