@@ -115,7 +115,10 @@ func scenarioError(s *scenarios.Scenario, err error) error {
 // of racetest's flags. The report's error field gets it as well as stderr:
 // a reader of either should not have to look at the other to fix it.
 func withHint(err error) error {
-	var pe *runner.ProxyError
+	var (
+		pe *runner.ProxyError
+		se *runner.SyncError
+	)
 	switch {
 	case errors.Is(err, runner.ErrClientCertRequired):
 		return fmt.Errorf("%w (pass the client certificate with --cert FILE and its key with --key FILE)", err)
@@ -125,6 +128,13 @@ func withHint(err error) error {
 		return fmt.Errorf("%w (%s)", err, tlsHint)
 	case errors.Is(err, scenarios.ErrUnreachable):
 		return fmt.Errorf("%w (is the target running?)", err)
+	case errors.As(err, &se) && se.Instead != "":
+		// The runner says which mode works; the flag is named here.
+		hint := "use --mode " + string(se.Instead)
+		if se.Or != "" {
+			hint += " or " + se.Or
+		}
+		return fmt.Errorf("%w; %s", err, hint)
 	}
 	return err
 }

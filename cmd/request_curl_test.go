@@ -251,6 +251,24 @@ func TestFireCompressed(t *testing.T) {
 	}
 }
 
+// TestFireUndecodableBody: with --compressed, a body that does not decode
+// is still the server's answer: the round is complete, and the text and
+// JSON reports say which bodies were kept as received, and why.
+func TestFireUndecodableBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = io.WriteString(w, "this is not gzip at all")
+	}))
+	defer srv.Close()
+	const note = "the bodies of 2 requests (#0, #1) could not be decoded (decode the gzip body: gzip: invalid header): kept as received"
+	for _, format := range []string{"text", "json"} {
+		code, out, errOut := run(t, context.Background(), "fire", "-n", "2", "--compressed", "-o", format, "--expect", `all(responses, .body contains "not gzip")`, srv.URL)
+		if code != 0 || !strings.Contains(out, note) {
+			t.Errorf("%s: exit %d, want 0 and the note %q:\n%s%s", format, code, note, out, errOut)
+		}
+	}
+}
+
 // TestCapturedHeadersNameTheFile: a captured header HTTP cannot carry
 // is refused with the file's name, not -H's.
 func TestCapturedHeadersNameTheFile(t *testing.T) {

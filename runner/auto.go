@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -11,7 +12,7 @@ import (
 // speaks HTTP/1.1), or limits it imposes (a body larger than its stream
 // window, no concurrent streams at all). Auto mode is there to pick what
 // works, so it races with last-byte instead and says why in the notes;
-// an explicit --mode single-packet gets the *SyncError. Such errors come
+// an explicit ModeSinglePacket gets the *SyncError. Such errors come
 // from prepare, before anything of the burst was sent, so the fallback
 // races once, not twice.
 func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, error) {
@@ -21,10 +22,16 @@ func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, er
 	}
 	lb, lerr := runLastByte(ctx, p)
 	if lb != nil {
-		// The reason ends with advice for --mode single-packet users
-		// ("; use --mode last-byte"), which auto has just followed.
+		// A reason may still end with advice for those who asked for
+		// single-packet ("; use ..."), which auto has just followed.
 		why, _, _ := strings.Cut(serr.Reason, "; use ")
-		lb.Notes = append([]string{"auto: raced with last-byte because single-packet cannot be used here: " + why}, lb.Notes...)
+		notes := []string{"auto: raced with last-byte because single-packet cannot be used here: " + why}
+		if p.Connections > 0 {
+			// Connections spreads HTTP/2 streams; last-byte has none to
+			// spread, and the user asked for a number that was not kept.
+			notes = append(notes, fmt.Sprintf("auto: the %d connections asked for were not used: last-byte opens one connection per request (%d here)", p.Connections, len(p.Requests)))
+		}
+		lb.Notes = append(notes, lb.Notes...)
 	}
 	return lb, lerr
 }

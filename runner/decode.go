@@ -46,14 +46,19 @@ const maxCodings = 5
 // BodyLimit bytes and counting the rest. A stack of codings
 // ("gzip, br", applied in that order) is undone from the last one, as
 // curl does, through readers chained so that no layer is held whole.
-// The whole decoded size is bounded by MaxBodyLimit: past it the result
-// is a protocol error, so that a few KiB that inflate to gigabytes cannot
-// fill memory or hang the run. A body in another coding (zstd), or in a
-// stack with one, is left as it came. A body cut at BodyLimit before
-// decoding decodes as far as it goes, and stays marked truncated.
-func decodeBody(r *Result, o *Options) {
+// The whole decoded size is bounded by MaxBodyLimit, so that a few KiB
+// that inflate to gigabytes cannot fill memory or hang the run. A body in
+// another coding (zstd), or in a stack with one, is left as it came. A
+// body cut at BodyLimit before decoding decodes as far as it goes, and
+// stays marked truncated.
+//
+// A body that does not decode (corrupt, past MaxBodyLimit, more than
+// maxCodings codings) is still the server's answer: it is kept as it came
+// and the returned error says why it was not decoded, for the caller to
+// tell the user (Run as a note of the burst, Do as the request's error).
+func decodeBody(r *Result, o *Options) error {
 	if r.Err != nil || len(r.Body) == 0 || r.Header == nil {
-		return
+		return nil
 	}
 	var codings []string
 	for _, v := range r.Header.Values("Content-Encoding") {
@@ -65,16 +70,15 @@ func decodeBody(r *Result, o *Options) {
 	}
 	for _, c := range codings {
 		if !slices.Contains([]string{"gzip", "x-gzip", "deflate", "br"}, c) {
-			return
+			return nil
 		}
 	}
 	name := strings.Join(codings, ", ")
 	switch {
 	case len(codings) == 0:
-		return
+		return nil
 	case len(codings) > maxCodings:
-		r.fail(&ProtocolError{Msg: fmt.Sprintf("the body has %d content codings (%s), more than the %d racetest decodes", len(codings), clipCodings(name), maxCodings)})
-		return
+		return &ProtocolError{Msg: fmt.Sprintf("the body has %d content codings (%s), more than the %d racetest decodes", len(codings), clipCodings(name), maxCodings)}
 	}
 	var zr io.Reader = bytes.NewReader(r.Body)
 	for i := len(codings) - 1; i >= 0; i-- {
@@ -83,24 +87,63 @@ func decodeBody(r *Result, o *Options) {
 			if r.Truncated && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
 				// Cut before an inner layer's header: nothing decodes.
 				r.Body, r.BodyBytes = nil, 0
-				return
+				return nil
 			}
-			r.fail(&ProtocolError{Msg: fmt.Sprintf("decode the %s body: %v", name, err)})
-			return
+			return &ProtocolError{Msg: fmt.Sprintf("decode the %s body: %v", name, err)}
 		}
 	}
 	body, total, truncated, err := readBody(io.LimitReader(zr, MaxBodyLimit+1), o.BodyLimit)
 	switch {
 	case total > MaxBodyLimit:
 		// A decompression bomb, or a body too large to judge.
-		r.fail(&ProtocolError{Msg: fmt.Sprintf("the decoded body is more than %d MiB, the most racetest decodes (a decompression bomb?)", MaxBodyLimit>>20)})
-		return
+		return &ProtocolError{Msg: fmt.Sprintf("the decoded body is more than %d MiB, the most racetest decodes (a decompression bomb?)", MaxBodyLimit>>20)}
 	case err != nil && !(r.Truncated && errors.Is(err, io.ErrUnexpectedEOF)):
-		r.fail(&ProtocolError{Msg: fmt.Sprintf("decode the %s body: %v", name, err)})
-		return
+		return &ProtocolError{Msg: fmt.Sprintf("decode the %s body: %v", name, err)}
 	}
 	r.Body, r.BodyBytes = body, total
 	r.Truncated = r.Truncated || truncated
+	return nil
+}
+
+// decodeBodies decodes the bodies of a burst. The responses whose bodies
+// do not decode still count as answers (the server answered after the
+// release); one note per reason names them, so that the user knows the
+// checks read those bodies as they came.
+func decodeBodies(b *Burst, o *Options) {
+	var order []string
+	failed := map[string][]string{}
+	for i := range b.Results {
+		err := decodeBody(&b.Results[i], o)
+		if err == nil {
+			continue
+		}
+		why := err.Error()
+		var pe *ProtocolError
+		if errors.As(err, &pe) {
+			why = pe.Msg
+		}
+		if failed[why] == nil {
+			order = append(order, why)
+		}
+		failed[why] = append(failed[why], fmt.Sprintf("#%d", b.Results[i].Index))
+	}
+	for _, why := range order {
+		reqs := failed[why]
+		what := "the body of request " + reqs[0]
+		if len(reqs) > 1 {
+			what = fmt.Sprintf("the bodies of %d requests (%s)", len(reqs), clipList(reqs))
+		}
+		b.Notes = append(b.Notes, fmt.Sprintf("%s could not be decoded (%s): kept as received, and the checks read those bytes", what, why))
+	}
+}
+
+// clipList joins the first few of names for a note.
+func clipList(names []string) string {
+	const most = 10
+	if len(names) > most {
+		return strings.Join(names[:most], ", ") + fmt.Sprintf(" and %d more", len(names)-most)
+	}
+	return strings.Join(names, ", ")
 }
 
 // decoder undoes one coding of what r reads.

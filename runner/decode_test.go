@@ -104,12 +104,40 @@ func TestDecompressionBomb(t *testing.T) {
 	}
 }
 
+// TestDecodeCorrupt: a body that does not decode is still the server's
+// answer. A burst keeps it as it came, stays complete, and says in one
+// note per reason which bodies were not decoded; Do, whose step has no
+// notes, makes it the request's protocol error.
 func TestDecodeCorrupt(t *testing.T) {
-	r := Result{Header: http.Header{"Content-Encoding": {"gzip"}}, Body: []byte("not gzip")}
-	o := Options{}.withDefaults()
-	decodeBody(&r, &o)
-	if r.ErrKind != KindProtocol || !strings.Contains(r.Err.Error(), "decode the gzip body") {
-		t.Errorf("%v %v", r.ErrKind, r.Err)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = io.WriteString(w, "this is not gzip at all")
+	}))
+	defer srv.Close()
+	for _, mode := range []Mode{ModeLastByte, ModeBarrier} {
+		b, err := Run(context.Background(), Plan{
+			Requests: []Request{{Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL}},
+			Options:  Options{Client: Client{Decompress: true}, Sync: Sync{Mode: mode}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inc := b.Incomplete(); len(inc) != 0 {
+			t.Errorf("%s: incomplete: %+v", mode, inc)
+		}
+		for _, r := range b.Results {
+			if r.Err != nil || r.Status != 200 || string(r.Body) != "this is not gzip at all" {
+				t.Errorf("%s: #%d: %v %d %q", mode, r.Index, r.Err, r.Status, r.Body)
+			}
+		}
+		want := "the bodies of 3 requests (#0, #1, #2) could not be decoded (decode the gzip body: gzip: invalid header): kept as received"
+		if n := strings.Count(strings.Join(b.Notes, "\n"), "could not be decoded"); n != 1 || !strings.Contains(strings.Join(b.Notes, "\n"), want) {
+			t.Errorf("%s: notes %q, want one with %q", mode, b.Notes, want)
+		}
+	}
+	r := Do(context.Background(), Request{Method: "GET", URL: srv.URL}, Client{Decompress: true})
+	if r.ErrKind != KindProtocol || !strings.Contains(r.Err.Error(), "decode the gzip body") || string(r.Body) != "this is not gzip at all" {
+		t.Errorf("Do: %v %v %q", r.ErrKind, r.Err, r.Body)
 	}
 }
 

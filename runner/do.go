@@ -32,7 +32,12 @@ func Do(ctx context.Context, req Request, c Client) Result {
 		follow(ctx, req, &r, o)
 	}
 	if o.Decompress {
-		decodeBody(&r, &o)
+		// A step has no notes to carry the reason in, and its captures
+		// would read the encoded bytes: its undecodable body stays an
+		// error, with the body kept as it came.
+		if err := decodeBody(&r, &o); err != nil {
+			r.fail(err)
+		}
 	}
 	return r
 }

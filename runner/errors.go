@@ -39,6 +39,12 @@ var ErrSyncUnavailable = errors.New("synchronisation unavailable")
 type SyncError struct {
 	Mode   Mode
 	Reason string
+	// Instead is a mode that works against this target, "" when none is
+	// known, and Or another way out in words ("an https URL"). Error
+	// leaves them out: the caller words the advice in its own terms (a
+	// command's flags, a scenario's sync.mode), the runner names no flag.
+	Instead Mode
+	Or      string
 }
 
 func (e *SyncError) Error() string {

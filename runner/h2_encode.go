@@ -41,8 +41,8 @@ func h2Origin(p *Plan) (target, error) {
 			first = t
 		} else if t.addr != first.addr || t.tls != first.tls {
 			return target{}, &SyncError{Mode: ModeSinglePacket, Reason: fmt.Sprintf(
-				"requests 0 and %d go to different origins (%s, %s) and cannot share a connection; use --mode last-byte",
-				i, first.url.Host, t.url.Host)}
+				"requests 0 and %d go to different origins (%s, %s) and cannot share a connection",
+				i, first.url.Host, t.url.Host), Instead: ModeLastByte}
 		}
 	}
 	return first, nil
@@ -208,5 +208,5 @@ func (c *h2conn) fits(idx, n int, total *int64) error {
 
 // h2Limit is a limit of the server's that single-packet cannot work with.
 func h2Limit(why string) error {
-	return &SyncError{Mode: ModeSinglePacket, Reason: why + ", too large for single-packet; use --mode last-byte"}
+	return &SyncError{Mode: ModeSinglePacket, Reason: why + ", too large for single-packet", Instead: ModeLastByte}
 }

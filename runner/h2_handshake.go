@@ -76,10 +76,12 @@ func (c *h2conn) checkPreface() error {
 func (c *h2conn) notH2(why string) error {
 	if c.t.tls {
 		return &SyncError{Mode: ModeSinglePacket,
-			Reason: fmt.Sprintf("%s accepted h2 in TLS ALPN but does not speak HTTP/2: %s; use --mode last-byte", c.t.url.Host, why)}
+			Reason:  fmt.Sprintf("%s accepted h2 in TLS ALPN but does not speak HTTP/2: %s", c.t.url.Host, why),
+			Instead: ModeLastByte}
 	}
 	return &SyncError{Mode: ModeSinglePacket,
-		Reason: fmt.Sprintf("%s does not speak h2c (HTTP/2 without TLS): %s; use --mode last-byte or an https URL", c.t.url.Host, why)}
+		Reason:  fmt.Sprintf("%s does not speak h2c (HTTP/2 without TLS): %s", c.t.url.Host, why),
+		Instead: ModeLastByte, Or: "an https URL"}
 }
 
 // control handles the connection-level frames that may come at any time.

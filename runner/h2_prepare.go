@@ -29,7 +29,7 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 	if first.peer.maxStreams == 0 {
 		first.close()
 		return nil, &SyncError{Mode: ModeSinglePacket, Reason: fmt.Sprintf(
-			"%s allows no concurrent HTTP/2 streams (SETTINGS_MAX_CONCURRENT_STREAMS 0); use --mode last-byte", t.url.Host)}
+			"%s allows no concurrent HTTP/2 streams (SETTINGS_MAX_CONCURRENT_STREAMS 0)", t.url.Host), Instead: ModeLastByte}
 	}
 	k, why := h2ConnCount(first, p)
 	if k > 1 {

@@ -84,9 +84,31 @@ func TestAutoFallsBackToLastByte(t *testing.T) {
 			if !b.Complete() {
 				t.Errorf("incomplete: %+v", b.Incomplete())
 			}
+			if len(b.Notes) > 1 && strings.Contains(b.Notes[1], "connections asked for") {
+				t.Errorf("a note about connections nobody asked for: %q", b.Notes)
+			}
+			// Connections asked for are not silently dropped: last-byte
+			// opens one per request, and a note says so.
+			p.Connections = 2
+			b, err = Run(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const want = "auto: the 2 connections asked for were not used: last-byte opens one connection per request (3 here)"
+			if b.Mode != ModeLastByte || b.Connections != 3 || len(b.Notes) < 2 || b.Notes[1] != want {
+				t.Errorf("mode %s, %d connections, notes %q, want last-byte on 3 and %q", b.Mode, b.Connections, b.Notes, want)
+			}
+			p.Connections = 0
 			p.Mode = ModeSinglePacket
-			if _, err := Run(context.Background(), p); !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), c.want) {
+			_, err = Run(context.Background(), p)
+			if !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("single-packet: err %v, want ErrSyncUnavailable saying %q", err, c.want)
+			}
+			// The way out is data, worded by the caller: the runner
+			// names no command-line flag.
+			var se *SyncError
+			if !errors.As(err, &se) || se.Instead != ModeLastByte || strings.Contains(err.Error(), "--") {
+				t.Errorf("single-packet: %#v, want Instead %s and no flag named", se, ModeLastByte)
 			}
 		})
 	}

@@ -52,9 +52,7 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	if err == nil {
 		followRedirects(ctx, &p, b)
 		if p.Decompress {
-			for i := range b.Results {
-				decodeBody(&b.Results[i], &p.Options)
-			}
+			decodeBodies(b, &p.Options)
 		}
 	}
 	if b != nil {
