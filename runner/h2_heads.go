@@ -104,8 +104,10 @@ func onHeads(b *Burst, conns []*h2conn, arm *releaseMeter, hold Hold, p *Plan) {
 			return
 		}
 		for i := range c.streams {
+			// An answer before the arming write (a hostile server's, on
+			// ids it guessed) answered no request of this burst.
 			r := c.streams[i].r
-			if !began(r) || r.Released.IsZero() || !r.FirstByte.Before(r.Released) {
+			if !began(r) || r.Released.IsZero() || !r.FirstByte.Before(r.Released) || r.FirstByte.Before(c.armedAt) {
 				return
 			}
 			n++

@@ -110,3 +110,24 @@ func TestSinglePacketMixedAnswersAreIncomplete(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersAheadOfTheHeadsAreEarly: a hostile server that sends
+// answers on the race's stream ids before the client has sent any of
+// them (on the warming PING) did not answer the burst: those answers are
+// early, and the round is not a burst on the heads.
+func TestAnswersAheadOfTheHeadsAreEarly(t *testing.T) {
+	url := rawH2Server(t, rawSettings, answerAhead, func(rc *rawConn, _ []uint32) {
+		for _, id := range []uint32{1, 3, 5} {
+			rc.headers(id, "200", true)
+		}
+	})
+	b := runRaw(t, t.Context(), url, 3, Options{Client: Client{Timeout: time.Second}, Sync: Sync{Hold: HoldLastByte}})
+	if b.Complete() || b.Receipt.Heads {
+		t.Errorf("complete %v, on the heads %v: answers sent before the requests counted as a burst; notes %q", b.Complete(), b.Receipt.Heads, b.Notes)
+	}
+	for _, r := range b.Results {
+		if r.Cause() != CauseEarly {
+			t.Errorf("request %d: cause %q, want early", r.Index, r.Cause())
+		}
+	}
+}

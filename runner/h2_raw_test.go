@@ -50,6 +50,10 @@ func rawH2Server(t *testing.T, settings []http2.Setting, want int, answer func(r
 	return strings.TrimSuffix(url, "/")
 }
 
+// answerAhead, as rawH2Server's want, calls answer once, with no ids,
+// when the first PING arrives: before the client has sent any request.
+const answerAhead = -1
+
 func serveRaw(c net.Conn, settings []http2.Setting, want int, answer func(rc *rawConn, ids []uint32)) {
 	defer c.Close()
 	preface := make([]byte, len(http2.ClientPreface))
@@ -72,6 +76,10 @@ func serveRaw(c net.Conn, settings []http2.Setting, want int, answer func(rc *ra
 				rc.do(func(fr *http2.Framer) { fr.WriteSettingsAck() })
 			}
 		case *http2.PingFrame:
+			if want == answerAhead && !f.IsAck() {
+				answer(rc, nil) // before any request was sent
+				want = -2       // once
+			}
 			rc.do(func(fr *http2.Framer) { fr.WritePing(true, f.Data) })
 		case *http2.MetaHeadersFrame:
 			if want == 0 { // answer every request on its head, as nginx's return does
