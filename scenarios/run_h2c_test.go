@@ -2,11 +2,13 @@ package scenarios
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/racetest/racetest/runner"
@@ -41,6 +43,70 @@ func TestRaceH2C(t *testing.T) {
 	res, err = s.Run(context.Background(), RunOptions{Target: srv.URL})
 	if err == nil && res.Rounds[0].Burst.Results[0].Status == http.StatusOK {
 		t.Errorf("an h2c-only target answered HTTP/1.1 with 200")
+	}
+}
+
+// With h2c, the steps speak h2c too: against a target that speaks only
+// cleartext HTTP/2, setup, race, after and teardown all get answers, and
+// what setup captured reaches the checks of after.
+func TestStepsSpeakH2C(t *testing.T) {
+	var count atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http.Error(w, "h2c only", http.StatusHTTPVersionNotSupported)
+			return
+		}
+		switch r.URL.Path {
+		case "/reset":
+			count.Store(0)
+		case "/hit":
+			count.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"count": %d, "proto": %q}`, count.Load(), r.Proto)
+	}))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	s := mustParse(t, `version: 1
+setup:
+  - request: {method: POST, url: /reset}
+    capture: {before: json.count}
+    expect: [json.proto == "HTTP/2.0"]
+race:
+  n: 4
+  rounds: 2
+  h2c: true
+  request: {method: POST, url: /hit}
+  expect: [count(status == 200) == 4]
+after:
+  - request: {url: /count}
+    expect: [json.count == vars.before + 4]
+teardown:
+  - request: {method: POST, url: /reset}
+`)
+	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rounds) != 2 || res.FailedRounds() != 0 || res.CompleteRounds() != 2 {
+		t.Fatalf("%d rounds, %d failed, %d complete: want 2 complete rounds, none failed (%+v)", len(res.Rounds), res.FailedRounds(), res.CompleteRounds(), res.Rounds)
+	}
+	steps := slices.Concat(res.Rounds[0].Setup, res.Rounds[0].After, res.Rounds[1].Setup, res.Rounds[1].After, res.Teardown)
+	if len(steps) != 5 {
+		t.Fatalf("%d steps, want 5", len(steps))
+	}
+	for _, st := range steps {
+		if st.Response.Status != http.StatusOK || st.Response.Proto != "HTTP/2.0" {
+			t.Errorf("step %s %s: status %d proto %q err %v, want 200 over HTTP/2.0", st.Request.Method, st.Request.URL, st.Response.Status, st.Response.Proto, st.Response.Err)
+		}
+	}
+	for _, rd := range res.Rounds {
+		if rd.Burst.Proto != "HTTP/2.0" {
+			t.Errorf("round %d: burst over %s", rd.Number, rd.Burst.Proto)
+		}
 	}
 }
 
