@@ -311,7 +311,7 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool, sc *Scrubber) Round {
 	rd := Round{
 		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
-		Connections: b.Connections, Proxy: b.Proxy, Notes: b.Notes,
+		Connections: b.Connections, Proxy: b.Proxy, Notes: engineNotes(b),
 		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
