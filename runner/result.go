@@ -15,6 +15,11 @@ type Result struct {
 	Body      []byte // at most Options.BodyLimit bytes
 	BodyBytes int64  // every body byte received, kept or not
 	Truncated bool
+	// Undecoded, with Client.Decompress, says why a body in a coding
+	// racetest undoes could not be decoded (corrupt, too large, too many
+	// codings): Body is then as it came. "" when it was decoded, or
+	// needed no decoding.
+	Undecoded string
 	Err       error
 	ErrKind   ErrKind
 	// Armed is when all but the final fragment had been sent; Released when
