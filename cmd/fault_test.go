@@ -144,8 +144,10 @@ func TestFireSinglePacketOverHTTP1(t *testing.T) {
 	// named at the edge, on stderr and in the report's error alike.
 	const hint = "; use --mode last-byte or an https URL"
 	runCases(t, []cliCase{
-		{name: "tls", args: []string{"fire", "-n", "2", "-k", "--mode", "single-packet", url}, code: 4,
-			stderrs: []string{"single-packet mode unavailable", "did not offer HTTP/2 in TLS ALPN", "use --mode last-byte"}},
+		// Said once, at the end of the line, in the report as on stderr.
+		{name: "tls", args: []string{"fire", "-n", "2", "-k", "--mode", "single-packet", "-o", "json", url}, code: 4,
+			stderrs: []string{"single-packet mode unavailable", "did not offer HTTP/2 in TLS ALPN", "http/1.1); use --mode last-byte\n"},
+			stdouts: []string{"http/1.1); use --mode last-byte\""}},
 		{name: "h2c", args: []string{"fire", "-n", "2", "--mode", "single-packet", "-o", "json", h1.URL}, code: 4,
 			stderrs: []string{"single-packet mode unavailable: " + h1.Listener.Addr().String() + " does not speak h2c", hint + "\n"},
 			stdouts: []string{hint + `"`}},

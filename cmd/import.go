@@ -177,7 +177,7 @@ func binaryBodyError(fo *FireOptions) error {
 	where := fo.binary
 	if where == "" {
 		// A raw or HAR request's body, or a curl option's literal.
-		where = fo.Import.flag(kind) + " " + file + ": the request body"
+		where = fo.Import.flag(kind) + " " + inputName(file) + ": the request body"
 	}
 	return usageErrorf("%s is binary (not UTF-8), and a scenario's body is text; race the request with racetest fire --%s %s%s, which sends the bytes as they are, or give a text body (for a form, upload a text file)",
 		where, kind, file, extra)

@@ -62,11 +62,11 @@ const maxMatchSize = 1024
 // file's target, and copies it for --raw).
 func (o *ImportFlags) addFlags(f *pflag.FlagSet, withTarget bool) {
 	f.StringVar(&o.Curl, "curl", "", "race the request of a copied curl command in `FILE` (- for standard input): Chrome's or Firefox's \"Copy as cURL\", bash or cmd")
-	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"); needs --target")
+	f.StringVar(&o.Raw, "raw", "", "race the HTTP/1.1 request saved as text in `FILE` (Burp's \"Copy to file\"; - for standard input); needs --target")
 	if withTarget {
 		f.StringVar(&o.Target, "target", "", rawTargetHelp)
 	}
-	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported; with --entry or --match, unless it holds one request")
+	f.StringVar(&o.HAR, "har", "", "race one request of the HAR `FILE` a browser exported (- for standard input); with --entry or --match, unless it holds one request")
 	f.IntVar(&o.Entry, "entry", 0, "with --har: the `N`th request of the file, counting from 1")
 	f.StringVar(&o.Match, "match", "", "with --har: the one request whose 'METHOD URL' matches this `REGEX`")
 }
@@ -111,8 +111,9 @@ func (o *FireOptions) complete(ctx context.Context) error {
 	case "--curl":
 		return o.completeCurl(ctx)
 	case "--raw":
+		name := inputName(o.Import.Raw)
 		if o.Import.Target == "" {
-			return usageErrorf("%s %s needs --target URL: a raw request names no scheme or port", o.Import.flag("raw"), o.Import.Raw)
+			return usageErrorf("%s %s needs --target URL: a raw request names no scheme or port", o.Import.flag("raw"), name)
 		}
 		// Checked as every URL is, so that the message names --target
 		// and says how to fix it; one with no host (https://:8443) takes
@@ -128,9 +129,9 @@ func (o *FireOptions) complete(ctx context.Context) error {
 		}
 		req, err := capture.Raw(data, o.Import.Target)
 		if err != nil {
-			return captureError(o.Import.flag("raw"), o.Import.Raw, err)
+			return captureError(o.Import.flag("raw"), name, err)
 		}
-		return o.useCaptured(o.Import.flag("raw")+" "+o.Import.Raw, req)
+		return o.useCaptured(o.Import.flag("raw")+" "+name, req)
 	}
 	return o.completeHAR(ctx)
 }
@@ -160,9 +161,9 @@ func (o *FireOptions) completeHAR(ctx context.Context) error {
 	case err != nil && ctx.Err() != nil:
 		return ctx.Err()
 	case err != nil:
-		return captureError(o.Import.flag("har"), o.Import.HAR, err)
+		return captureError(o.Import.flag("har"), inputName(o.Import.HAR), err)
 	}
-	return o.useCaptured(o.Import.flag("har")+" "+o.Import.HAR, req)
+	return o.useCaptured(o.Import.flag("har")+" "+inputName(o.Import.HAR), req)
 }
 
 // useCaptured turns a captured request into the request flags. The
@@ -218,10 +219,7 @@ func (o *FireOptions) completeCurl(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	name := file
-	if file == "-" {
-		name = "<stdin>"
-	}
+	name := inputName(file)
 	args, err := capture.CurlArgs(string(data))
 	if err != nil {
 		return captureError(o.Import.flag("curl"), name, err)
@@ -346,6 +344,15 @@ func readCapture(ctx context.Context, flag, path string, app *App) ([]byte, erro
 	return data, nil
 }
 
+// inputName is how messages name the file path: "<stdin>" for -, which
+// would read as a stray dash in "--raw -:1:1: ...".
+func inputName(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
+}
+
 // fileReadError words a failure to read a file a flag names.
 func fileReadError(ctx context.Context, flag, path string, limit int64, err error) error {
 	var tl *readfile.TooLargeError
@@ -353,9 +360,9 @@ func fileReadError(ctx context.Context, flag, path string, limit int64, err erro
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case errors.As(err, &tl):
-		return usageErrorf("%s %s: the file is more than %s, the most racetest reads for it: is it the right file?", flag, path, scenarios.FormatBytes(limit))
+		return usageErrorf("%s %s: the file is more than %s, the most racetest reads for it: is it the right file?", flag, inputName(path), scenarios.FormatBytes(limit))
 	case path == "-":
-		return usageErrorf("%s -: reading standard input: %v", flag, err)
+		return usageErrorf("%s <stdin>: cannot read standard input: %v", flag, err)
 	}
 	return usageErrorf("%s %s: cannot read the file: %v", flag, path, unwrapPathError(err))
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,10 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/racetest/racetest/report"
 	"github.com/racetest/racetest/runner"
 )
 
@@ -252,19 +255,48 @@ func TestFireCompressed(t *testing.T) {
 }
 
 // TestFireUndecodableBody: with --compressed, a body that does not decode
-// is still the server's answer: the round is complete, and the text and
-// JSON reports say which bodies were kept as received, and why.
+// is still the server's answer: the round is complete, the text and JSON
+// reports say which bodies were kept as received, and why, and the JSON
+// says it of each request (undecoded), next to one that was decoded.
 func TestFireUndecodableBody(t *testing.T) {
+	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
+		if n.Add(1)%3 == 0 {
+			zw := gzip.NewWriter(w)
+			_, _ = io.WriteString(zw, "fine")
+			_ = zw.Close()
+			return
+		}
 		_, _ = io.WriteString(w, "this is not gzip at all")
 	}))
 	defer srv.Close()
-	const note = "the bodies of 2 requests (#0, #1) could not be decoded (decode the gzip body: gzip: invalid header): kept as received"
+	const why = "decode the gzip body: gzip: invalid header"
 	for _, format := range []string{"text", "json"} {
-		code, out, errOut := run(t, context.Background(), "fire", "-n", "2", "--compressed", "-o", format, "--expect", `all(responses, .body contains "not gzip")`, srv.URL)
-		if code != 0 || !strings.Contains(out, note) {
-			t.Errorf("%s: exit %d, want 0 and the note %q:\n%s%s", format, code, note, out, errOut)
+		n.Store(0)
+		code, out, errOut := run(t, context.Background(), "fire", "-n", "3", "--compressed", "-o", format, "--expect", `any(responses, .body contains "not gzip")`, srv.URL)
+		if code != 0 || !strings.Contains(out, "the bodies of 2 requests (#") || !strings.Contains(out, "could not be decoded ("+why+"): kept as received") {
+			t.Errorf("%s: exit %d, want 0 and the note:\n%s%s", format, code, out, errOut)
+		}
+		if format != "json" {
+			continue
+		}
+		var doc report.Document
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 1 || len(doc.Runs[0].Rounds) != 1 {
+			t.Fatalf("json: %v\n%s", err, out)
+		}
+		undecoded := 0
+		for _, q := range doc.Runs[0].Rounds[0].Requests {
+			switch {
+			case q.Body == "fine" && q.Undecoded == "":
+			case q.Body == "this is not gzip at all" && q.Undecoded == why:
+				undecoded++
+			default:
+				t.Errorf("request #%d: body %q, undecoded %q", q.Index, q.Body, q.Undecoded)
+			}
+		}
+		if undecoded != 2 {
+			t.Errorf("%d requests undecoded, want 2:\n%s", undecoded, out)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func NewRun(res *scenarios.Result, err error, showSecrets bool) Run {
 			checks = append(checks, Checks(st.Checks, ScopeAfter)...)
 		}
 		round := newRound(rd.Number, rd.Burst, rd.Requests, checks, showSecrets, sc)
-		round.Notes = append(slices.Clip(round.Notes), roundNotes(&round, run.Mode)...)
+		round.Notes = append(slices.Clip(round.Notes), roundNotes(&round, rd.Burst, run.Mode)...)
 		if rd.Interrupted {
 			round.Notes = append(slices.Clip(round.Notes), InterruptedNote)
 		} else if step := interruptedAfter(res, i); step != "" {

@@ -183,6 +183,7 @@ type Request struct {
 	Body      string              `json:"body,omitempty"`
 	BodyBytes int64               `json:"body_bytes"`
 	Truncated bool                `json:"truncated,omitempty"`
+	Undecoded string              `json:"undecoded,omitempty"`
 	Armed     *time.Duration      `json:"armed_ns,omitempty"`
 	Released  *time.Duration      `json:"released_ns,omitempty"`
 	FirstByte *time.Duration      `json:"first_byte_ns,omitempty"`
@@ -311,7 +312,7 @@ func NewRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check, showSecrets bool, sc *Scrubber) Round {
 	rd := Round{
 		Round: number, Mode: string(b.Mode), Hold: string(b.Hold), Proto: b.Proto,
-		Connections: b.Connections, Proxy: b.Proxy, Notes: b.Notes,
+		Connections: b.Connections, Proxy: b.Proxy, Notes: engineNotes(b),
 		ReleaseSpread: b.ReleaseSpread(), Tally: NewTally(b), Checks: checks,
 	}
 	rd.ServerSpread, rd.HasServer = b.ServerSpread()
@@ -335,7 +336,7 @@ func newRound(number int, b *runner.Burst, reqs []runner.Request, checks []Check
 		q := Request{
 			Index: r.Index, Conn: r.Conn, Status: r.Status, Proto: r.Proto,
 			ErrorKind: string(r.ErrKind), Body: sc.Scrub(string(r.Body)), BodyBytes: r.BodyBytes, Truncated: r.Truncated,
-			Headers: RedactHeader(r.Header, showSecrets),
+			Undecoded: sc.Scrub(r.Undecoded), Headers: RedactHeader(r.Header, showSecrets),
 		}
 		for _, vs := range q.Headers {
 			for j := range vs {

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/racetest/racetest/runner"
@@ -94,16 +93,43 @@ func serverText(rd *Round) string {
 	return dur(rd.ServerSpread)
 }
 
+// engineNotes are the burst's notes, with the advice of b.Fit worded as
+// racetest's flags after the note it belongs to.
+func engineNotes(b *runner.Burst) []string {
+	if b.Fit == nil {
+		return b.Notes
+	}
+	out := slices.Clone(b.Notes)
+	if i := slices.Index(out, b.Fit.Note); i >= 0 {
+		out[i] += fitAdvice(b.Fit)
+	}
+	return out
+}
+
+// fitAdvice words what would make a single-packet release fit one TCP
+// segment, to follow the engine's note that it will not.
+func fitAdvice(f *runner.FitAdvice) string {
+	const hold = "hold only the last byte (--hold last-byte"
+	spread := fmt.Sprintf("spread the streams over %d connections (--connections %d)", f.Connections, f.Connections)
+	switch {
+	case f.Connections == 0:
+		// The note ends with the one request too large for a segment.
+		return ": " + hold + ")"
+	case f.HoldLastByte:
+		return "; " + hold + ", 10 bytes a stream) or " + spread
+	}
+	return "; " + spread
+}
+
 // roundNotes are what the report adds to the engine's notes about a
 // round: the release took several segments on one connection, or the
 // server serialised the burst (requested is the mode the user asked for).
-func roundNotes(rd *Round, requested string) []string {
+func roundNotes(rd *Round, b *runner.Burst, requested string) []string {
 	var out []string
 	// The single-packet engine says before the release when it will not
-	// fit one segment, with what to change; the measured count then only
-	// confirms it, in the receipt line.
-	predicted := slices.ContainsFunc(rd.Notes, func(n string) bool { return strings.Contains(n, "one TCP segment carries") })
-	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && !predicted {
+	// fit one segment, with what to change (b.Fit); the measured count
+	// then only confirms it, in the receipt line.
+	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && b.Fit == nil {
 		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {

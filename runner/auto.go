@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // autoFallback is ModeAuto's answer to a single-packet burst that the
@@ -22,10 +21,9 @@ func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, er
 	}
 	lb, lerr := runLastByte(ctx, p)
 	if lb != nil {
-		// A reason may still end with advice for those who asked for
-		// single-packet ("; use ..."), which auto has just followed.
-		why, _, _ := strings.Cut(serr.Reason, "; use ")
-		notes := []string{"auto: raced with last-byte because single-packet cannot be used here: " + why}
+		// The reason carries no advice (that is Instead), so it reads
+		// as the why of the fallback auto has just made.
+		notes := []string{"auto: raced with last-byte because single-packet cannot be used here: " + serr.Reason}
 		if p.Connections > 0 {
 			// Connections spreads HTTP/2 streams; last-byte has none to
 			// spread, and the user asked for a number that was not kept.

@@ -117,11 +117,8 @@ func decodeBodies(b *Burst, o *Options) {
 		if err == nil {
 			continue
 		}
-		why := err.Error()
-		var pe *ProtocolError
-		if errors.As(err, &pe) {
-			why = pe.Msg
-		}
+		why := undecoded(err)
+		b.Results[i].Undecoded = why
 		if failed[why] == nil {
 			order = append(order, why)
 		}
@@ -135,6 +132,15 @@ func decodeBodies(b *Burst, o *Options) {
 		}
 		b.Notes = append(b.Notes, fmt.Sprintf("%s could not be decoded (%s): kept as received, and the checks read those bytes", what, why))
 	}
+}
+
+// undecoded is why decodeBody's err left a body as it came.
+func undecoded(err error) string {
+	var pe *ProtocolError
+	if errors.As(err, &pe) {
+		return pe.Msg
+	}
+	return err.Error()
 }
 
 // clipList joins the first few of names for a note.

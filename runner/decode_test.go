@@ -106,17 +106,24 @@ func TestDecompressionBomb(t *testing.T) {
 
 // TestDecodeCorrupt: a body that does not decode is still the server's
 // answer. A burst keeps it as it came, stays complete, and says in one
-// note per reason which bodies were not decoded; Do, whose step has no
-// notes, makes it the request's protocol error.
+// note per reason which bodies were not decoded, and in each result
+// (Undecoded) whether its body was; Do, whose step has no notes, makes it
+// the request's protocol error as well.
 func TestDecodeCorrupt(t *testing.T) {
+	fine := compress(t, "gzip", []byte("fine"))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
+		if r.URL.Query().Has("ok") {
+			_, _ = w.Write(fine)
+			return
+		}
 		_, _ = io.WriteString(w, "this is not gzip at all")
 	}))
 	defer srv.Close()
+	const why = "decode the gzip body: gzip: invalid header"
 	for _, mode := range []Mode{ModeLastByte, ModeBarrier} {
 		b, err := Run(context.Background(), Plan{
-			Requests: []Request{{Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL}},
+			Requests: []Request{{Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL + "?ok"}, {Method: "GET", URL: srv.URL}, {Method: "GET", URL: srv.URL}},
 			Options:  Options{Client: Client{Decompress: true}, Sync: Sync{Mode: mode}},
 		})
 		if err != nil {
@@ -126,18 +133,23 @@ func TestDecodeCorrupt(t *testing.T) {
 			t.Errorf("%s: incomplete: %+v", mode, inc)
 		}
 		for _, r := range b.Results {
-			if r.Err != nil || r.Status != 200 || string(r.Body) != "this is not gzip at all" {
-				t.Errorf("%s: #%d: %v %d %q", mode, r.Index, r.Err, r.Status, r.Body)
+			// Each request says whether its body was decoded, and why not.
+			body, undecoded := "this is not gzip at all", why
+			if r.Index == 1 {
+				body, undecoded = "fine", ""
+			}
+			if r.Err != nil || r.Status != 200 || string(r.Body) != body || r.Undecoded != undecoded {
+				t.Errorf("%s: #%d: %v %d %q undecoded %q, want %q undecoded %q", mode, r.Index, r.Err, r.Status, r.Body, r.Undecoded, body, undecoded)
 			}
 		}
-		want := "the bodies of 3 requests (#0, #1, #2) could not be decoded (decode the gzip body: gzip: invalid header): kept as received"
+		want := "the bodies of 3 requests (#0, #2, #3) could not be decoded (" + why + "): kept as received"
 		if n := strings.Count(strings.Join(b.Notes, "\n"), "could not be decoded"); n != 1 || !strings.Contains(strings.Join(b.Notes, "\n"), want) {
 			t.Errorf("%s: notes %q, want one with %q", mode, b.Notes, want)
 		}
 	}
 	r := Do(context.Background(), Request{Method: "GET", URL: srv.URL}, Client{Decompress: true})
-	if r.ErrKind != KindProtocol || !strings.Contains(r.Err.Error(), "decode the gzip body") || string(r.Body) != "this is not gzip at all" {
-		t.Errorf("Do: %v %v %q", r.ErrKind, r.Err, r.Body)
+	if r.ErrKind != KindProtocol || !strings.Contains(r.Err.Error(), why) || string(r.Body) != "this is not gzip at all" || r.Undecoded != why {
+		t.Errorf("Do: %v %v %q undecoded %q", r.ErrKind, r.Err, r.Body, r.Undecoded)
 	}
 }
 

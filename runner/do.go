@@ -38,6 +38,7 @@ func Do(ctx context.Context, req Request, c Client) Result {
 		// would read the encoded bytes: its undecodable body stays an
 		// error, with the body kept as it came.
 		if err := decodeBody(&r, &o); err != nil {
+			r.Undecoded = undecoded(err)
 			r.fail(err)
 		}
 	}

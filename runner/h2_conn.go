@@ -181,9 +181,12 @@ func dialH2(ctx context.Context, t target, o *Options) (net.Conn, error) {
 	return tc, nil
 }
 
+// noH2 is the SyncError of a TLS server without h2 in ALPN: last-byte
+// speaks HTTP/1.1 to it, and the caller words that advice.
 func noH2(t target, why string) error {
 	return &SyncError{Mode: ModeSinglePacket,
-		Reason: fmt.Sprintf("%s did not offer HTTP/2 in TLS ALPN (%s); use --mode last-byte", t.url.Host, why)}
+		Reason:  fmt.Sprintf("%s did not offer HTTP/2 in TLS ALPN (%s)", t.url.Host, why),
+		Instead: ModeLastByte}
 }
 
 // setDeadline sets the read and write deadline of the connection, unless

@@ -74,8 +74,9 @@ func prepareH2(ctx context.Context, t target, p *Plan, b *Burst, hold Hold) ([]*
 			return conns, err
 		}
 	}
-	if note := h2FitNote(conns, hold); note != "" {
-		b.Notes = append(b.Notes, note)
+	if f := h2Fit(conns, hold); f != nil {
+		b.Notes = append(b.Notes, f.Note)
+		b.Fit = f
 	}
 	return conns, nil
 }

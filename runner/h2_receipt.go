@@ -32,15 +32,13 @@ func h2Receipt(b *Burst, conns []*h2conn, m *releaseMeter) {
 	m.fill(rc)
 }
 
-// h2FitNote says, before anything is sent, when a connection's final
-// frames will not fit one TCP segment of its path (the sender's MSS from
+// h2Fit says, before anything is sent, when a connection's final frames
+// will not fit one TCP segment of its path (the sender's MSS from
 // TCP_INFO, after TLS's record overhead), and what to change: holding
 // only the last byte (10 bytes a stream) when whole heads are held, or
 // more connections when there are too many streams for one segment. It
-// returns "" when every release fits, or the MSS cannot be read. The
-// report recognises the note by "one TCP segment carries" and then does
-// not repeat the measured count as a note of its own.
-func h2FitNote(conns []*h2conn, hold Hold) string {
+// returns nil when every release fits, or the MSS cannot be read.
+func h2Fit(conns []*h2conn, hold Hold) *FitAdvice {
 	worst, segs, mss, streams := (*h2conn)(nil), 1, 0, 0
 	for _, c := range conns {
 		streams += len(c.streams)
@@ -53,19 +51,20 @@ func h2FitNote(conns []*h2conn, hold Hold) string {
 		}
 	}
 	if worst == nil {
-		return ""
+		return nil
 	}
 	room := mss - worst.recordOverhead()
-	msg := fmt.Sprintf("the final frames of connection %d (%d streams) are %d bytes, more than the %d bytes one TCP segment carries on this path: the release leaves in %d segments and the server may read it in pieces; ",
-		worst.idx, len(worst.streams), len(worst.final), mss, segs)
+	f := &FitAdvice{Note: fmt.Sprintf("the final frames of connection %d (%d streams) are %d bytes, more than the %d bytes one TCP segment carries on this path: the release leaves in %d segments and the server may read it in pieces",
+		worst.idx, len(worst.streams), len(worst.final), mss, segs)}
 	if worst.maxFinal > room {
-		return msg + fmt.Sprintf("one request's final fragment alone is %d bytes: hold only the last byte (--hold last-byte)", worst.maxFinal)
+		// More connections cannot help: one stream alone overflows.
+		f.Note += fmt.Sprintf("; one request's final fragment alone is %d bytes", worst.maxFinal)
+		f.HoldLastByte = true
+		return f
 	}
-	k := ceilDiv(streams, max(room/max(worst.maxFinal, 1), 1))
-	if hold == HoldHeaders {
-		return msg + fmt.Sprintf("hold only the last byte (--hold last-byte, 10 bytes a stream) or spread the streams over %d connections (--connections %d)", k, k)
-	}
-	return msg + fmt.Sprintf("spread the streams over %d connections (--connections %d)", k, k)
+	f.Connections = ceilDiv(streams, max(room/max(worst.maxFinal, 1), 1))
+	f.HoldLastByte = hold == HoldHeaders
+	return f
 }
 
 // recordOverhead is what TLS adds to one record: header, and the AEAD

@@ -139,6 +139,12 @@ func TestSinglePacketNeedsHTTP2(t *testing.T) {
 		if !errors.Is(err, ErrSyncUnavailable) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err %v, want ErrSyncUnavailable saying %q", url, err, want)
 		}
+		// The way out is data (Instead), worded by the caller: the
+		// runner names no command-line flag.
+		var se *SyncError
+		if !errors.As(err, &se) || se.Instead != ModeLastByte || strings.Contains(err.Error(), "--") {
+			t.Errorf("%s: %#v, want Instead %s and no flag named", url, se, ModeLastByte)
+		}
 	}
 }
 

@@ -168,3 +168,59 @@ func TestImpossibleStampsAreIgnored(t *testing.T) {
 		})
 	}
 }
+
+// TestFitAdvice: when whole heads are held, single-packet says before the
+// release that its final frames will not fit one TCP segment (on loopback,
+// only releases over some 64 KB), and what would, as values of Sync, not
+// as flags: hold the last byte, for a request too large alone, and also
+// more connections for too many streams.
+func TestFitAdvice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the MSS comes from TCP_INFO, on Linux only")
+	}
+	srv := h2Server(t, &arrivals{}, true, 0)
+	for _, c := range []struct {
+		name      string
+		n, body   int
+		conns     bool
+		wantInfix string
+	}{
+		{"one request too large", 2, 100 << 10, false, "; one request's final fragment alone is "},
+		{"too many streams", 100, 1500, true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := Run(context.Background(), Plan{
+				Requests: burstOf(c.n, http.MethodPost, srv.URL, make([]byte, c.body)),
+				// The warm-up request makes sure Go's server has raised
+				// its connection window (a WINDOW_UPDATE after its
+				// SETTINGS) before the bodies are measured against it.
+				Options: Options{Client: Client{H2C: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldHeaders, Warmup: 1}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !b.Complete() {
+				t.Fatalf("incomplete: %+v", b.Incomplete())
+			}
+			f := b.Fit
+			if f == nil {
+				t.Fatalf("no advice; notes %q, receipt %+v", b.Notes, b.Receipt)
+			}
+			t.Logf("%+v", *f)
+			if !f.HoldLastByte || (f.Connections > 1) != c.conns || (!c.conns && f.Connections != 0) {
+				t.Errorf("advice %+v, want hold last byte, more connections %v", *f, c.conns)
+			}
+			if !slices.Contains(b.Notes, f.Note) || !strings.Contains(f.Note, "one TCP segment carries") || !strings.Contains(f.Note, c.wantInfix) {
+				t.Errorf("note %q not among the notes %q, or not saying why", f.Note, b.Notes)
+			}
+			// The runner names no flag: the caller words the advice.
+			if strings.Contains(f.Note, "--") {
+				t.Errorf("note names a flag: %q", f.Note)
+			}
+			// The measured count agrees with what was foreseen.
+			if b.Receipt.SegmentsKnown && b.Receipt.MaxSegments < 2 {
+				t.Errorf("foreseen over one segment, measured %d", b.Receipt.MaxSegments)
+			}
+		})
+	}
+}

@@ -15,6 +15,11 @@ type Result struct {
 	Body      []byte // at most Options.BodyLimit bytes
 	BodyBytes int64  // every body byte received, kept or not
 	Truncated bool
+	// Undecoded, with Client.Decompress, says why a body in a coding
+	// racetest undoes could not be decoded (corrupt, too large, too many
+	// codings): Body is then as it came. "" when it was decoded, or
+	// needed no decoding.
+	Undecoded string
 	Err       error
 	ErrKind   ErrKind
 	// Armed is when all but the final fragment had been sent; Released when
@@ -63,6 +68,26 @@ type Burst struct {
 	// (ProxyName: no credentials), or is "" when it went directly or its
 	// requests went different ways (a note then says which way how many).
 	Proxy string
+	// Fit is set when single-packet foresaw, before sending, that its
+	// release would not fit one TCP segment a connection; it says what
+	// would.
+	Fit *FitAdvice
+}
+
+// FitAdvice is what would make a single-packet release fit one TCP
+// segment a connection, in terms of Sync: the caller words it as its own
+// settings (a command's flags, a scenario's race:), the runner names
+// none. At least one of HoldLastByte and Connections is set.
+type FitAdvice struct {
+	// Note is the note in Burst.Notes that says the release will not
+	// fit, and why: the advice is worded after it.
+	Note string
+	// HoldLastByte: hold only the last byte of each request (HoldLastByte,
+	// 10 bytes a stream) instead of whole heads.
+	HoldLastByte bool
+	// Connections, when above 0, is how many connections the streams
+	// would need to be spread over (Plan.Connections).
+	Connections int
 }
 
 // ReleaseSpread is the time between the first and the last final fragment
