@@ -2,10 +2,13 @@ package runner
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,5 +79,44 @@ func TestAwaitHeadsKeepsTheTimeoutFromTheRelease(t *testing.T) {
 		if r.Status != 200 || r.Err != nil {
 			t.Errorf("request %d: status %d, %v", r.Index, r.Status, r.Err)
 		}
+	}
+}
+
+// TestHeadsOnOneConnectionOfTwo: a server that answers on the heads on one
+// connection and at the ends on the other ran two bursts: the round is
+// not on the heads, and the answers on the heads are early.
+func TestHeadsOnOneConnectionOfTwo(t *testing.T) {
+	var conns atomic.Int32
+	url := strings.TrimSuffix(rawServer(t, func(c net.Conn) {
+		heads := conns.Add(1) == 1
+		serveRaw(c, rawSettings, 0, func(rc *rawConn, ids []uint32) {
+			if heads {
+				rc.headers(ids[0], "200", true)
+				return
+			}
+			rc.onEnd = func(id uint32) { rc.headers(id, "200", true) }
+		})
+	}), "/")
+	b := runRaw(t, t.Context(), url, 4, Options{Client: Client{Timeout: time.Second}, Sync: Sync{Hold: HoldLastByte, Connections: 2}})
+	in := b.Incomplete()
+	if b.Connections != 2 || len(in) != 1 || in[0].Kind != CauseEarly || in[0].Count != 2 || b.Receipt.Heads {
+		t.Errorf("%d connections, incomplete %+v, on the heads %v, want two early on one connection of two", b.Connections, in, b.Receipt.Heads)
+	}
+}
+
+// TestInterruptWhileAwaitingHeads: Ctrl-C while the release waits for the
+// heads ends the burst at once, not after half the timeout.
+func TestInterruptWhileAwaitingHeads(t *testing.T) {
+	url := rawH2Server(t, rawSettings, 0, func(rc *rawConn, ids []uint32) {
+		if ids[0] == 1 {
+			rc.headers(1, "200", true)
+		}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := Run(ctx, Plan{Requests: burstOf(3, http.MethodGet, url, nil), Options: Options{Client: Client{Timeout: time.Minute}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldLastByte}}})
+	if !errors.Is(err, context.Canceled) || time.Since(start) > 20*time.Second {
+		t.Errorf("err %v after %v, want canceled well before half the timeout", err, time.Since(start))
 	}
 }
