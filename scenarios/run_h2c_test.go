@@ -2,12 +2,14 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/racetest/racetest/runner"
 )
@@ -86,5 +88,35 @@ race:
 	}
 	if !second.Complete() || second.Burst.Hold != runner.HoldHeaders {
 		t.Errorf("round 2: hold %s, incomplete %+v, want whole heads held and a complete round", second.Burst.Hold, second.Incomplete)
+	}
+}
+
+// With --start-at a server that answers every request on its head
+// answered all of them before the release, and the round cannot count as
+// a burst on the heads (only the release is shared between processes):
+// the note says that, not that some answers came after the release.
+func TestStartAtOnTheHeadsNote(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	srv.Config.Protocols = new(http.Protocols)
+	srv.Config.Protocols.SetUnencryptedHTTP2(true)
+	srv.Start()
+	t.Cleanup(srv.Close)
+
+	s := mustParse(t, "version: 1\nrace:\n  n: 3\n  h2c: true\n  request: {url: /x}\n")
+	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Sync: runner.Sync{ReleaseAt: time.Now().Add(300 * time.Millisecond)}})
+	if err != nil && !errors.Is(err, ErrInconclusive) {
+		t.Fatal(err)
+	}
+	rd := res.Rounds[0]
+	if len(rd.Incomplete) != 1 || rd.Incomplete[0].Kind != runner.CauseEarly || rd.Incomplete[0].Count != 3 {
+		t.Fatalf("incomplete %+v, want all three early", rd.Incomplete)
+	}
+	for _, n := range rd.Burst.Notes {
+		if strings.Contains(n, "others after it") {
+			t.Errorf("note %q: every answer came before the release", n)
+		}
+	}
+	if !slices.ContainsFunc(rd.Burst.Notes, func(n string) bool { return strings.Contains(n, "--start-at") }) {
+		t.Errorf("notes %q do not say why the heads were no burst", rd.Burst.Notes)
 	}
 }
