@@ -120,3 +120,39 @@ func TestInterruptWhileAwaitingHeads(t *testing.T) {
 		t.Errorf("err %v after %v, want canceled well before half the timeout", err, time.Since(start))
 	}
 }
+
+// TestHeadsWithResetsOrGoAway: a server that answers some streams on
+// their heads and resets the others, or sends a GOAWAY for them, did not
+// answer every request on its head: the round is no burst on the heads
+// and stays incomplete. One that answered all of them and then sent a
+// GOAWAY did race them on the arming write.
+func TestHeadsWithResetsOrGoAway(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		other func(rc *rawConn)
+		heads bool
+	}{
+		{"reset", func(rc *rawConn) {
+			rc.do(func(fr *http2.Framer) { fr.WriteRSTStream(5, http2.ErrCodeRefusedStream) })
+		}, false},
+		{"goaway", func(rc *rawConn) {
+			rc.do(func(fr *http2.Framer) { fr.WriteGoAway(3, http2.ErrCodeNo, nil) })
+		}, false},
+		{"all then gone", func(rc *rawConn) {
+			rc.headers(5, "200", true)
+			rc.do(func(fr *http2.Framer) { fr.WriteGoAway(5, http2.ErrCodeNo, nil) })
+		}, true},
+	} {
+		url := rawH2Server(t, rawSettings, 0, func(rc *rawConn, ids []uint32) {
+			if ids[0] == 5 {
+				tc.other(rc)
+				return
+			}
+			rc.headers(ids[0], "200", true)
+		})
+		b := runRaw(t, t.Context(), url, 3, Options{Client: Client{Timeout: time.Second}, Sync: Sync{Hold: HoldLastByte}})
+		if b.Receipt.Heads != tc.heads || b.Complete() != tc.heads {
+			t.Errorf("%s: on the heads %v, complete %v, want %v; incomplete %+v; notes %q", tc.name, b.Receipt.Heads, b.Complete(), tc.heads, b.Incomplete(), b.Notes)
+		}
+	}
+}
