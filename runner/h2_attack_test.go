@@ -40,17 +40,24 @@ func TestEarlyHintsAreNotAnswersOnTheHeads(t *testing.T) {
 	}
 }
 
-// slowPingConn delays the server's answer to the arming PING by delay.
+// slowPingConn delays the server's answer to the arming PING by delay,
+// and with warm the answer to the warming PING too.
 type slowPingConn struct {
 	net.Conn
 	delay time.Duration
+	warm  bool
 }
 
 func (c slowPingConn) Write(p []byte) (int, error) {
-	ping := h2Ping()
-	ack := append([]byte{0, 0, 8, byte(http2.FramePing), byte(http2.FlagPingAck), 0, 0, 0, 0}, ping[:]...)
-	if bytes.Contains(p, ack) {
-		time.Sleep(c.delay)
+	pings := [][8]byte{h2Ping()}
+	if c.warm {
+		pings = append(pings, h2WarmPing())
+	}
+	for _, ping := range pings {
+		ack := append([]byte{0, 0, 8, byte(http2.FramePing), byte(http2.FlagPingAck), 0, 0, 0, 0}, ping[:]...)
+		if bytes.Contains(p, ack) {
+			time.Sleep(c.delay)
+		}
 	}
 	return c.Conn.Write(p)
 }
@@ -63,7 +70,7 @@ func (c slowPingConn) Write(p []byte) (int, error) {
 func TestAwaitHeadsKeepsTheTimeoutFromTheRelease(t *testing.T) {
 	const timeout = time.Second
 	url := strings.TrimSuffix(rawServer(t, func(c net.Conn) {
-		serveRaw(slowPingConn{c, timeout * 6 / 10}, rawSettings, 0, func(rc *rawConn, ids []uint32) {
+		serveRaw(slowPingConn{Conn: c, delay: timeout * 6 / 10}, rawSettings, 0, func(rc *rawConn, ids []uint32) {
 			if ids[0] == 1 {
 				rc.headers(1, "200", true)
 				rc.onEnd = func(id uint32) { rc.headers(id, "200", true) }
@@ -154,5 +161,24 @@ func TestHeadsWithResetsOrGoAway(t *testing.T) {
 		if b.Receipt.Heads != tc.heads || b.Complete() != tc.heads {
 			t.Errorf("%s: on the heads %v, complete %v, want %v; incomplete %+v; notes %q", tc.name, b.Receipt.Heads, b.Complete(), tc.heads, b.Incomplete(), b.Notes)
 		}
+	}
+}
+
+// TestSlowArmingIsNoResponseTimeout: a server slow to answer both arming
+// PINGs, each within the timeout, then answering every request at its
+// end. The arming as a whole takes longer than the timeout, which counts
+// from the release: the requests must not time out before it.
+func TestSlowArmingIsNoResponseTimeout(t *testing.T) {
+	const timeout = time.Second
+	url := strings.TrimSuffix(rawServer(t, func(c net.Conn) {
+		serveRaw(slowPingConn{Conn: c, delay: timeout * 6 / 10, warm: true}, rawSettings, 3, func(rc *rawConn, ids []uint32) {
+			for _, id := range ids {
+				rc.headers(id, "200", true)
+			}
+		})
+	}), "/")
+	b := runRaw(t, t.Context(), url, 3, Options{Client: Client{Timeout: timeout}, Sync: Sync{Hold: HoldLastByte}})
+	if in := b.Incomplete(); len(in) != 0 {
+		t.Errorf("incomplete %+v, want every request answered after the release", in)
 	}
 }
