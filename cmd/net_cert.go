@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/youmark/pkcs8"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/racetest/racetest/internal/readfile"
@@ -96,23 +97,25 @@ func readCertFile(ctx context.Context, flag, path string) ([]byte, error) {
 }
 
 // privateKeyPEM finds the private key in data and returns it as plain PEM,
-// decrypting a key encrypted the traditional OpenSSL way (Proc-Type: 4,
-// ENCRYPTED) with password.
+// decrypting with password a key encrypted as PKCS#8 (ENCRYPTED PRIVATE
+// KEY, what openssl genpkey and pkcs8 -topk8 write) or the traditional
+// OpenSSL way (Proc-Type: 4, ENCRYPTED), as curl does.
 func privateKeyPEM(data []byte, password string) ([]byte, error) {
 	for rest := data; ; {
 		var block *pem.Block
 		if block, rest = pem.Decode(rest); block == nil {
 			return nil, errors.New("no PEM private key in the file (-----BEGIN PRIVATE KEY-----); give the key with --key FILE")
 		}
+		encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || x509.IsEncryptedPEMBlock(block) //nolint:staticcheck // legacy OpenSSL keys are what curl users have
 		switch {
-		case block.Type == "ENCRYPTED PRIVATE KEY":
-			return nil, errors.New("the key is encrypted as PKCS#8, which racetest cannot decrypt; decrypt it with 'openssl pkcs8 -in KEY -out plain-key.pem', or bundle certificate and key as PKCS#12 (.p12) and pass that to --cert FILE:PASSWORD")
 		case !strings.HasSuffix(block.Type, "PRIVATE KEY"):
 			continue
-		case !x509.IsEncryptedPEMBlock(block): //nolint:staticcheck // legacy OpenSSL keys are what curl users have
+		case !encrypted:
 			return pem.EncodeToMemory(block), nil
 		case password == "":
 			return nil, errors.New("the key is encrypted: give its password as --cert FILE:PASSWORD or --pass PASSWORD")
+		case block.Type == "ENCRYPTED PRIVATE KEY":
+			return pkcs8PEM(block.Bytes, password)
 		}
 		der, err := x509.DecryptPEMBlock(block, []byte(password)) //nolint:staticcheck // as above: the format is insecure, not reading it
 		if err != nil {
@@ -120,6 +123,20 @@ func privateKeyPEM(data []byte, password string) ([]byte, error) {
 		}
 		return pem.EncodeToMemory(&pem.Block{Type: block.Type, Bytes: der}), nil
 	}
+}
+
+// pkcs8PEM decrypts an encrypted PKCS#8 key (PBES2: PBKDF2 or scrypt with
+// AES or 3DES) and returns it as an unencrypted PKCS#8 PEM block.
+func pkcs8PEM(der []byte, password string) ([]byte, error) {
+	key, err := pkcs8.ParsePKCS8PrivateKey(der, []byte(password))
+	if err != nil {
+		return nil, fmt.Errorf("cannot decrypt the key: %w; check the password", err)
+	}
+	plain, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("the decrypted key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: plain}), nil
 }
 
 // pkcs12Certificate reads a PKCS#12 bundle: certificate, chain and key.

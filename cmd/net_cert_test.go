@@ -14,12 +14,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/racetest/racetest/internal/realservers"
 )
 
 // clientPKI is a throwaway CA and a client certificate it signed, written
@@ -173,6 +176,63 @@ func TestSplitCertArg(t *testing.T) {
 		f, pw, ok := splitCertArg(in)
 		if f != want[0] || pw != want[1] || ok != (want[2] == "y") {
 			t.Errorf("splitCertArg(%q) = %q, %q, %v; want %v", in, f, pw, ok, want)
+		}
+	}
+}
+
+// openssl runs Debian's openssl (installed by .ci/tools.sh) in dir, or
+// skips the test without it (fails under RACETEST_REAL_SERVERS=1, as CI
+// runs).
+func openssl(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	bin, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv(realservers.EnvRequire) == "1" {
+			t.Fatal("openssl is not installed: run .ci/tools.sh")
+		}
+		t.Skip("openssl is not installed (.ci/tools.sh installs it)")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("openssl %v: %v\n%s", args, err, out)
+	}
+}
+
+// A key encrypted as PKCS#8 by openssl itself (PBKDF2 with AES-256-CBC,
+// and scrypt), what `openssl genpkey -aes256` and `openssl pkcs8 -topk8`
+// write, opens with its password in every engine; without the password,
+// or with a wrong one, racetest exits 2 saying so, and never shows it.
+func TestClientCertificateEncryptedPKCS8(t *testing.T) {
+	p := newClientPKI(t)
+	dir := filepath.Dir(p.key)
+	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", p.key, "-out", "pbkdf2.pem", "-passout", "pass:s3cret")
+	openssl(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", p.key, "-out", "scrypt.pem", "-passout", "pass:s3cret")
+	url := mtlsServer(t, p.pool, tls.VersionTLS13)
+	for _, name := range []string{"pbkdf2.pem", "scrypt.pem"} {
+		key := filepath.Join(dir, name)
+		head, err := os.ReadFile(key)
+		if err != nil || !strings.HasPrefix(string(head), "-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+			t.Fatalf("%s is not an encrypted PKCS#8 key (%v): %.40s", name, err, head)
+		}
+		for _, mode := range []string{"single-packet", "last-byte", "barrier"} {
+			args := []string{"fire", "-k", "-n", "3", "--mode", mode, "--expect-status", "200=3", "--cert", p.cert, "--key", key, "--pass", "s3cret", url}
+			if code, out, errb := runApp(t, false, false, nil, args...); code != 0 {
+				t.Errorf("%s %s: exit %d, want 0\n%s\n%s", name, mode, code, out, errb)
+			}
+		}
+		for pass, want := range map[string]string{"": "the key is encrypted: give its password", "wrong-pass": "cannot decrypt the key"} {
+			args := []string{"fire", "--cert", p.cert, "--key", key}
+			if pass != "" {
+				args = append(args, "--pass", pass)
+			}
+			code, _, errb := runApp(t, false, false, nil, append(args, url)...)
+			if code != int(ExitUsage) || !strings.Contains(errb, "--key "+key+": "+want) {
+				t.Errorf("%s with password %q: exit %d, want 2 with %q\n%s", name, pass, code, want, errb)
+			}
+			if pass != "" && strings.Contains(errb, pass) {
+				t.Errorf("%s: the error shows the password: %s", name, errb)
+			}
 		}
 	}
 }
