@@ -103,7 +103,7 @@ func TestStartAtOnTheHeadsNote(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	s := mustParse(t, "version: 1\nrace:\n  n: 3\n  h2c: true\n  request: {url: /x}\n")
-	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Sync: runner.Sync{ReleaseAt: time.Now().Add(300 * time.Millisecond)}})
+	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Sync: runner.Sync{ReleaseAt: time.Now().Add(time.Second)}})
 	if err != nil && !errors.Is(err, ErrInconclusive) {
 		t.Fatal(err)
 	}
