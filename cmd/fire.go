@@ -149,7 +149,7 @@ func fireRun(ctx context.Context, o *FireOptions) error {
 	if err != nil {
 		return o.curl.locate(err)
 	}
-	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{{s, ro}})
+	return runScenarios(ctx, o.App, &o.OutputOptions, []scenarioRun{o.startRun(o.App, s, ro)})
 }
 
 // requestArg takes the one argument that names the request (what: URL,

@@ -11,10 +11,33 @@ import (
 	"github.com/racetest/racetest/scenarios"
 )
 
-// scenarioRun is a scenario and the options to run it with.
+// scenarioRun is a scenario, the options to run it with and its session,
+// started before anything is sent: Start checks the scenario once, and
+// the run goes on from what it worked out.
 type scenarioRun struct {
 	s    *scenarios.Scenario
 	opts scenarios.RunOptions
+	ss   *scenarios.Session
+	err  error // why the scenario cannot run with opts; ss is nil then
+	p    *runProgress
+}
+
+// startRun hooks the progress of s into opts and starts its session.
+// The bars appear only when the run begins: run checks every scenario
+// before it runs the first.
+func (o *OutputOptions) startRun(app *App, s *scenarios.Scenario, opts scenarios.RunOptions) scenarioRun {
+	r := scenarioRun{s: s, opts: opts}
+	r.p = o.newProgress(app, s, &r.opts)
+	r.ss, r.err = s.Start(r.opts)
+	return r
+}
+
+// run runs the started session, or says why it could not start.
+func (r *scenarioRun) run(ctx context.Context) (*scenarios.Result, error) {
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.ss.Run(ctx)
 }
 
 // runScenarios is the one pipeline of fire, run and demo: it runs the
@@ -26,9 +49,9 @@ func runScenarios(ctx context.Context, app *App, out *OutputOptions, runs []scen
 	doc.Shard = out.shard
 	worst, first := ExitOK, error(nil)
 	for _, r := range runs {
-		p := out.newProgress(app, r.s, &r.opts)
-		res, err := r.s.Run(ctx, r.opts)
-		p.finish()
+		r.p.start()
+		res, err := r.run(ctx)
+		r.p.finish()
 		if out.Verbose {
 			writeSent(app, res, out.ShowSecrets)
 		}

@@ -22,9 +22,11 @@ type runProgress struct {
 	round  int
 	rounds *progressbar.ProgressBar
 	conns  *progressbar.ProgressBar
+	// begin makes the bar over rounds; nil when there is none.
+	begin func() *progressbar.ProgressBar
 }
 
-// newProgress starts the progress of s and hooks it into opts.
+// newProgress hooks the progress of s into opts; start shows it.
 func (o *OutputOptions) newProgress(app *App, s *scenarios.Scenario, opts *scenarios.RunOptions) *runProgress {
 	p := &runProgress{n: s.Race.N, round: 1}
 	total := s.Race.Rounds
@@ -32,7 +34,7 @@ func (o *OutputOptions) newProgress(app *App, s *scenarios.Scenario, opts *scena
 		total = opts.Rounds
 	}
 	if p.n < warmupProgressN {
-		p.rounds = o.progress(app, total, s.Name)
+		p.begin = func() *progressbar.ProgressBar { return o.progress(app, total, s.Name) }
 	}
 	opts.OnRound = func(round, rounds int) {
 		p.mu.Lock()
@@ -55,6 +57,16 @@ func (o *OutputOptions) newProgress(app *App, s *scenarios.Scenario, opts *scena
 		}
 	}
 	return p
+}
+
+// start shows the bar over rounds as the run begins, so that its clock
+// starts with the run rather than when the scenario was checked.
+func (p *runProgress) start() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.begin != nil {
+		p.rounds = p.begin()
+	}
 }
 
 // finish clears the bars before the report is printed.

@@ -165,11 +165,11 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 				ro.Vars[name] = v
 			}
 		}
-		if err := s.Preflight(ro); err != nil {
+		out[i] = o.startRun(o.App, s, ro)
+		if err := out[i].err; err != nil {
 			bad++
 			writeLoadErrors(o.App.Stderr, err)
 		}
-		out[i] = scenarioRun{s: s, opts: ro}
 	}
 	if bad > 0 {
 		return nil, &codedError{code: ExitUsage, err: fmt.Errorf("%d of %d scenarios cannot run as given; nothing was run", bad, len(scs))}

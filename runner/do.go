@@ -19,7 +19,9 @@ import (
 // It shares the burst engines' timeout, body cap, arrival header and error
 // classification, so that a step and a race produce the same kind of Result.
 // Like Run, it reports transport failures in the Result, never as a panic or
-// a separate error. Redirects are followed only with
+// a separate error. It speaks HTTP/1.1, or HTTP/2 with prior knowledge to
+// http:// URLs when Client.H2C is set (a target that speaks only h2c
+// answers nothing else). Redirects are followed only with
 // Options.FollowRedirects, as curl follows them only with -L; each hop has
 // its own timeout.
 func Do(ctx context.Context, req Request, c Client) Result {
@@ -58,7 +60,7 @@ func doOnce(ctx context.Context, req Request, o Options) Result {
 		r.fail(err)
 		return r
 	}
-	tr := singleTransport(&o)
+	tr := singleTransport(&o, hr.URL.Scheme)
 	// One connection per step: steps are few, and a fresh connection keeps
 	// one step's server state (keep-alive, pipelining) from touching the next.
 	defer tr.CloseIdleConnections()
@@ -74,8 +76,23 @@ func doOnce(ctx context.Context, req Request, o Options) Result {
 		return r
 	}
 	defer resp.Body.Close()
+	if resp.ProtoMajor == 2 && headerFields(resp.Header) > MaxResponseHeaders {
+		// The HTTP/2 transport bounds the head's size, not its fields:
+		// the bound of every engine, checked once the head is in.
+		r.fail(errTooManyHeaders())
+		return r
+	}
 	fillResponse(&r, resp, p)
 	return r
+}
+
+// headerFields counts the fields of h as the head carried them.
+func headerFields(h http.Header) int {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	return n
 }
 
 // newHTTPRequest builds the net/http request for req, with a trace that
@@ -103,9 +120,13 @@ func newHTTPRequest(ctx context.Context, req *Request, r *Result) (*http.Request
 	return hr, nil
 }
 
-// singleTransport is an HTTP/1.1 transport with the plan's dial timeout and
-// TLS settings and no connection reuse.
-func singleTransport(o *Options) *http.Transport {
+// singleTransport is a transport with the plan's dial timeout and TLS
+// settings and no connection reuse, for a request to a URL of scheme:
+// HTTP/1.1, or HTTP/2 with prior knowledge to http:// when o.H2C says so.
+func singleTransport(o *Options, scheme string) *http.Transport {
+	if o.H2C && scheme == "http" {
+		return h2cTransport(o)
+	}
 	return &http.Transport{
 		// No Proxy: dialTCP tunnels through o's proxy, as for a burst.
 		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
@@ -124,6 +145,26 @@ func singleTransport(o *Options) *http.Transport {
 		// An empty map turns HTTP/2 off: a step is plain HTTP/1.1, whatever
 		// the race used, so that its result does not depend on ALPN.
 		TLSNextProto: map[string]func(string, *tls.Conn) http.RoundTripper{},
+	}
+}
+
+// h2cTransport speaks HTTP/2 with prior knowledge (h2c), as the burst
+// does with H2C: the target may speak nothing else, and a step that it
+// refused would stop the run before the race.
+func h2cTransport(o *Options) *http.Transport {
+	p := new(http.Protocols)
+	p.SetUnencryptedHTTP2(true)
+	return &http.Transport{
+		Protocols: p,
+		// No head guard: it reads HTTP/1.1 heads. HTTP/2 bounds the head
+		// itself (MaxResponseHeaderBytes becomes the header list size the
+		// transport announces and enforces), and doOnce counts its fields.
+		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
+			return dialTCP(ctx, o, "http", addr)
+		},
+		DisableKeepAlives:      true,
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: MaxResponseHead,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -103,5 +104,65 @@ func TestParseProxy(t *testing.T) {
 	}
 	if got := ProxyName(&url.URL{Scheme: "http", Host: "h:1", User: url.UserPassword("u", "p")}); got != "http://h:1" {
 		t.Errorf("ProxyName shows %q", got)
+	}
+}
+
+// A burst whose requests went different ways names no proxy, and says in
+// a note how many went which way; one that went wholly through the proxy
+// names it, and one that went wholly directly names none.
+func TestProxyOfAMixedBurst(t *testing.T) {
+	var tunnels atomic.Int64
+	px := httptest.NewServer(connectProxy(&tunnels))
+	defer px.Close()
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer target.Close()
+	pu, err := ParseProxy(px.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same server by two names: localhost through the proxy,
+	// 127.0.0.1 directly, as --noproxy 127.0.0.1 has it.
+	byName := strings.Replace(target.URL, "127.0.0.1", "localhost", 1)
+	proxies := Proxies{HTTP: pu, NoProxy: []string{"127.0.0.1"}, Loopback: true}
+	burst := func(urls ...string) *Burst {
+		t.Helper()
+		reqs := make([]Request, len(urls))
+		for i, u := range urls {
+			reqs[i] = Request{Method: http.MethodGet, URL: u + "/"}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		b, err := Run(ctx, Plan{Requests: reqs, Options: Options{Client: Client{Proxy: proxies, Timeout: 10 * time.Second}, Sync: Sync{Mode: ModeLastByte}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range b.Results {
+			if r := &b.Results[i]; r.Err != nil || r.Status != http.StatusOK {
+				t.Errorf("request %d: %d %v", i, r.Status, r.Err)
+			}
+		}
+		return b
+	}
+	mixed := func(b *Burst) string {
+		for _, n := range b.Notes {
+			if strings.HasPrefix(n, "the requests went different ways") {
+				return n
+			}
+		}
+		return ""
+	}
+
+	b := burst(byName, target.URL, byName, target.URL, byName)
+	want := "3 of 5 through " + ProxyName(pu) + ", 2 of 5 directly"
+	if got := tunnels.Load(); got != 3 || b.Proxy != "" || !strings.Contains(mixed(b), want) {
+		t.Errorf("mixed: %d tunnels, proxy %q, notes %q; want 3 tunnels, no proxy named, a note with %q", got, b.Proxy, b.Notes, want)
+	}
+	b = burst(byName, byName)
+	if got := tunnels.Load(); got != 5 || b.Proxy != ProxyName(pu) || mixed(b) != "" {
+		t.Errorf("through the proxy: %d tunnels in all, proxy %q, notes %q; want 5, %s and no mixed note", got, b.Proxy, b.Notes, ProxyName(pu))
+	}
+	b = burst(target.URL, target.URL)
+	if got := tunnels.Load(); got != 5 || b.Proxy != "" || mixed(b) != "" {
+		t.Errorf("directly: %d tunnels in all, proxy %q, notes %q; want 5, none named, no mixed note", got, b.Proxy, b.Notes)
 	}
 }

@@ -60,8 +60,9 @@ type Burst struct {
 	// a proxy it counts what reached the proxy, which sends it on in its
 	// own packets.
 	Receipt Receipt
-	// Proxy names the proxy that carried the burst (ProxyName: no
-	// credentials), or is "" when it went directly.
+	// Proxy names the proxy that carried every request of the burst
+	// (ProxyName: no credentials), or is "" when it went directly or its
+	// requests went different ways (a note then says which way how many).
 	Proxy string
 }
 

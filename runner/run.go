@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -56,8 +58,9 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		}
 	}
 	if b != nil {
-		b.Proxy = p.proxyName()
-		if b.Proxy != "" && b.Mode != ModeSinglePacket {
+		var proxied bool
+		b.Proxy, proxied = p.proxyRoutes(b)
+		if proxied && b.Mode != ModeSinglePacket {
 			// Measured in docs/PERFORMANCE.md: tens of ms through
 			// tinyproxy and microsocks, against under 1 ms direct.
 			b.Notes = append(b.Notes, "through a proxy, each connection's final bytes are relayed on their own: expect a wider spread than direct; single-packet (one connection, HTTP/2) keeps it")
@@ -68,13 +71,48 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 	return b, err
 }
 
-// proxyName names the proxy of the burst's first request, "" for none.
-func (p *Plan) proxyName() string {
-	u, err := url.Parse(p.Requests[0].URL)
-	if err != nil {
-		return ""
+// proxyRoutes names the proxy that carried every request of the burst,
+// "" when none went through one, and says whether any did. Requests to
+// different hosts or schemes can go different ways (--noproxy, NO_PROXY,
+// a loopback target the *_PROXY variables leave alone, https's own
+// proxy): then no proxy carried the burst, and a note on b says which
+// requests went which way, since a spread over both compares a relayed
+// release with a direct one.
+func (p *Plan) proxyRoutes(b *Burst) (string, bool) {
+	type route struct {
+		name string // ProxyName, "" for directly
+		n    int
 	}
-	return ProxyName(p.Proxy.For(u.Scheme, u.Hostname()))
+	var routes []route
+	var last, name string
+	for i, r := range p.Requests {
+		// Bursts mostly repeat one URL: it is looked up once.
+		if i == 0 || r.URL != last {
+			last, name = r.URL, ""
+			if u, err := url.Parse(r.URL); err == nil {
+				name = ProxyName(p.Proxy.For(u.Scheme, u.Hostname()))
+			}
+		}
+		k := slices.IndexFunc(routes, func(rt route) bool { return rt.name == name })
+		if k < 0 {
+			k = len(routes)
+			routes = append(routes, route{name: name})
+		}
+		routes[k].n++
+	}
+	proxied := slices.ContainsFunc(routes, func(rt route) bool { return rt.name != "" })
+	if len(routes) == 1 {
+		return routes[0].name, proxied
+	}
+	ways := make([]string, len(routes))
+	for i, rt := range routes {
+		ways[i] = fmt.Sprintf("%d of %d through %s", rt.n, len(p.Requests), rt.name)
+		if rt.name == "" {
+			ways[i] = fmt.Sprintf("%d of %d directly", rt.n, len(p.Requests))
+		}
+	}
+	b.Notes = append(b.Notes, "the requests went different ways: "+strings.Join(ways, ", ")+" (the proxy settings treat their hosts or schemes apart); the spread mixes a relayed release with a direct one: send them all one way for a spread that means one thing")
+	return "", proxied
 }
 
 // finish derives what every engine reports the same way, once the

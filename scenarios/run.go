@@ -77,10 +77,19 @@ type run struct {
 // complete, a cancelled ctx) or the options do not fit the file (a
 // *LoadError). The Result holds what was done until then.
 func (s *Scenario) Run(ctx context.Context, o RunOptions) (*Result, error) {
-	r, err := s.start(o)
+	ss, err := s.Start(o)
 	if err != nil {
 		return nil, err
 	}
+	return ss.Run(ctx)
+}
+
+// Run runs the session's scenario from its first round to its teardown,
+// as Scenario.Run does, without checking it again: a caller that checks
+// every scenario before running any (racetest run) starts them all, then
+// runs each. A session runs once, and not after Round.
+func (ss *Session) Run(ctx context.Context) (*Result, error) {
+	r, s, o := ss.r, ss.r.s, ss.r.o
 	res := &Result{Scenario: s, Target: r.target, Mode: r.sync().Mode, Planned: r.rounds, Stop: o.Stop, Values: r.values, Decoded: o.Client.Decompress}
 	defer func() { res.Interrupted = ctx.Err() != nil }()
 	var runErr error
@@ -196,7 +205,8 @@ func (s *Scenario) runError(field string, err error) *LoadError {
 // Preflight checks, without sending anything, that the scenario can run
 // with o: a burst within the limit, a target for relative URLs, the
 // environment variables ${NAME} asks for, that overridden vars exist, and
-// that the headers the vars and the environment make can be sent.
+// that the headers the vars and the environment make can be sent. Start
+// checks the same and keeps what it worked out for Session.Run.
 func (s *Scenario) Preflight(o RunOptions) error {
 	_, err := s.start(o)
 	return err

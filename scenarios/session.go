@@ -7,11 +7,12 @@ import (
 	"github.com/racetest/racetest/runner"
 )
 
-// Session runs a scenario piece by piece: for racetest probe, which sends
-// the race's requests one after another as well as together, each time
-// from the state the setup steps restore. The caller numbers the rounds;
-// vars, once: captures and auto's adaptations carry from round to round
-// as in Run.
+// Session runs a scenario checked by Start: whole (Run), for racetest run,
+// which checks every scenario before it runs the first, or piece by piece,
+// for racetest probe, which sends the race's requests one after another as
+// well as together, each time from the state the setup steps restore.
+// Piece by piece, the caller numbers the rounds; vars, once: captures and
+// auto's adaptations carry from round to round as in Run.
 type Session struct {
 	r *run
 }
