@@ -55,8 +55,11 @@ type roundView struct {
 	Tally                       []tallyRow
 	Latency                     []labelled
 	ReleaseSpread, ServerSpread string
-	Timeline                    timelineView
-	Requests                    []requestRow
+	// Receipt is the text report's receipt line, which the notes refer
+	// to ("the receipt counts that write" on the heads).
+	Receipt  string
+	Timeline timelineView
+	Requests []requestRow
 }
 
 // tallyRow is one status or error kind with its share of the burst, which
@@ -137,6 +140,7 @@ func newRoundView(rd *Round, rounds int, runID string) roundView {
 	for _, e := range t.Errors {
 		rv.Tally = append(rv.Tally, tallyRow{e.Kind, "err", e.Count, share(e.Count, t.N)})
 	}
+	rv.Receipt = receiptText(&rd.Receipt)
 	l := t.Latency
 	rv.Latency = []labelled{{"min", dur(l.Min)}, {"p50", dur(l.P50)}, {"p90", dur(l.P90)}, {"max", dur(l.Max)}}
 	for i := range rd.Requests {

@@ -38,6 +38,7 @@ article.round{background:var(--card);border:1px solid var(--line);border-left:4p
 article.round.failed{border-left-color:var(--fail)}
 article.round.unjudged{border-left-color:var(--muted)}
 .note{margin:0 0 8px;color:#92400e}
+.receipt{margin:0 0 8px;color:var(--muted)}
 table{border-collapse:collapse}
 table.checks{width:100%;margin:0 0 12px}
 table.checks td{padding:5px 8px;border-top:1px solid var(--line);vertical-align:top}

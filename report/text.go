@@ -208,6 +208,10 @@ func dur(d time.Duration) string {
 	switch {
 	case d == 0:
 		return "0"
+	case d < 0:
+		// An answer before the release (early) has a negative latency;
+		// without this it fell into the nanosecond case, whole.
+		return "-" + dur(-d)
 	case d < time.Microsecond:
 		return fmt.Sprintf("%dns", d.Nanoseconds())
 	case d < time.Millisecond:

@@ -185,6 +185,12 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) *releaseMeter {
 			if c.final == nil {
 				continue
 			}
+			// Each step waits up to the timeout for its PING, so each
+			// gets a deadline of its own: the one set before the first
+			// step ran out during a slow second one, and the requests
+			// failed as unanswered before they were even released,
+			// although the timeout counts from the release.
+			c.setDeadline(ctx, time.Now().Add(p.Timeout))
 			if arming {
 				c.armedAt = time.Now()
 			}
@@ -209,6 +215,8 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) *releaseMeter {
 		if c.final == nil {
 			continue
 		}
+		// The same for the settle and the wait before the release.
+		c.setDeadline(ctx, now.Add(p.Timeout))
 		for i := range c.streams {
 			c.streams[i].r.Armed = now
 		}

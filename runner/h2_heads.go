@@ -71,6 +71,15 @@ func awaitHeads(ctx context.Context, conns []*h2conn, w *headWatch, p *Plan) {
 	if some, _ := answering(); !some {
 		return
 	}
+	// The wait is ours, not the server's: the deadline set before the
+	// arming could run out during it, and the streams still waiting would
+	// fail as timed out before they were even released, although the
+	// timeout counts from the release. A fresh one outlasts the wait.
+	for _, c := range conns {
+		if c.final != nil {
+			c.setDeadline(ctx, time.Now().Add(p.Timeout))
+		}
+	}
 	timer := time.NewTimer(p.Timeout / 2)
 	defer timer.Stop()
 	for {

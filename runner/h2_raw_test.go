@@ -20,6 +20,10 @@ type rawConn struct {
 	enc *hpack.Encoder
 	buf bytes.Buffer
 	mu  sync.Mutex // writes from the read loop (acks) and from answer
+	// onEnd, when an answer sets it, is called with every request stream
+	// that ends from then on, for a server that answers some streams on
+	// their heads and others at their ends.
+	onEnd func(id uint32)
 }
 
 // headers sends a response head; status may be anything, even garbage.
@@ -96,6 +100,9 @@ func serveRaw(c net.Conn, settings []http2.Setting, want int, answer func(rc *ra
 			if f.StreamEnded() {
 				ended = append(ended, f.StreamID)
 			}
+		}
+		if n := len(ended); n > 0 && ended[n-1] == f.Header().StreamID && rc.onEnd != nil {
+			rc.onEnd(ended[n-1]) // this frame ended a request stream
 		}
 		if want > 0 && len(ended) == want {
 			answer(rc, ended)

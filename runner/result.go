@@ -24,7 +24,8 @@ type Result struct {
 	ErrKind   ErrKind
 	// Armed is when all but the final fragment had been sent; Released when
 	// the final fragment was written; FirstByte when the first response byte
-	// arrived; Done when the body had been read.
+	// arrived (over HTTP/2, of the final head: a 1xx is no answer); Done
+	// when the body had been read.
 	Armed, Released, FirstByte, Done time.Time
 	// Arrival is when the server says it received the request, from
 	// Options.ArrivalHeader; zero when the target does not say.

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,22 +11,30 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/racetest/racetest/runner"
 )
 
-// race: {h2c: true} races a target that speaks only cleartext HTTP/2, as
-// --h2c does on the command line.
-func TestRaceH2C(t *testing.T) {
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ProtoMajor != 2 {
-			http.Error(w, "h2c only", http.StatusHTTPVersionNotSupported)
-		}
-	}))
+// h2cServer serves h on loopback in cleartext HTTP/2 only.
+func h2cServer(t *testing.T, h http.Handler) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
 	srv.Config.Protocols = new(http.Protocols)
 	srv.Config.Protocols.SetUnencryptedHTTP2(true)
 	srv.Start()
 	t.Cleanup(srv.Close)
+	return srv
+}
+
+// race: {h2c: true} races a target that speaks only cleartext HTTP/2, as
+// --h2c does on the command line.
+func TestRaceH2C(t *testing.T) {
+	srv := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor != 2 {
+			http.Error(w, "h2c only", http.StatusHTTPVersionNotSupported)
+		}
+	}))
 
 	s := mustParse(t, "version: 1\nrace:\n  n: 5\n  h2c: true\n  request: {url: /x}\n  expect: [count(status == 200) == 5]\n")
 	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL})
@@ -51,7 +60,7 @@ func TestRaceH2C(t *testing.T) {
 // what setup captured reaches the checks of after.
 func TestStepsSpeakH2C(t *testing.T) {
 	var count atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor != 2 {
 			http.Error(w, "h2c only", http.StatusHTTPVersionNotSupported)
 			return
@@ -65,10 +74,6 @@ func TestStepsSpeakH2C(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"count": %d, "proto": %q}`, count.Load(), r.Proto)
 	}))
-	srv.Config.Protocols = new(http.Protocols)
-	srv.Config.Protocols.SetUnencryptedHTTP2(true)
-	srv.Start()
-	t.Cleanup(srv.Close)
 
 	s := mustParse(t, `version: 1
 setup:
@@ -121,11 +126,7 @@ func TestAutoHoldsHeadsAfterAMixedRound(t *testing.T) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		_, _ = io.WriteString(w, "ok")
 	})
-	srv := httptest.NewUnstartedServer(mux)
-	srv.Config.Protocols = new(http.Protocols)
-	srv.Config.Protocols.SetUnencryptedHTTP2(true)
-	srv.Start()
-	t.Cleanup(srv.Close)
+	srv := h2cServer(t, mux)
 
 	// The timeout bounds how long the first release waits for heads
 	// that will not be answered before it (half of it).
@@ -152,5 +153,31 @@ race:
 	}
 	if !second.Complete() || second.Burst.Hold != runner.HoldHeaders {
 		t.Errorf("round 2: hold %s, incomplete %+v, want whole heads held and a complete round", second.Burst.Hold, second.Incomplete)
+	}
+}
+
+// With --start-at a server that answers every request on its head
+// answered all of them before the release, and the round cannot count as
+// a burst on the heads (only the release is shared between processes):
+// the note says that, not that some answers came after the release.
+func TestStartAtOnTheHeadsNote(t *testing.T) {
+	srv := h2cServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
+
+	s := mustParse(t, "version: 1\nrace:\n  n: 3\n  h2c: true\n  request: {url: /x}\n")
+	res, err := s.Run(context.Background(), RunOptions{Target: srv.URL, Sync: runner.Sync{ReleaseAt: time.Now().Add(time.Second)}})
+	if err != nil && !errors.Is(err, ErrInconclusive) {
+		t.Fatal(err)
+	}
+	rd := res.Rounds[0]
+	if len(rd.Incomplete) != 1 || rd.Incomplete[0].Kind != runner.CauseEarly || rd.Incomplete[0].Count != 3 {
+		t.Fatalf("incomplete %+v, want all three early", rd.Incomplete)
+	}
+	for _, n := range rd.Burst.Notes {
+		if strings.Contains(n, "others after it") {
+			t.Errorf("note %q: every answer came before the release", n)
+		}
+	}
+	if !slices.ContainsFunc(rd.Burst.Notes, func(n string) bool { return strings.Contains(n, "--start-at") }) {
+		t.Errorf("notes %q do not say why the heads were no burst", rd.Burst.Notes)
 	}
 }

@@ -94,11 +94,23 @@ func (r *run) earlyWithLastByte(rd *Round) {
 		return
 	}
 	for _, c := range rd.Incomplete {
-		if c.Kind == runner.CauseEarly {
-			r.adaptedHold = runner.HoldHeaders
-			b.Notes = append(b.Notes, "the server answered some requests before the release and others after it while only the last byte was held: it acts on some heads and waits for the end of others; auto holds the whole headers from the next round on (--hold headers)")
-			return
+		if c.Kind != runner.CauseEarly {
+			continue
 		}
+		r.adaptedHold = runner.HoldHeaders
+		why := "the server answered some requests before the release and others after it while only the last byte was held: it acts on some heads and waits for the end of others"
+		if c.Count == len(b.Results) {
+			// Every answer came before the release and still the round
+			// is no burst on the heads: with --start-at only the release
+			// is shared between processes (runner's onHeads). Saying
+			// that some came after it would be false.
+			why = "the server answered every request before the release while only the last byte was held: it acts on the heads"
+			if !b.Receipt.ReleaseAt.IsZero() {
+				why += ", and with --start-at only the release is shared between processes, not the arming write"
+			}
+		}
+		b.Notes = append(b.Notes, why+"; auto holds the whole headers from the next round on (--hold headers)")
+		return
 	}
 }
 
