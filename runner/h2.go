@@ -39,6 +39,9 @@ func autoH2Hold() Hold { return HoldLastByte }
 // the server has read every arming frame before it.
 func h2Ping() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 't', 'e', 's', 't'} }
 
+// h2HandshakePing is the payload of the PING sent with the preface.
+func h2HandshakePing() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 's', 'h', 'a', 'k'} }
+
 // h2WarmPing is the payload of the PING sent before the arming write.
 func h2WarmPing() [8]byte { return [8]byte{'r', 'a', 'c', 'e', 'w', 'a', 'r', 'm'} }
 

@@ -64,6 +64,7 @@ type h2conn struct {
 	sendWin int64
 	nextID  uint32
 	gotAck  bool // our SETTINGS were acknowledged
+	shook   bool // the PING sent with the preface was answered
 
 	streams []h2stream
 	// warmFrame, arm and final are written in this order: a PING, what

@@ -11,10 +11,14 @@ import (
 	"golang.org/x/net/http2"
 )
 
-// handshake sends the client preface with our SETTINGS and a connection
-// WINDOW_UPDATE in one write, then reads until the server's SETTINGS have
-// arrived and ours have been acknowledged, so that every limit the
-// server announced is known before requests are encoded against it.
+// handshake sends the client preface with our SETTINGS, a connection
+// WINDOW_UPDATE and a PING in one write, then reads until the server's
+// SETTINGS have arrived, ours have been acknowledged and the PING has
+// been answered, so that every limit the server announced is known
+// before requests are encoded against it. The PING is for the windows:
+// a server may raise its connection window with a WINDOW_UPDATE after its
+// SETTINGS (Go's does, once it has read ours), and the answer to the PING
+// comes after it.
 func (c *h2conn) handshake() error {
 	c.wbuf.WriteString(http2.ClientPreface)
 	c.fr.WriteSettings(
@@ -23,6 +27,7 @@ func (c *h2conn) handshake() error {
 		http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: h2MaxHeaderList},
 	)
 	c.fr.WriteWindowUpdate(0, h2RecvWindow-h2DefaultWindow)
+	c.fr.WritePing(false, h2HandshakePing())
 	if err := c.flush(); err != nil {
 		return fmt.Errorf("http/2 preface to %s: %w", c.t.addr, err)
 	}
@@ -30,7 +35,7 @@ func (c *h2conn) handshake() error {
 		return err
 	}
 	gotSettings := false
-	for !gotSettings || !c.gotAck {
+	for !gotSettings || !c.gotAck || !c.shook {
 		f, err := c.fr.ReadFrame()
 		if err != nil {
 			return fmt.Errorf("http/2 handshake with %s: %w", c.t.addr, h2ReadError(c.fr, err))
@@ -107,6 +112,8 @@ func (c *h2conn) control(f http2.Frame) error {
 		case f.Data == c.ping && !c.acked:
 			c.acked = true
 			c.pinged <- struct{}{}
+		case f.Data == h2HandshakePing():
+			c.shook = true
 		case f.Data == h2WarmPing() && !c.warmAcked:
 			c.warmAcked = true
 			c.warmed <- struct{}{}

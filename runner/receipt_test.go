@@ -191,10 +191,7 @@ func TestFitAdvice(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := Run(context.Background(), Plan{
 				Requests: burstOf(c.n, http.MethodPost, srv.URL, make([]byte, c.body)),
-				// The warm-up request makes sure Go's server has raised
-				// its connection window (a WINDOW_UPDATE after its
-				// SETTINGS) before the bodies are measured against it.
-				Options: Options{Client: Client{H2C: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldHeaders, Warmup: 1}},
+				Options: Options{Client: Client{H2C: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldHeaders}},
 			})
 			if err != nil {
 				t.Fatal(err)
