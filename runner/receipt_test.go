@@ -191,7 +191,7 @@ func TestFitAdvice(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			b, err := Run(context.Background(), Plan{
 				Requests: burstOf(c.n, http.MethodPost, srv.URL, make([]byte, c.body)),
-				Options: Options{Client: Client{H2C: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldHeaders}},
+				Options:  Options{Client: Client{H2C: true}, Sync: Sync{Mode: ModeSinglePacket, Hold: HoldHeaders}},
 			})
 			if err != nil {
 				t.Fatal(err)
