@@ -191,6 +191,10 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 			return
 		case informational(r, f):
 			return // informational (100 Continue, 103 Early Hints); the real head follows
+		case code < 200:
+			// RFC 9113, 8.1: only the final response may end the stream.
+			c.finish(s, &ProtocolError{Msg: fmt.Sprintf("stream %d: an informational %d head ended the stream, with no final response", s.id, code)})
+			return
 		}
 		r.Status, r.Proto = code, "HTTP/2.0"
 		r.Header = make(http.Header, len(f.Fields))

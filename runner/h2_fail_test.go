@@ -149,3 +149,21 @@ func TestSinglePacketReleaseDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestSinglePacketInformationalEndIsNoAnswer: a 1xx head with END_STREAM
+// (HTTP/2 forbids it: only the final response ends a stream) is no
+// answer of any status, but a protocol error.
+func TestSinglePacketInformationalEndIsNoAnswer(t *testing.T) {
+	url := rawH2Server(t, rawSettings, 2, func(rc *rawConn, ids []uint32) {
+		for _, id := range ids {
+			rc.headers(id, "103", true)
+		}
+	})
+	b := runRaw(t, context.Background(), url, 2, Options{Client: Client{Timeout: 5 * time.Second}})
+	wantKinds(t, b, KindProtocol, KindProtocol)
+	for _, r := range b.Results {
+		if r.Status != 0 || r.Cause() != CauseProtocol || !strings.Contains(r.Err.Error(), "informational 103 head ended the stream") {
+			t.Errorf("request %d: status %d cause %q err %v", r.Index, r.Status, r.Cause(), r.Err)
+		}
+	}
+}
