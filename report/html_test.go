@@ -152,3 +152,20 @@ func TestHTMLShowsChecksAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// A round released at a set time (--start-at) shows when and how close
+// the release came on the page, as the text report does.
+func TestHTMLShowsStartAt(t *testing.T) {
+	doc := goldenDocument()
+	rd := &doc.Runs[0].Rounds[0]
+	at := time.Date(2026, 11, 30, 12, 0, 3, 0, time.UTC)
+	late := 250 * time.Microsecond
+	rd.Receipt.ReleaseAt, rd.Receipt.ReleaseError = &at, &late
+	page := renderHTML(t, doc)
+	if want := "start-at: release at 2026-11-30T12:00:03Z, released 250µs after it (local clock)"; !strings.Contains(page, want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if strings.Count(page, "start-at:") != 1 {
+		t.Errorf("start-at shown %d times, want once, for the one round that had it", strings.Count(page, "start-at:"))
+	}
+}

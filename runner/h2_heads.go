@@ -54,8 +54,8 @@ func (c *h2conn) settledOne(answered bool) {
 // the release, and the round would read as incomplete. A server that
 // waits for the ends answers nothing before the release, and nothing
 // waits here; streams that failed before it (a GOAWAY, a reset) do not
-// start the wait either. The streams still open after the wait get their ends in
-// the release as usual.
+// start the wait either. The streams still open after the wait get their
+// ends in the release as usual.
 func awaitHeads(ctx context.Context, conns []*h2conn, w *headWatch, p *Plan) {
 	answering := func() (some, all bool) {
 		all = true

@@ -97,6 +97,9 @@ class Response:
         self.text = doc.get("body", "")
         self.body_bytes = doc.get("body_bytes", 0)
         self.truncated = doc.get("truncated", False)
+        # Why a --compressed body could not be decoded; it is then kept as
+        # received. Empty when it was decoded, or not compressed.
+        self.undecoded = doc.get("undecoded", "")
         for moment in ("armed_ns", "released_ns", "first_byte_ns", "done_ns", "arrival_ns"):
             setattr(self, moment, doc.get(moment))
 
@@ -108,6 +111,11 @@ class Response:
     def json(self):
         """The body parsed as JSON. A body that racetest cut at its body
         limit is refused rather than parsed wrongly."""
+        if self.undecoded:
+            raise ValueError(
+                "request %d: the body could not be decoded (%s) and was kept as received, so it is not parsed as JSON"
+                % (self.index, self.undecoded)
+            )
         if self.truncated:
             raise ValueError(
                 "request %d: the body was truncated at %d of %d bytes, so it is not parsed as JSON"

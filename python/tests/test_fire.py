@@ -169,3 +169,35 @@ def test_assert_one_does_not_pass_an_incomplete_burst(racetest):
         result.count(200)
     with pytest.raises(AssertionError, match=r"got no complete round \(1 incomplete round not judged\)"):
         result.assert_one(200)
+
+
+class BrokenGzipHandler(http.server.BaseHTTPRequestHandler):
+    """Answers with a body that says it is gzip and is not."""
+
+    def do_GET(self):
+        body = b"not gzip at all"
+        self.send_response(200)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_undecodable_body_is_kept_and_not_parsed(racetest):
+    # With --compressed a body that does not decode is still an answer:
+    # kept as received, with the reason, and json() refuses to guess.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), BrokenGzipHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = racetest.fire("http://127.0.0.1:%d/" % server.server_port, n=2, args=["--compressed"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.rounds[0].complete, result.report()
+    for r in result.responses:
+        assert r.status == 200 and r.text == "not gzip at all" and "gzip" in r.undecoded, r.document
+        with pytest.raises(ValueError, match="could not be decoded"):
+            r.json()
