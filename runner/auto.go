@@ -24,12 +24,19 @@ func autoFallback(ctx context.Context, p *Plan, b *Burst, err error) (*Burst, er
 		// The reason carries no advice (that is Instead), so it reads
 		// as the why of the fallback auto has just made.
 		notes := []string{"auto: raced with last-byte because single-packet cannot be used here: " + serr.Reason}
-		if p.Connections > 0 {
-			// Connections spreads HTTP/2 streams; last-byte has none to
-			// spread, and the user asked for a number that was not kept.
-			notes = append(notes, fmt.Sprintf("auto: the %d connections asked for were not used: last-byte opens one connection per request (%d here)", p.Connections, len(p.Requests)))
-		}
-		lb.Notes = append(notes, lb.Notes...)
+		lb.Notes = append(append(notes, unusedConnections(p)...), lb.Notes...)
 	}
 	return lb, lerr
+}
+
+// unusedConnections is the note for Connections asked of a burst that
+// auto raced with last-byte, whether it chose last-byte at once (no
+// HTTP/2 on offer) or fell back to it: Connections spreads HTTP/2
+// streams, last-byte has none to spread, and the user asked for a number
+// that was not kept.
+func unusedConnections(p *Plan) []string {
+	if p.Connections == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("auto: the %d connections asked for were not used: last-byte opens one connection per request (%d here)", p.Connections, len(p.Requests))}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,34 @@ func TestAutoFallsBackToLastByte(t *testing.T) {
 				t.Errorf("single-packet: %#v, want Instead %s and no flag named", se, ModeLastByte)
 			}
 		})
+	}
+}
+
+// TestAutoLastByteSaysConnectionsWereNotUsed: auto races a target that
+// offers no HTTP/2 (plain http:// without H2C) with last-byte from the
+// start; Connections asked for are not kept, and a note says so, as when
+// auto falls back (TestAutoFallsBackToLastByte).
+func TestAutoLastByteSaysConnectionsWereNotUsed(t *testing.T) {
+	srv := httptest.NewServer(&arrivals{})
+	t.Cleanup(srv.Close)
+	p := Plan{Requests: burstOf(3, http.MethodGet, srv.URL, nil), Options: Options{Client: Client{Timeout: 5 * time.Second}}}
+	b, err := Run(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range b.Notes {
+		if strings.Contains(n, "connections asked for") {
+			t.Errorf("a note about connections nobody asked for: %q", b.Notes)
+		}
+	}
+	p.Connections = 2
+	b, err = Run(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "auto: the 2 connections asked for were not used: last-byte opens one connection per request (3 here)"
+	if b.Mode != ModeLastByte || !b.Complete() || !slices.Contains(b.Notes, want) {
+		t.Errorf("mode %s, complete %v, notes %q, want a complete last-byte burst and %q", b.Mode, b.Complete(), b.Notes, want)
 	}
 }
 

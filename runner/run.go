@@ -47,8 +47,11 @@ func Run(ctx context.Context, p Plan) (*Burst, error) {
 		}
 	}
 	b, err := runMode(ctx, mode, &p)
-	if p.Mode == ModeAuto && mode == ModeSinglePacket {
+	switch {
+	case p.Mode == ModeAuto && mode == ModeSinglePacket:
 		b, err = autoFallback(ctx, &p, b, err)
+	case p.Mode == ModeAuto && mode == ModeLastByte && b != nil:
+		b.Notes = append(unusedConnections(&p), b.Notes...)
 	}
 	b, err = blameMissingCert(&p, b, mode, err)
 	if err == nil {
