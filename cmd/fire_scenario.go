@@ -30,6 +30,9 @@ func (o *FireOptions) scenario(ctx context.Context) (*scenarios.Scenario, scenar
 	if err != nil {
 		return nil, ro, err
 	}
+	if err := o.checkHTTP2Scheme(req.URL); err != nil {
+		return nil, ro, err
+	}
 	if err := checkBurstBodies(o.N, req.Body); err != nil {
 		return nil, ro, err
 	}

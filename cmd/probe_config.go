@@ -31,6 +31,9 @@ func (o *ProbeOptions) config(ctx context.Context) (probe.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
+	if err := o.checkHTTP2Scheme(req.URL); err != nil {
+		return cfg, err
+	}
 	if err := checkBurstBodies(o.N, req.Body); err != nil {
 		return cfg, err
 	}

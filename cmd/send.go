@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -125,6 +126,21 @@ func (o *SendOptions) validateProtocol() error {
 		return usageErrorf("--http2 with --mode %s: that engine speaks HTTP/1.1; use --mode single-packet or leave out --http2", o.Mode)
 	}
 	return nil
+}
+
+// checkHTTP2Scheme refuses --http2 for an http:// URL. Here --http2 is
+// HTTP/2 over TLS: curl would offer an Upgrade to h2c and fall back to
+// HTTP/1.1, which racetest does not do, and the burst would go as h2c
+// with prior knowledge while the steps spoke HTTP/1.1.
+func (o *SendOptions) checkHTTP2Scheme(rawURL string) error {
+	if !o.HTTP2 || o.H2C {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "http" {
+		return nil
+	}
+	return usageErrorf("--http2 with http://%s: --http2 is HTTP/2 over TLS; for HTTP/2 without TLS use --h2c (--http2-prior-knowledge), for HTTP/1.1 leave out --http2", u.Host)
 }
 
 // client is how the flags say to speak HTTP, with --cacert and --cert
