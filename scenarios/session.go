@@ -31,6 +31,10 @@ func (s *Scenario) Start(o RunOptions) (*Session, error) {
 // outputs to mask.
 func (ss *Session) SecretValues() []string { return flatValues(ss.r.values) }
 
+// Target is the URL the session resolves relative URLs against: the
+// one RunOptions gave, else the file's target rendered; "" when neither.
+func (ss *Session) Target() string { return ss.r.target }
+
 // Setup runs the setup steps of round n and returns the vars the round
 // goes on with, captures included.
 func (ss *Session) Setup(ctx context.Context, n int) (map[string]any, []StepResult, error) {
