@@ -54,7 +54,7 @@ func TestRunChecksEachScenarioOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Preflight(scenarios.RunOptions{Target: srv.URL, Getenv: counting(&once)}); err != nil {
+	if _, err := s.Start(scenarios.RunOptions{Target: srv.URL, Getenv: counting(&once)}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -17,8 +17,11 @@ type Session struct {
 	r *run
 }
 
-// Start checks the scenario against o (as Run does, without sending
-// anything) and opens a session.
+// Start checks, without sending anything, that the scenario can run with
+// o (as Run does): a burst within the limit, a target for relative URLs,
+// the environment variables ${NAME} asks for, that overridden vars exist,
+// and that the headers the vars and the environment make can be sent. It
+// opens a session that runs from what the check worked out.
 func (s *Scenario) Start(o RunOptions) (*Session, error) {
 	r, err := s.start(o)
 	if err != nil {
