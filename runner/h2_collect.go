@@ -172,12 +172,8 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 		for _, hf := range f.RegularFields() {
 			n, size = n+1, size+int(hf.Size())
 		}
-		switch {
-		case n > MaxResponseHeaders:
-			c.finish(s, errTooManyHeaders())
-			return
-		case size > MaxResponseHead:
-			c.finish(s, errHeadTooLarge())
+		if err := errHeadBounds(n, size); err != nil {
+			c.finish(s, err)
 			return
 		}
 		for _, hf := range f.RegularFields() {
