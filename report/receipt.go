@@ -38,6 +38,20 @@ func startAtText(r *Receipt) string {
 	return s + ", released " + dur(*r.ReleaseError) + " after it (local clock)"
 }
 
+// receiptLines are the receipt lines of a round that the text report and
+// the page show: the receipt when one was recorded (the barrier engine
+// records none), and when --start-at set the release.
+func receiptLines(rd *Round) []labelled {
+	var out []labelled
+	if rd.Receipt.Connections > 0 {
+		out = append(out, labelled{"receipt", receiptText(&rd.Receipt)})
+	}
+	if rd.Receipt.ReleaseAt != nil {
+		out = append(out, labelled{"start-at", startAtText(&rd.Receipt)})
+	}
+	return out
+}
+
 // receiptText is the receipt in one line: "30 connections, 4.2 KiB in 30
 // writes, 30 TCP segments (at most 1 per connection), 30 TLS records".
 func receiptText(r *Receipt) string {

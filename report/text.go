@@ -106,11 +106,8 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 		p.line("    latency    min %s  p50 %s  p90 %s  max %s", dur(l.Min), dur(l.P50), dur(l.P90), dur(l.Max))
 	}
 	p.line("    spread     release %s  server %s", releaseText(rd), serverText(rd))
-	if rd.Receipt.Connections > 0 {
-		p.line("    receipt    %s", receiptText(&rd.Receipt))
-	}
-	if rd.Receipt.ReleaseAt != nil {
-		p.line("    start-at   %s", startAtText(&rd.Receipt))
+	for _, l := range receiptLines(rd) {
+		p.line("    %-10s %s", l.Label, l.Value)
 	}
 	for _, c := range rd.Checks {
 		writeCheckText(p, c, rd.Complete())
