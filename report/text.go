@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -207,8 +208,10 @@ func dur(d time.Duration) string {
 		return "0"
 	case d < 0:
 		// An answer before the release (early) has a negative latency;
-		// without this it fell into the nanosecond case, whole.
-		return "-" + dur(-d)
+		// without this it fell into the nanosecond case, whole. time.Sub
+		// saturates at the minimum, whose negation is itself: clamped,
+		// or this recursed until the stack overflowed.
+		return "-" + dur(-max(d, -math.MaxInt64))
 	case d < time.Microsecond:
 		return fmt.Sprintf("%dns", d.Nanoseconds())
 	case d < time.Millisecond:
