@@ -55,11 +55,9 @@ type roundView struct {
 	Tally                       []tallyRow
 	Latency                     []labelled
 	ReleaseSpread, ServerSpread string
-	// Receipt is the text report's receipt line, which the notes refer
-	// to ("the receipt counts that write" on the heads).
-	Receipt string
-	// StartAt is the text report's start-at line (--start-at), or "".
-	StartAt  string
+	// Receipt is the text report's receipt and start-at lines, which
+	// the notes refer to ("the receipt counts that write" on the heads).
+	Receipt  []labelled
 	Timeline timelineView
 	Requests []requestRow
 }
@@ -142,10 +140,7 @@ func newRoundView(rd *Round, rounds int, runID string) roundView {
 	for _, e := range t.Errors {
 		rv.Tally = append(rv.Tally, tallyRow{e.Kind, "err", e.Count, share(e.Count, t.N)})
 	}
-	rv.Receipt = receiptText(&rd.Receipt)
-	if rd.Receipt.ReleaseAt != nil {
-		rv.StartAt = startAtText(&rd.Receipt)
-	}
+	rv.Receipt = receiptLines(rd)
 	l := t.Latency
 	rv.Latency = []labelled{{"min", dur(l.Min)}, {"p50", dur(l.P50)}, {"p90", dur(l.P90)}, {"max", dur(l.Max)}}
 	for i := range rd.Requests {

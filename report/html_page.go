@@ -66,8 +66,8 @@ const htmlRound = `<article class="round{{if .Failed}} failed{{else if not .Chec
 <div><h4>Latency <span class="sub">release to done</span></h4><table class="kv">{{range .Latency}}<tr><th>{{.Label}}</th><td>{{.Value}}</td></tr>{{end}}</table></div>
 <div><h4>Spread</h4><table class="kv"><tr><th>release</th><td>{{.ReleaseSpread}}</td></tr><tr><th>server</th><td>{{.ServerSpread}}</td></tr></table></div>
 </div>
-<p class="receipt">receipt: {{.Receipt}}{{if .StartAt}}<br>start-at: {{.StartAt}}{{end}}</p>
-` + htmlTimeline + `
+{{if .Receipt}}<p class="receipt">{{range $i, $l := .Receipt}}{{if $i}}<br>{{end}}{{$l.Label}}: {{$l.Value}}{{end}}</p>
+{{end}}` + htmlTimeline + `
 <details class="requests"><summary>Every request ({{len .Requests}})</summary>
 <table><thead><tr><th>#</th><th>conn</th><th>status</th><th>released</th><th>arrived</th><th>first byte</th><th>done</th><th>error</th></tr></thead><tbody>
 {{- range .Requests}}

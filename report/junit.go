@@ -257,7 +257,9 @@ func roundSummary(rd *Round) string {
 		rd.Round, rd.Mode, rd.Proto, rd.Tally.N, rd.Connections, plural(rd.Connections, "connection"))
 	fmt.Fprintf(&b, "responses: %s\n", tallyLine(&rd.Tally))
 	fmt.Fprintf(&b, "spread: release %s, server %s\n", releaseText(rd), serverText(rd))
-	fmt.Fprintf(&b, "receipt: %s\n", receiptText(&rd.Receipt))
+	for _, l := range receiptLines(rd) {
+		fmt.Fprintf(&b, "%s: %s\n", l.Label, l.Value)
+	}
 	for _, c := range rd.Incomplete {
 		fmt.Fprintf(&b, "cut short: %s\n", causeText(c))
 	}

@@ -38,6 +38,20 @@ func startAtText(r *Receipt) string {
 	return s + ", released " + dur(*r.ReleaseError) + " after it (local clock)"
 }
 
+// receiptLines are the receipt lines of a round that the text report and
+// the page show: the receipt when one was recorded (the barrier engine
+// records none), and when --start-at set the release.
+func receiptLines(rd *Round) []labelled {
+	var out []labelled
+	if rd.Receipt.Connections > 0 {
+		out = append(out, labelled{"receipt", receiptText(&rd.Receipt)})
+	}
+	if rd.Receipt.ReleaseAt != nil {
+		out = append(out, labelled{"start-at", startAtText(&rd.Receipt)})
+	}
+	return out
+}
+
 // receiptText is the receipt in one line: "30 connections, 4.2 KiB in 30
 // writes, 30 TCP segments (at most 1 per connection), 30 TLS records".
 func receiptText(r *Receipt) string {
@@ -126,11 +140,17 @@ func fitAdvice(f *runner.FitAdvice) string {
 // server serialised the burst (requested is the mode the user asked for).
 func roundNotes(rd *Round, b *runner.Burst, requested string) []string {
 	var out []string
-	// The single-packet engine says before the release when it will not
-	// fit one segment, with what to change (b.Fit); the measured count
-	// then only confirms it, in the receipt line.
-	if rd.Receipt.SegmentsKnown && rd.Receipt.MaxSegments > 1 && b.Fit == nil {
-		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rd.Receipt.MaxSegments))
+	switch rc := &rd.Receipt; {
+	case !rc.SegmentsKnown || rc.MaxSegments <= 1:
+	case rc.Heads:
+		// The burst was the arming write, which carries every head
+		// whatever the hold: only fewer streams a connection shorten it.
+		out = append(out, fmt.Sprintf("the arming write of one connection, the burst here, took %d TCP segments: the server may have read its heads in pieces (more connections with --connections K make each write smaller)", rc.MaxSegments))
+	case b.Fit == nil:
+		// The single-packet engine says before the release when it will
+		// not fit one segment, with what to change (b.Fit); the measured
+		// count then only confirms it, in the receipt line.
+		out = append(out, fmt.Sprintf("the release of one connection took %d TCP segments: the server may have read its requests in pieces (--hold last-byte, which releases 10 bytes a stream, or more connections with --connections K keep it to one)", rc.MaxSegments))
 	}
 	if s := rd.Serialised; s != nil {
 		msg := fmt.Sprintf("the server handled this burst %d at a time (%d steps about %s apart, from %s times)", s.K, s.Steps, dur(s.Step), s.From)

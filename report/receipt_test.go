@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/racetest/racetest/runner"
@@ -31,6 +32,36 @@ func TestFitAdvice(t *testing.T) {
 		}
 		if b.Notes[1] != c.fit.Note {
 			t.Errorf("the burst's own notes changed: %q", b.Notes)
+		}
+	}
+}
+
+// TestSegmentsNote: a release that took several segments gets the advice
+// that shortens it, unless the engine foresaw it (Fit); when the burst
+// was the arming write (Heads), which carries every head whatever the
+// hold, the advice is not to hold only the last byte, which auto held.
+func TestSegmentsNote(t *testing.T) {
+	for _, c := range []struct {
+		rc   Receipt
+		fit  *runner.FitAdvice
+		want string
+	}{
+		{Receipt{SegmentsKnown: true, MaxSegments: 1}, nil, ""},
+		{Receipt{SegmentsKnown: true, MaxSegments: 3}, nil, "the release of one connection took 3 TCP segments: the server may have read its requests in pieces (--hold last-byte"},
+		{Receipt{SegmentsKnown: true, MaxSegments: 3}, &runner.FitAdvice{Connections: 2}, ""},
+		{Receipt{Heads: true, SegmentsKnown: true, MaxSegments: 4}, nil, "the arming write of one connection, the burst here, took 4 TCP segments: the server may have read its heads in pieces (more connections with --connections K"},
+		{Receipt{Heads: true, SegmentsKnown: true, MaxSegments: 4}, &runner.FitAdvice{Connections: 2}, "the arming write of one connection"},
+	} {
+		rd := &Round{Mode: string(runner.ModeSinglePacket), Receipt: c.rc}
+		got := roundNotes(rd, &runner.Burst{Fit: c.fit}, string(runner.ModeAuto))
+		switch {
+		case c.want == "" && len(got) != 0:
+			t.Errorf("%+v, fit %v: notes %q, want none", c.rc, c.fit, got)
+		case c.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], c.want)):
+			t.Errorf("%+v, fit %v: notes %q, want one starting %q", c.rc, c.fit, got, c.want)
+		}
+		if c.rc.Heads && len(got) == 1 && strings.Contains(got[0], "--hold") {
+			t.Errorf("heads: %q advises a hold", got[0])
 		}
 	}
 }

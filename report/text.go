@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -106,11 +107,8 @@ func writeRoundText(p *printer, rd *Round, rounds int, o TextOptions) {
 		p.line("    latency    min %s  p50 %s  p90 %s  max %s", dur(l.Min), dur(l.P50), dur(l.P90), dur(l.Max))
 	}
 	p.line("    spread     release %s  server %s", releaseText(rd), serverText(rd))
-	if rd.Receipt.Connections > 0 {
-		p.line("    receipt    %s", receiptText(&rd.Receipt))
-	}
-	if rd.Receipt.ReleaseAt != nil {
-		p.line("    start-at   %s", startAtText(&rd.Receipt))
+	for _, l := range receiptLines(rd) {
+		p.line("    %-10s %s", l.Label, l.Value)
 	}
 	for _, c := range rd.Checks {
 		writeCheckText(p, c, rd.Complete())
@@ -210,8 +208,10 @@ func dur(d time.Duration) string {
 		return "0"
 	case d < 0:
 		// An answer before the release (early) has a negative latency;
-		// without this it fell into the nanosecond case, whole.
-		return "-" + dur(-d)
+		// without this it fell into the nanosecond case, whole. time.Sub
+		// saturates at the minimum, whose negation is itself: clamped,
+		// or this recursed until the stack overflowed.
+		return "-" + dur(-max(d, -math.MaxInt64))
 	case d < time.Microsecond:
 		return fmt.Sprintf("%dns", d.Nanoseconds())
 	case d < time.Millisecond:

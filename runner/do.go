@@ -77,23 +77,17 @@ func doOnce(ctx context.Context, req Request, o Options) Result {
 		return r
 	}
 	defer resp.Body.Close()
-	if resp.ProtoMajor == 2 && headerFields(resp.Header) > MaxResponseHeaders {
-		// The HTTP/2 transport bounds the head's size, not its fields:
-		// the bound of every engine, checked once the head is in.
-		r.fail(errTooManyHeaders())
-		return r
+	if resp.ProtoMajor == 2 {
+		// The HTTP/2 transport bounds the head's size, a little above
+		// MaxResponseHead (it pads the limit by 320 bytes), and not its
+		// fields: the bounds of every engine, checked once the head is in.
+		if err := errHeadBounds(headerSize(resp.Header)); err != nil {
+			r.fail(err)
+			return r
+		}
 	}
 	fillResponse(&r, resp, p)
 	return r
-}
-
-// headerFields counts the fields of h as the head carried them.
-func headerFields(h http.Header) int {
-	n := 0
-	for _, vs := range h {
-		n += len(vs)
-	}
-	return n
 }
 
 // newHTTPRequest builds the net/http request for req, with a trace that
@@ -159,7 +153,8 @@ func h2cTransport(o *Options) *http.Transport {
 		Protocols: p,
 		// No head guard: it reads HTTP/1.1 heads. HTTP/2 bounds the head
 		// itself (MaxResponseHeaderBytes becomes the header list size the
-		// transport announces and enforces), and doOnce counts its fields.
+		// transport announces and enforces), and doOnce checks the head
+		// against the bounds of every engine.
 		DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) {
 			return dialTCP(ctx, o, "http", addr)
 		},

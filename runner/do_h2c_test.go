@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 )
 
 // h2cOnly starts a server that speaks only HTTP/2 with prior knowledge:
@@ -64,6 +67,45 @@ func TestDoH2C(t *testing.T) {
 		}
 		if r.ErrKind != KindProtocol || r.Err == nil || !strings.Contains(r.Err.Error(), want) || r.Header != nil {
 			t.Errorf("%d fields: kind %q err %v, %d fields kept, want a protocol error with %q", fields, r.ErrKind, r.Err, len(r.Header), want)
+		}
+	}
+}
+
+// TestDoH2CHeadSize: an h2c step's head is bounded at MaxResponseHead as
+// the burst's is, although net/http's HTTP/2 transport lets a header list
+// a little larger through: a raw server sends one 160 bytes over.
+func TestDoH2CHeadSize(t *testing.T) {
+	for over, want := range map[int]string{-160: "", 160: "over the limit of 1048576 bytes (1 MiB)"} {
+		url := rawH2Server(t, nil, 0, func(rc *rawConn, ids []uint32) {
+			rc.do(func(fr *http2.Framer) {
+				rc.buf.Reset()
+				rc.enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+				// 16 fields of 4 + value + 32 bytes as HTTP/2 counts them.
+				for i := range 16 {
+					v := strings.Repeat("a", (MaxResponseHead+over)/16-4-32)
+					rc.enc.WriteField(hpack.HeaderField{Name: fmt.Sprintf("x-%02d", i), Value: v})
+				}
+				b, first := rc.buf.Bytes(), true
+				for len(b) > 0 {
+					n := min(len(b), 16384)
+					if first {
+						fr.WriteHeaders(http2.HeadersFrameParam{StreamID: ids[0], BlockFragment: b[:n], EndStream: true, EndHeaders: n == len(b)})
+					} else {
+						fr.WriteContinuation(ids[0], n == len(b), b[:n])
+					}
+					b, first = b[n:], false
+				}
+			})
+		})
+		r := Do(context.Background(), Request{Method: "GET", URL: url + "/"}, Client{H2C: true, Timeout: 5 * time.Second})
+		if want == "" {
+			if r.Err != nil || r.Status != http.StatusOK {
+				t.Errorf("%d bytes under the limit: status %d err %v", -over, r.Status, r.Err)
+			}
+			continue
+		}
+		if r.ErrKind != KindProtocol || r.Err == nil || !strings.Contains(r.Err.Error(), want) || r.Header != nil {
+			t.Errorf("%d bytes over the limit: kind %q err %v, %d fields kept, want a protocol error with %q", over, r.ErrKind, r.Err, len(r.Header), want)
 		}
 	}
 }

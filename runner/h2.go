@@ -177,20 +177,27 @@ func armH2(ctx context.Context, conns []*h2conn, p *Plan) *releaseMeter {
 		{"warm", func(c *h2conn) []byte { return c.warmFrame }, func(c *h2conn) chan struct{} { return c.warmed }},
 		{"arm", func(c *h2conn) []byte { return c.arm }, func(c *h2conn) chan struct{} { return c.pinged }},
 	} {
+		for _, c := range conns {
+			if c.final != nil {
+				// Each step waits up to the timeout for its PING, so
+				// each gets a deadline of its own: the one set before
+				// the first step ran out during a slow second one, and
+				// the requests failed as unanswered before they were
+				// even released, although the timeout counts from the
+				// release.
+				c.setDeadline(ctx, time.Now().Add(p.Timeout))
+			}
+		}
 		arming := step.what == "arm"
 		if arming {
 			m.start()
 		}
+		// The writes go back to back, as the release's: on a server that
+		// acts on the heads the arming write is the burst (onHeads).
 		for _, c := range conns {
 			if c.final == nil {
 				continue
 			}
-			// Each step waits up to the timeout for its PING, so each
-			// gets a deadline of its own: the one set before the first
-			// step ran out during a slow second one, and the requests
-			// failed as unanswered before they were even released,
-			// although the timeout counts from the release.
-			c.setDeadline(ctx, time.Now().Add(p.Timeout))
 			if arming {
 				c.armedAt = time.Now()
 			}

@@ -151,7 +151,8 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 		return
 	}
 	r := s.r
-	if r.FirstByte.IsZero() && !informational(r, f) {
+	info := informational(r, f)
+	if r.FirstByte.IsZero() && !info {
 		r.FirstByte = time.Now()
 		c.settledOne(true)
 	}
@@ -172,12 +173,8 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 		for _, hf := range f.RegularFields() {
 			n, size = n+1, size+int(hf.Size())
 		}
-		switch {
-		case n > MaxResponseHeaders:
-			c.finish(s, errTooManyHeaders())
-			return
-		case size > MaxResponseHead:
-			c.finish(s, errHeadTooLarge())
+		if err := errHeadBounds(n, size); err != nil {
+			c.finish(s, err)
 			return
 		}
 		for _, hf := range f.RegularFields() {
@@ -189,7 +186,7 @@ func (c *h2conn) onHeaders(f *http2.MetaHeadersFrame, p *Plan) {
 		case err != nil || code < 100 || code > 999:
 			c.finish(s, &ProtocolError{Msg: fmt.Sprintf("stream %d: bad :status %q", s.id, f.PseudoValue("status"))})
 			return
-		case informational(r, f):
+		case info:
 			return // informational (100 Continue, 103 Early Hints); the real head follows
 		case code < 200:
 			// RFC 9113, 8.1: only the final response may end the stream.

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -164,6 +165,35 @@ func TestSinglePacketInformationalEndIsNoAnswer(t *testing.T) {
 	for _, r := range b.Results {
 		if r.Status != 0 || r.Cause() != CauseProtocol || !strings.Contains(r.Err.Error(), "informational 103 head ended the stream") {
 			t.Errorf("request %d: status %d cause %q err %v", r.Index, r.Status, r.Cause(), r.Err)
+		}
+	}
+}
+
+// TestSinglePacketUnansweredHandshakePing: a server that answers SETTINGS
+// but not the PING sent with them fails the handshake, and the error says
+// which answer was missing, not only that a read timed out.
+func TestSinglePacketUnansweredHandshakePing(t *testing.T) {
+	url := rawServer(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
+			return
+		}
+		fr := http2.NewFramer(c, c)
+		_ = fr.WriteSettings()
+		for {
+			f, err := fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
+				_ = fr.WriteSettingsAck()
+			}
+		}
+	})
+	b := runRaw(t, context.Background(), strings.TrimSuffix(url, "/"), 2, Options{Client: Client{Timeout: 300 * time.Millisecond}})
+	for _, r := range b.Results {
+		if r.Err == nil || !strings.Contains(r.Err.Error(), "no answer to the PING sent with the preface") || !r.Released.IsZero() {
+			t.Errorf("request %d: released %v, err %v, want unreleased, failed for the unanswered PING", r.Index, !r.Released.IsZero(), r.Err)
 		}
 	}
 }

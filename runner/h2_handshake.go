@@ -38,7 +38,14 @@ func (c *h2conn) handshake() error {
 	for !gotSettings || !c.gotAck || !c.shook {
 		f, err := c.fr.ReadFrame()
 		if err != nil {
-			return fmt.Errorf("http/2 handshake with %s: %w", c.t.addr, h2ReadError(c.fr, err))
+			err = h2ReadError(c.fr, err)
+			var ne net.Error
+			if gotSettings && c.gotAck && errors.As(err, &ne) && ne.Timeout() {
+				// RFC 9113, 6.7: a PING must be answered. Said, for
+				// the read's own error is a bare timeout.
+				err = fmt.Errorf("no answer to the PING sent with the preface: %w", err)
+			}
+			return fmt.Errorf("http/2 handshake with %s: %w", c.t.addr, err)
 		}
 		if sf, ok := f.(*http2.SettingsFrame); ok && !sf.IsAck() {
 			gotSettings = true

@@ -34,6 +34,18 @@ func errTooManyHeaders() error {
 	return &ProtocolError{Msg: fmt.Sprintf("response head over the limit of %d header fields", MaxResponseHeaders)}
 }
 
+// errHeadBounds is the error of a head of n fields and size bytes, as
+// HTTP/2 counts them (headerSize), over the bounds; nil within them.
+func errHeadBounds(n, size int) error {
+	switch {
+	case n > MaxResponseHeaders:
+		return errTooManyHeaders()
+	case size > MaxResponseHead:
+		return errHeadTooLarge()
+	}
+	return nil
+}
+
 // headGuard sits between an HTTP/1.1 connection and the buffered reader
 // that net/http parses responses from, and counts the bytes and lines of
 // each response head as they arrive, before anything is parsed: a head
