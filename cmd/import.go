@@ -110,6 +110,10 @@ func importRun(ctx context.Context, o *ImportOptions) error {
 		return err
 	}
 	req, err := fo.request(ctx)
+	if err == nil {
+		// The scenario would race in single-packet mode as fire does.
+		err = fo.checkHTTP2Scheme(req.URL)
+	}
 	if err != nil {
 		return fo.curl.locate(err)
 	}

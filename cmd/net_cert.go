@@ -129,8 +129,14 @@ func privateKeyPEM(data []byte, password string) ([]byte, error) {
 // AES or 3DES) and returns it as an unencrypted PKCS#8 PEM block.
 func pkcs8PEM(der []byte, password string) ([]byte, error) {
 	key, err := pkcs8.ParsePKCS8PrivateKey(der, []byte(password))
-	if err != nil {
+	switch {
+	case err != nil && strings.Contains(err.Error(), "incorrect password"):
+		// The library has no sentinel for it; its other errors are about
+		// a scheme it does not read (PBES1), where the password may be
+		// right and checking it again would not help.
 		return nil, fmt.Errorf("cannot decrypt the key: %w; check the password", err)
+	case err != nil:
+		return nil, fmt.Errorf("cannot decrypt the key: %w; if the password is right, write the key again as racetest reads it (PBES2) with 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in KEY -out new-key.pem'", err)
 	}
 	plain, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {

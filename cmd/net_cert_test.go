@@ -208,7 +208,15 @@ func TestClientCertificateEncryptedPKCS8(t *testing.T) {
 	dir := filepath.Dir(p.key)
 	openssl(t, dir, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", p.key, "-out", "pbkdf2.pem", "-passout", "pass:s3cret")
 	openssl(t, dir, "pkcs8", "-topk8", "-scrypt", "-in", p.key, "-out", "scrypt.pem", "-passout", "pass:s3cret")
+	openssl(t, dir, "pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", p.key, "-out", "pbes1.pem", "-passout", "pass:s3cret")
 	url := mtlsServer(t, p.pool, tls.VersionTLS13)
+	// PBES1, which older openssl wrote by default, is not read: with the
+	// right password the message says how to write the key again, not
+	// to check the password.
+	code, _, errb := runApp(t, false, false, nil, "fire", "--cert", p.cert, "--key", filepath.Join(dir, "pbes1.pem"), "--pass", "s3cret", url)
+	if code != int(ExitUsage) || !strings.Contains(errb, "only PBES2 supported; if the password is right, write the key again") || strings.Contains(errb, "s3cret") {
+		t.Errorf("PBES1 key: exit %d, want 2 with how to convert it, without the password\n%s", code, errb)
+	}
 	for _, name := range []string{"pbkdf2.pem", "scrypt.pem"} {
 		key := filepath.Join(dir, name)
 		head, err := os.ReadFile(key)

@@ -166,6 +166,14 @@ func (o *RunOptions) runs(ctx context.Context, scs []*scenarios.Scenario, target
 			}
 		}
 		out[i] = o.startRun(o.App, s, ro)
+		if r := &out[i]; r.err == nil && !s.Race.H2C {
+			// The target is known once the session has worked it out:
+			// --target's, or the file's. A file that turns race.h2c on
+			// speaks h2c in steps and burst alike.
+			if err := o.checkHTTP2Scheme(r.ss.Target()); err != nil {
+				r.err = usageErrorf("%s: %w", s.File, err)
+			}
+		}
 		if err := out[i].err; err != nil {
 			bad++
 			writeLoadErrors(o.App.Stderr, err)

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -54,7 +55,7 @@ func TestRunChecksEachScenarioOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Preflight(scenarios.RunOptions{Target: srv.URL, Getenv: counting(&once)}); err != nil {
+	if _, err := s.Start(scenarios.RunOptions{Target: srv.URL, Getenv: counting(&once)}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -72,5 +73,24 @@ func TestRunChecksEachScenarioOnce(t *testing.T) {
 	defer mu.Unlock()
 	if len(seen) != 1 || seen["Bearer t0k"] != 8 {
 		t.Errorf("server saw %v, want 8 requests (2 x setup + 3) with the checked token", seen)
+	}
+}
+
+// racetest run --http2 checks the target the scenario goes to: refused
+// for http:// (input_errors.txtar), and run over TLS as asked for an
+// https:// one, where the burst speaks HTTP/2.
+func TestRunHTTP2OverTLS(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	f := filepath.Join(t.TempDir(), "h.yaml")
+	yaml := "version: 1\nrace:\n  n: 3\n  request: {url: /x}\n  expect: [count(status == 200) == 3]\n"
+	if err := os.WriteFile(f, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errb := run(t, t.Context(), "run", "--http2", "-k", "--target", srv.URL, f)
+	if code != int(ExitOK) || !strings.Contains(out, "mode single-packet") {
+		t.Errorf("exit %d, want 0 and single-packet:\n%s%s", code, out, errb)
 	}
 }

@@ -52,8 +52,8 @@ func TestProbeIncompleteRounds(t *testing.T) {
 		t.Fatalf("outcome %s, %d complete of %d rounds, %d hits; want inconclusive, 0 of 2, 0", v.Outcome, v.Complete, len(v.Rounds), v.Hits)
 	}
 	for _, rd := range v.Rounds {
-		if rd.Complete || !strings.Contains(rd.Cause, "after the release") {
-			t.Errorf("round %d: complete %v, cause %q; want incomplete after the release", rd.Number, rd.Complete, rd.Cause)
+		if rd.Complete || !strings.Contains(rd.Cause(), "after the release") {
+			t.Errorf("round %d: complete %v, cause %q; want incomplete after the release", rd.Number, rd.Complete, rd.Cause())
 		}
 	}
 	ie := v.Incomplete

@@ -25,13 +25,21 @@ type ParRound struct {
 	Responses []Obs
 	State     []Obs
 	// Complete says that every request was released and answered; an
-	// incomplete round is shown, not judged, and Cause says why.
+	// incomplete round is shown, not judged, and Causes say why, by
+	// kind; the verdict sums them over the rounds.
 	Complete bool
-	Cause    string
-	// Causes are Cause by kind, which the verdict sums over the rounds.
-	Causes []runner.Cause
-	Mode   runner.Mode
-	Spread string // release spread, to the microsecond as fire prints it
+	Causes   []runner.Cause
+	Mode     runner.Mode
+	Spread   string // release spread, to the microsecond as fire prints it
+}
+
+// Cause says in words why the round is incomplete: its causes, by kind.
+func (pr *ParRound) Cause() string {
+	causes := make([]string, len(pr.Causes))
+	for i, c := range pr.Causes {
+		causes[i] = c.String()
+	}
+	return strings.Join(causes, "; ")
 }
 
 // start opens the session: on the scenario of cfg, or on the one the
@@ -160,11 +168,7 @@ func (p *prober) parallel(ctx context.Context, n int) (*ParRound, error) {
 	for i := range rd.Burst.Results {
 		pr.Responses = append(pr.Responses, observe(&rd.Burst.Results[i]))
 	}
-	causes := make([]string, len(rd.Incomplete))
-	for i, c := range rd.Incomplete {
-		causes[i] = c.String()
-	}
-	pr.Cause, pr.Causes = strings.Join(causes, "; "), rd.Incomplete
+	pr.Causes = rd.Incomplete
 	for _, s := range rd.After {
 		pr.State = append(pr.State, observe(&s.Response))
 	}

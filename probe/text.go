@@ -65,7 +65,7 @@ func WriteText(w io.Writer, v *Verdict, o TextOptions) error {
 func roundsNote(v *Verdict, red func(string) string) string {
 	for _, rd := range v.Rounds {
 		if !rd.Complete {
-			return "round " + fmt.Sprint(rd.Number) + " incomplete: " + red(rd.Cause)
+			return "round " + fmt.Sprint(rd.Number) + " incomplete: " + red(rd.Cause())
 		}
 	}
 	return fmt.Sprintf("%s, release spread %s in round 1", v.Rounds[0].Mode, v.Rounds[0].Spread)

@@ -89,7 +89,7 @@ func compileRace(p *problems, sc *scope, r *rawRace) *Race {
 		p.at(nPath(p, r), "n is %d: %v", race.N, CheckN(race.N, true))
 	case race.N > DefaultMaxN:
 		// Allowed only with --allow-large, which the run knows and the
-		// file does not: kept, with its place, for Preflight.
+		// file does not: kept, with its place, for Start.
 		q := &problems{src: p.src}
 		q.at(nPath(p, r), "n is %d: %v", race.N, CheckN(race.N, false))
 		race.large = q.errs[0]

@@ -69,7 +69,7 @@ func FuzzParse(f *testing.F) {
 			if s.Race == nil || s.Race.N < 1 || s.Race.N > MaxN || len(s.Race.Groups) == 0 {
 				t.Fatalf("accepted a race that cannot run: %+v", s.Race)
 			}
-			_ = s.Preflight(RunOptions{})
+			_, _ = s.Start(RunOptions{})
 			return
 		}
 		checkLoadErrors(t, data, err)

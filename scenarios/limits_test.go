@@ -86,7 +86,7 @@ func TestLargeBurstNeedsAllowLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Preflight(RunOptions{})
+	_, err = s.Start(RunOptions{})
 	want := "x.yaml:3:6: race.n: n is 20000: more than 10000 requests in one burst; add --allow-large to allow up to 100000"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
@@ -94,7 +94,7 @@ func TestLargeBurstNeedsAllowLarge(t *testing.T) {
 	if _, err := s.Run(t.Context(), RunOptions{}); err == nil || err.Error() != want {
 		t.Errorf("Run: got %v, want %s", err, want)
 	}
-	if err := s.Preflight(RunOptions{AllowLarge: true}); err != nil {
+	if _, err := s.Start(RunOptions{AllowLarge: true}); err != nil {
 		t.Errorf("with AllowLarge: %v", err)
 	}
 }

@@ -202,17 +202,7 @@ func (s *Scenario) runError(field string, err error) *LoadError {
 	return &LoadError{File: s.File, Field: field, Msg: err.Error()}
 }
 
-// Preflight checks, without sending anything, that the scenario can run
-// with o: a burst within the limit, a target for relative URLs, the
-// environment variables ${NAME} asks for, that overridden vars exist, and
-// that the headers the vars and the environment make can be sent. Start
-// checks the same and keeps what it worked out for Session.Run.
-func (s *Scenario) Preflight(o RunOptions) error {
-	_, err := s.start(o)
-	return err
-}
-
-// preflight is Preflight before the vars are worked out.
+// preflight is what start checks before it works out the vars.
 func (s *Scenario) preflight(o RunOptions) error {
 	if s.Race == nil || len(s.Race.Groups) == 0 {
 		return s.runError("race", errors.New("the scenario has no race: give race.request"))

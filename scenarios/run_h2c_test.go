@@ -148,7 +148,9 @@ race:
 	if first.Complete() || len(first.Incomplete) != 1 || first.Incomplete[0].Kind != runner.CauseEarly || first.Burst.Hold != runner.HoldLastByte {
 		t.Errorf("round 1: hold %s, incomplete %+v, want last-byte held and one early answer", first.Burst.Hold, first.Incomplete)
 	}
-	if !slices.ContainsFunc(first.Burst.Notes, func(n string) bool { return strings.Contains(n, "auto holds the whole headers from the next round on") }) {
+	if !slices.ContainsFunc(first.Burst.Notes, func(n string) bool {
+		return strings.Contains(n, "answered 1 of the 5 requests before the release") && strings.Contains(n, "auto holds the whole headers from the next round on")
+	}) {
 		t.Errorf("round 1 notes %q do not say what auto does next", first.Burst.Notes)
 	}
 	if !second.Complete() || second.Burst.Hold != runner.HoldHeaders {

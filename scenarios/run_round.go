@@ -84,10 +84,9 @@ func (r *run) serialised(rd *Round) {
 
 // earlyWithLastByte: when auto's hold kept back only the last byte of a
 // single-packet burst and the server answered some requests before the
-// release and others after it (a server that answers every one on its
-// head has raced them on the arming write, and the round is complete),
-// the next rounds hold the whole headers, which keeps every request back
-// until the release.
+// release (a server that answers every one on its head has raced them on
+// the arming write, and the round is complete), the next rounds hold the
+// whole headers, which keeps every request back until the release.
 func (r *run) earlyWithLastByte(rd *Round) {
 	b := rd.Burst
 	if r.sync().Hold != runner.HoldAuto || b.Mode != runner.ModeSinglePacket || b.Hold != runner.HoldLastByte {
@@ -98,7 +97,9 @@ func (r *run) earlyWithLastByte(rd *Round) {
 			continue
 		}
 		r.adaptedHold = runner.HoldHeaders
-		why := "the server answered some requests before the release and others after it while only the last byte was held: it acts on some heads and waits for the end of others"
+		// The others may have been answered after the release, or reset
+		// or timed out: the note counts only what is known.
+		why := fmt.Sprintf("the server answered %d of the %d requests before the release while only the last byte was held: it acts on some heads before the body has come", c.Count, len(b.Results))
 		if c.Count == len(b.Results) {
 			// Every answer came before the release and still the round
 			// is no burst on the heads: with --start-at only the release

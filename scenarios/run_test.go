@@ -185,7 +185,7 @@ func TestRunUnreachable(t *testing.T) {
 	}
 }
 
-func TestPreflight(t *testing.T) {
+func TestStartChecks(t *testing.T) {
 	s := mustParse(t, "version: 1\nvars: {a: 1}\nrace:\n  request: {url: /r, headers: {A: \"${TOKEN}\"}}\n")
 	tests := []struct {
 		o   RunOptions
@@ -197,10 +197,10 @@ func TestPreflight(t *testing.T) {
 		{RunOptions{Target: "http://h", Vars: map[string]any{"a": 2}, Getenv: func(string) string { return "x" }}, ""},
 	}
 	for _, tt := range tests {
-		err := s.Preflight(tt.o)
+		_, err := s.Start(tt.o)
 		var le *LoadError
 		if tt.msg == "" && err != nil || tt.msg != "" && (!errors.As(err, &le) || !strings.Contains(err.Error(), tt.msg)) {
-			t.Errorf("Preflight(%+v) = %v, want %q", tt.o, err, tt.msg)
+			t.Errorf("Start(%+v) = %v, want %q", tt.o, err, tt.msg)
 		}
 	}
 	if got := s.EnvNames(); len(got) != 1 || got[0] != "TOKEN" {

@@ -17,8 +17,11 @@ type Session struct {
 	r *run
 }
 
-// Start checks the scenario against o (as Run does, without sending
-// anything) and opens a session.
+// Start checks, without sending anything, that the scenario can run with
+// o (as Run does): a burst within the limit, a target for relative URLs,
+// the environment variables ${NAME} asks for, that overridden vars exist,
+// and that the headers the vars and the environment make can be sent. It
+// opens a session that runs from what the check worked out.
 func (s *Scenario) Start(o RunOptions) (*Session, error) {
 	r, err := s.start(o)
 	if err != nil {
@@ -30,6 +33,10 @@ func (s *Scenario) Start(o RunOptions) (*Session, error) {
 // SecretValues lists the per-request values the session sends, for
 // outputs to mask.
 func (ss *Session) SecretValues() []string { return flatValues(ss.r.values) }
+
+// Target is the URL the session resolves relative URLs against: the
+// one RunOptions gave, else the file's target rendered; "" when neither.
+func (ss *Session) Target() string { return ss.r.target }
 
 // Setup runs the setup steps of round n and returns the vars the round
 // goes on with, captures included.

@@ -57,7 +57,7 @@ race:
 		"a\n\nb\n": "${RACETEST_VALUES_WHO}: line 2 is empty",
 	} {
 		env["RACETEST_VALUES_WHO"] = text
-		err := s.Preflight(RunOptions{Target: srv.URL, Getenv: func(k string) string { return env[k] }})
+		_, err := s.Start(RunOptions{Target: srv.URL, Getenv: func(k string) string { return env[k] }})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: got %v, want %q", text, err, want)
 		}
