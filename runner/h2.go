@@ -33,7 +33,7 @@ import (
 // (TestMeasureAutoVsLastByte). HoldHeaders stays available; a server
 // that answers some requests on their heads and others only after the
 // release makes the round incomplete, and auto then holds the headers.
-func autoH2Hold() Hold { return HoldLastByte }
+const autoH2Hold = HoldLastByte
 
 // h2Ping is the payload of the PING sent at arming; its answer tells that
 // the server has read every arming frame before it.
@@ -61,7 +61,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 	}
 	hold := p.Hold
 	if hold == HoldAuto {
-		hold = autoH2Hold()
+		hold = autoH2Hold
 	}
 	b := newBurst(p, ModeSinglePacket)
 	b.Hold, b.Proto = hold, "HTTP/2.0"
@@ -88,7 +88,7 @@ func runSinglePacket(ctx context.Context, p *Plan) (*Burst, error) {
 		return b, err
 	}
 	b.Connections = len(conns)
-	watch := newHeadWatch()
+	watch := make(chan struct{}, 1)
 	for _, c := range conns {
 		// A fresh deadline: preparing many connections may have taken
 		// longer than the one set when this one was opened.

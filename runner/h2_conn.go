@@ -85,14 +85,16 @@ type h2conn struct {
 	// (onHeads).
 	armedAt  time.Time
 	headsLen int
-	// answered counts the streams the server began to answer, settled
-	// those and the ones that ended without an answer, for awaitHeads;
-	// watch is shared by the burst's connections.
-	answered, settled atomic.Int32
-	watch             *headWatch
-	aborted           atomic.Pointer[error]
-	done              chan struct{} // closed when the reader goroutine returns
-	stopCtx           func() bool
+	// answered is set once the server began to answer a stream; settled
+	// counts those streams and the ones that ended without an answer, for
+	// awaitHeads. watch, shared by the burst's connections, receives
+	// (without blocking the reader) whenever either changes.
+	answered atomic.Bool
+	settled  atomic.Int32
+	watch    chan struct{}
+	aborted  atomic.Pointer[error]
+	done     chan struct{} // closed when the reader goroutine returns
+	stopCtx  func() bool
 }
 
 // openH2 dials t, speaks the HTTP/2 connection preface and exchanges

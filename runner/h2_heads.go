@@ -18,29 +18,16 @@ import (
 // mix of the two is not one burst but two, and stays incomplete (cause
 // early).
 
-// headWatch tells the release, across the connections' reader
-// goroutines, how far the server has answered before it.
-type headWatch struct {
-	// poke receives (without blocking the sender) whenever a stream
-	// began its answer or ended.
-	poke chan struct{}
-}
-
-func newHeadWatch() *headWatch { return &headWatch{poke: make(chan struct{}, 1)} }
-
 // settledOne counts one more stream of c that the server began to
 // answer (answered set), or that ended without an answer. The reader
 // goroutine calls it once a stream.
 func (c *h2conn) settledOne(answered bool) {
 	if answered {
-		c.answered.Add(1)
+		c.answered.Store(true)
 	}
 	c.settled.Add(1)
-	if c.watch == nil {
-		return // a connection read outside a burst (the fuzz tests)
-	}
 	select {
-	case c.watch.poke <- struct{}{}:
+	case c.watch <- struct{}{}: // nil outside a burst (the fuzz tests): never ready
 	default:
 	}
 }
@@ -56,14 +43,14 @@ func (c *h2conn) settledOne(answered bool) {
 // waits here; streams that failed before it (a GOAWAY, a reset) do not
 // start the wait either. The streams still open after the wait get their
 // ends in the release as usual.
-func awaitHeads(ctx context.Context, conns []*h2conn, w *headWatch, p *Plan) {
+func awaitHeads(ctx context.Context, conns []*h2conn, watch <-chan struct{}, p *Plan) {
 	answering := func() (some, all bool) {
 		all = true
 		for _, c := range conns {
 			if c.final == nil {
 				continue
 			}
-			some = some || c.answered.Load() > 0
+			some = some || c.answered.Load()
 			all = all && int(c.settled.Load()) >= len(c.streams)
 		}
 		return some, all
@@ -87,7 +74,7 @@ func awaitHeads(ctx context.Context, conns []*h2conn, w *headWatch, p *Plan) {
 			return
 		}
 		select {
-		case <-w.poke:
+		case <-watch:
 		case <-timer.C:
 			return
 		case <-ctx.Done():
